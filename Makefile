@@ -1,0 +1,50 @@
+# Every target bootstraps what it needs: a fresh clone runs `make plan` or `make test` directly.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system-deps plan test test-fast lint bench schema docs clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
+	@touch $(STAMP)
+
+# Database servers the runtime tests start themselves (PostgreSQL 15 is in the image;
+# MariaDB and PgBouncer come from Debian's packages) and the workflow linter.
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+plan: setup
+	$(VENV)/bin/lambda-rds plan --stack $(STACK)
+
+lint: setup system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check components functions tests bench policy examples scripts __main__.py
+	$(VENV)/bin/mypy components/lambda_rds functions __main__.py
+	@bash scripts/actionlint.sh
+
+test: setup system-deps lint
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -q
+
+test-fast: setup
+	$(VENV)/bin/pytest -q tests/unit tests/analysis
+
+bench: setup system-deps
+	$(PY) bench/datapath.py
+	$(PY) bench/plan.py
+
+schema: setup
+	$(VENV)/bin/lambda-rds schema --out components/schema.json
+
+docs: setup
+	$(PY) scripts/gen_docs.py
+
+clean:
+	rm -rf $(VENV) .lambda-rds build dist .tools

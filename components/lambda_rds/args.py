@@ -1,0 +1,263 @@
+"""The public arguments of `LambdaRds`: TypedDicts and enums, documented where they are declared.
+
+These classes are the API in every language: the multi-language schema is inferred from them and their
+attribute docstrings become its descriptions (so every docstring gives the default, an example, and a
+cost note where the setting costs money). Values that decide which resources exist are plain types, never
+`pulumi.Input`. Validation and defaults live in `settings.py`, which turns these dicts into one frozen
+`Settings` object before any resource is registered.
+
+No ``from __future__ import annotations`` here: the schema analyzer needs evaluated annotations.
+"""
+
+from enum import Enum
+from typing import TypedDict
+
+from typing_extensions import NotRequired
+
+
+class Engine(str, Enum):
+    """Database engine."""
+
+    POSTGRES = "postgres"
+    """RDS for PostgreSQL, one instance (Multi-AZ optional)."""
+    MYSQL = "mysql"
+    """RDS for MySQL, one instance (Multi-AZ optional)."""
+    AURORA_POSTGRESQL = "aurora-postgresql"
+    """Aurora PostgreSQL cluster, provisioned or Serverless v2."""
+    AURORA_MYSQL = "aurora-mysql"
+    """Aurora MySQL cluster, provisioned or Serverless v2."""
+
+
+class Egress(str, Enum):
+    """How functions reach AWS APIs and the internet."""
+
+    NAT = "nat"
+    """NAT gateway(s) in public subnets: internet and every AWS API. ~$36.50/month per gateway idle."""
+    ENDPOINTS = "endpoints"
+    """PrivateLink interface endpoints for exactly the AWS services the functions need. ~$7.30/month per
+    service per AZ; no internet."""
+    NONE = "none"
+    """No route out of the VPC at all. Free; only IAM database auth works (tokens are signed locally)."""
+
+
+class NatGateways(str, Enum):
+    """How many NAT gateways (egress `nat` only)."""
+
+    SINGLE = "single"
+    """One gateway for all AZs: ~$36.50/month, but an AZ outage of that AZ cuts egress everywhere."""
+    PER_AZ = "per_az"
+    """One gateway per AZ: ~$36.50/month each; egress survives the loss of an AZ."""
+
+
+class Auth(str, Enum):
+    """How functions authenticate to the database."""
+
+    IAM = "iam"
+    """IAM database authentication: a 15-minute token signed locally per new connection; no secret to
+    read, so it works with egress `none`."""
+    SECRET = "secret"
+    """A password in a component-owned Secrets Manager secret ($0.40/month), read once per execution
+    environment and re-read on an authentication failure (rotation). Needs egress `nat` or `endpoints`."""
+
+
+class Architecture(str, Enum):
+    """Lambda instruction set."""
+
+    ARM64 = "arm64"
+    """Graviton: duration is 20% cheaper than x86_64."""
+    X86_64 = "x86_64"
+    """Intel/AMD."""
+
+
+class NetworkArgs(TypedDict):
+    """The VPC: created by the component, or brought by you."""
+
+    vpc_cidr: NotRequired[str]
+    """CIDR of the new VPC, a /16 to /20. Default `10.0.0.0/16`. Example: `10.42.0.0/16`. Subnets are
+    carved from it by a fixed layout: adding an AZ later never renumbers existing subnets."""
+    vpc_id: NotRequired[str]
+    """Bring your own VPC: its id (with `private_subnet_ids`). Default: a new VPC. Example: `vpc-0abc123`."""
+    private_subnet_ids: NotRequired[list[str]]
+    """Bring your own VPC: private subnets in at least 2 AZs for functions, database and proxy.
+    Example: `["subnet-0a1", "subnet-0b2"]`."""
+    endpoint_services: NotRequired[list[str]]
+    """Extra interface endpoints (egress `endpoints`), by service name. Default `[]` (Secrets Manager is
+    added automatically in `secret` mode). Example: `["sts", "kms", "ssm"]`. Cost: ~$7.30/month per
+    service per AZ plus $0.01/GB."""
+    s3_gateway_endpoint: NotRequired[bool]
+    """Add a free S3 gateway endpoint to the private route tables. Default `false`."""
+    flow_logs: NotRequired[bool]
+    """VPC flow logs to CloudWatch Logs (FSBP EC2.6). Default `false` (on in the prod stack). Cost:
+    $0.50 per GB ingested."""
+    flow_logs_retention_days: NotRequired[int]
+    """Retention of the flow log group. Default `90`. Example: `365`."""
+
+
+class ServerlessV2Args(TypedDict):
+    """Aurora Serverless v2 capacity (Aurora engines only)."""
+
+    min_capacity: NotRequired[float]
+    """Minimum ACUs, 0 to 256 in steps of 0.5. Default `0.5`. `0` enables auto-pause (not with a proxy).
+    Cost: $0.12 per ACU-hour, so 0.5 ACU idle is ~$43.80/month."""
+    max_capacity: NotRequired[float]
+    """Maximum ACUs, 1 to 256. Default `4`. Example: `16`. Sets max_connections (about 2 GiB per ACU)."""
+    seconds_until_auto_pause: NotRequired[int]
+    """With `min_capacity: 0`: idle seconds before pausing, 300 to 86400. Default `300`. Resume takes up
+    to ~15 s, so keep function timeouts above that."""
+
+
+class DatabaseArgs(TypedDict):
+    """The database: RDS instance or Aurora cluster, private, encrypted, TLS-only."""
+
+    instance_class: NotRequired[str]
+    """Instance class. Default `db.t4g.micro` (RDS) or `db.t4g.medium` (Aurora provisioned); Aurora
+    Serverless v2 uses `db.serverless`. Example: `db.r7g.large`. Cost: db.t4g.micro PostgreSQL is
+    ~$11.68/month Single-AZ."""
+    allocated_storage_gb: NotRequired[int]
+    """RDS only: initial gp3 storage in GB, 20 to 65536. Default `20`. Cost: $0.115/GB-month Single-AZ."""
+    max_allocated_storage_gb: NotRequired[int]
+    """RDS only: storage autoscaling ceiling in GB, 0 to disable. Default `100`."""
+    db_name: NotRequired[str]
+    """Database created at launch. Default `app`. Example: `orders`."""
+    master_username: NotRequired[str]
+    """Admin user (its password is managed and rotated by RDS in Secrets Manager; functions never use it).
+    Default `lambda_rds_admin` (not `postgres`/`admin`: FSBP RDS.24/25)."""
+    app_username: NotRequired[str]
+    """The user functions connect as, created by the bootstrap function. Default `app`."""
+    port: NotRequired[int]
+    """Listener port. Default 5432 (PostgreSQL engines) or 3306 (MySQL engines). Example: `6543`."""
+    multi_az: NotRequired[bool]
+    """RDS only: synchronous standby in another AZ (FSBP RDS.5). Default `false` (true in prod). Cost:
+    doubles the instance and storage price."""
+    instances: NotRequired[int]
+    """Aurora only: number of cluster instances (1 writer + readers), 1 to 15. Default `1`. Two or more
+    give Multi-AZ failover. Cost: each instance is billed."""
+    serverless_v2: NotRequired[ServerlessV2Args]
+    """Aurora only: use Serverless v2 instances instead of provisioned ones. Default: provisioned."""
+    io_optimized: NotRequired[bool]
+    """Aurora only: I/O-Optimized storage (no per-I/O charge, ~30% more for compute). Default `false`."""
+    backup_retention_days: NotRequired[int]
+    """Automated backup retention, 1 to 35 days (FSBP RDS.11 wants >= 7). Default `7`."""
+    deletion_protection: NotRequired[bool]
+    """AWS-side deletion protection (FSBP RDS.7/8). Default `true`. Set `false` only for throwaway stacks."""
+    protect: NotRequired[bool]
+    """Pulumi `protect` on the database: `pulumi destroy` and replacements stop with an error. Default
+    `true`. A final snapshot is always taken on delete whatever this says."""
+    kms_key_arn: NotRequired[str]
+    """Customer KMS key for storage encryption (always on). Default: the AWS-managed `aws/rds` key (free).
+    Example: `arn:aws:kms:us-east-1:123456789012:key/...`. Cost: a customer key is $1/month."""
+    performance_insights: NotRequired[bool]
+    """Performance Insights with 7-day retention (free tier). Default `false` (true in prod)."""
+    monitoring_interval: NotRequired[int]
+    """Enhanced monitoring interval in seconds: 0 (off), 1, 5, 10, 15, 30 or 60 (FSBP RDS.6). Default `0`
+    (60 in prod). Cost: CloudWatch Logs ingestion of the OS metrics."""
+    log_exports: NotRequired[list[str]]
+    """Logs exported to CloudWatch (FSBP RDS.9). Default `["postgresql", "upgrade"]` for PostgreSQL engines,
+    `["error", "slowquery"]` for MySQL engines."""
+    auto_minor_version_upgrade: NotRequired[bool]
+    """Apply minor engine upgrades in the maintenance window (FSBP RDS.13). Default `true`."""
+    apply_immediately: NotRequired[bool]
+    """Apply modifications now instead of in the maintenance window. Default `false`."""
+    ca_cert_identifier: NotRequired[str]
+    """Server certificate authority. Default `rds-ca-rsa2048-g1`."""
+    parameters: NotRequired[dict[str, str]]
+    """Extra engine parameters for the component's parameter group. Default `{}`. Example:
+    `{"log_min_duration_statement": "500"}`. TLS enforcement cannot be turned off here."""
+    statement_timeout_ms: NotRequired[int]
+    """Statement timeout set on the application user's role by the bootstrap (not per session: a session
+    SET pins RDS Proxy connections). Default `10000`. Must be below every function timeout."""
+    migrations_dir: NotRequired[str]
+    """Folder of `NNNN_name.sql` migrations the bootstrap applies in order, recording checksums. Default:
+    the example app's `functions/app/migrations`. Example: `db/migrations`."""
+
+
+class ProxySettingsArgs(TypedDict):
+    """RDS Proxy pool settings (with `proxy: true`)."""
+
+    max_connections_percent: NotRequired[int]
+    """Share of the database's max_connections the proxy may open, 1 to 100. Default `90` (headroom for
+    admin sessions)."""
+    max_idle_connections_percent: NotRequired[int]
+    """Share of max_connections kept idle in the pool, 0 to max_connections_percent. Default `50`."""
+    connection_borrow_timeout_s: NotRequired[int]
+    """Seconds the proxy lets a client wait for a pooled connection, 0 to 3600. Default `120`. The
+    function's connect timeout bounds the wait on the client side."""
+    idle_client_timeout_s: NotRequired[int]
+    """Seconds before the proxy drops an idle client connection, 1 to 28800. Default `1800`."""
+
+
+class FunctionArgs(TypedDict):
+    """One Lambda function attached to the database."""
+
+    code: NotRequired[str]
+    """Folder with the handler's source, packaged deterministically. Required except for `app`, whose
+    default is the example app. Example: `src/orders`."""
+    handler: NotRequired[str]
+    """Handler entry point. Default `handler.handler`."""
+    runtime: NotRequired[str]
+    """Python runtime: python3.10 to python3.13. Default `python3.12`."""
+    architecture: NotRequired[Architecture]
+    """Instruction set. Default `arm64` (20% cheaper duration than x86_64)."""
+    memory_mb: NotRequired[int]
+    """Memory in MB, 128 to 10240 (CPU scales with it). Default `256`. Cost: duration is billed per GB-s."""
+    timeout_s: NotRequired[int]
+    """Timeout in seconds, 1 to 900; must exceed the connect timeout and the statement timeout. Default `30`."""
+    connect_timeout_s: NotRequired[int]
+    """Database connect timeout in seconds (DB_CONNECT_TIMEOUT), 1 to 60. Default `5`."""
+    reserved_concurrency: NotRequired[int]
+    """Reserved concurrency. Default without a proxy: an equal share of the connections the database can
+    hold (db.t4g.micro PostgreSQL: 70 in all); with a proxy: unreserved. A value the database cannot hold
+    without a proxy is rejected."""
+    environment: NotRequired[dict[str, str]]
+    """Extra environment variables. Default `{}`. Keys `DB_*` are reserved for the connection contract."""
+    log_retention_days: NotRequired[int]
+    """Retention of the function's log group (a CloudWatch retention value). Default `30`."""
+
+
+class LambdaRdsArgs(TypedDict):
+    """Arguments of the LambdaRds component."""
+
+    engine: NotRequired[Engine]
+    """Database engine: `postgres`, `mysql`, `aurora-postgresql` or `aurora-mysql`. Default `postgres`."""
+    engine_version: NotRequired[str]
+    """Engine version. Default `16` (postgres), `8.0` (mysql), `16.6` (aurora-postgresql),
+    `8.0.mysql_aurora.3.08.0` (aurora-mysql). A major-version change replaces nothing but needs
+    `allow_major_version_upgrade`, which we leave to you."""
+    az_count: NotRequired[int]
+    """Availability Zones to spread subnets over, 2 to 6, at most what the region offers. Default `2`."""
+    proxy: NotRequired[bool]
+    """Put RDS Proxy between functions and the database (pooling, faster failover). Default `false`. Cost:
+    $0.015 per vCPU-hour of the target, 2 vCPU minimum: from $21.90/month."""
+    egress: NotRequired[Egress]
+    """How functions reach AWS APIs: `nat`, `endpoints` or `none`. Default `none` with `iam` auth,
+    `endpoints` with `secret` auth. `secret` with `none` is refused (the function would hang)."""
+    nat_gateways: NotRequired[NatGateways]
+    """With egress `nat`: `single` or `per_az`. Default `per_az`. Cost: ~$36.50/month per gateway idle."""
+    auth: NotRequired[Auth]
+    """Database authentication for functions: `iam` or `secret`. Default `iam`."""
+    network: NotRequired[NetworkArgs]
+    """VPC settings. Default: a new VPC `10.0.0.0/16`."""
+    database: NotRequired[DatabaseArgs]
+    """Database settings."""
+    proxy_settings: NotRequired[ProxySettingsArgs]
+    """RDS Proxy pool settings (with `proxy: true`)."""
+    functions: NotRequired[dict[str, FunctionArgs]]
+    """Functions by name (lowercase letters, digits, dashes). Default: one function `app` running the
+    example HTTP app. `{}` deploys none (attach your own through the outputs)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on every taggable resource. Default `{}`. Example: `{"team": "payments"}`."""
+
+
+__all__ = [
+    "Architecture",
+    "Auth",
+    "DatabaseArgs",
+    "Egress",
+    "Engine",
+    "FunctionArgs",
+    "LambdaRdsArgs",
+    "NatGateways",
+    "NetworkArgs",
+    "ProxySettingsArgs",
+    "ServerlessV2Args",
+]

@@ -1,0 +1,156 @@
+"""`LambdaRds`: the whole Lambda -> (RDS Proxy) -> RDS/Aurora topology as one component. Wiring only.
+
+Order of work: validate everything that needs no account facts (`settings.resolve`) before the component
+itself registers; then the facts that need the account (AZs in the region, the AZs of brought subnets)
+before any child resource; then network -> database -> app secret -> proxy -> layers -> bootstrap ->
+functions. Every child and every invoke has `parent=self`, so a provider the consumer passes is honoured.
+
+No ``from __future__ import annotations`` here: the schema analyzer needs evaluated annotations.
+"""
+
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from lambda_rds import settings as settings_mod
+from lambda_rds.appsecret import build_app_secret
+from lambda_rds.args import LambdaRdsArgs
+from lambda_rds.database import build_database
+from lambda_rds.function import CA_BUNDLE_PATH, build_bootstrap, build_function, build_layers, connect_policy
+from lambda_rds.network import build_network
+from lambda_rds.proxy import build_proxy
+from lambda_rds.settings import Auth
+
+TYPE_TOKEN = "lambda-rds:index:LambdaRds"
+
+
+class LambdaRds(pulumi.ComponentResource):
+    """AWS Lambda functions in a VPC in front of a private RDS or Aurora database, optionally through RDS
+    Proxy, with egress through NAT, interface endpoints or none, safe by default."""
+
+    vpc_id: pulumi.Output[str]
+    """The VPC id (created, or the one you brought)."""
+    private_subnet_ids: pulumi.Output[list[str]]
+    """Private subnets, one per AZ, in AZ order."""
+    function_security_group_id: pulumi.Output[str]
+    """Security group of the functions: attach it to another function to give it the same database access."""
+    database_endpoint: pulumi.Output[str]
+    """Writer endpoint host name of the database (instance address or cluster endpoint)."""
+    database_port: pulumi.Output[int]
+    """Database port."""
+    database_resource_id: pulumi.Output[str]
+    """`db-…` DbiResourceId or `cluster-…` ClusterResourceId (what rds-db:connect ARNs name)."""
+    proxy_endpoint: pulumi.Output[Optional[str]]
+    """RDS Proxy endpoint, when `proxy` is on."""
+    connect_host: pulumi.Output[str]
+    """The host functions connect to: the proxy endpoint with a proxy, else the database endpoint."""
+    app_secret_arn: pulumi.Output[Optional[str]]
+    """ARN of the secret holding the app user's password (`secret` auth). Never the password itself."""
+    master_secret_arn: pulumi.Output[str]
+    """ARN of the RDS-managed master user secret (for operators; functions never use it)."""
+    function_names: pulumi.Output[dict[str, str]]
+    """Deployed function names by logical name."""
+    function_arns: pulumi.Output[dict[str, str]]
+    """Deployed function ARNs by logical name."""
+    function_role_arns: pulumi.Output[dict[str, str]]
+    """Execution role ARNs by logical name."""
+    layer_arn: pulumi.Output[str]
+    """ARN of the dependency layer (python3.12/arm64, or the first one built)."""
+    function_environment: pulumi.Output[dict[str, str]]
+    """The connection environment contract (DB_*) for attaching your own function."""
+
+    def __init__(self, name: str, args: LambdaRdsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        # Everything that can be validated without the account, before anything is registered.
+        s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
+        super().__init__(TYPE_TOKEN, name, {}, opts)
+        self.settings = s
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOptions(parent=self)
+        invoke_output = pulumi.InvokeOutputOptions(parent=self)
+
+        region = aws.get_region(opts=invoke).region
+        account_id = aws.get_caller_identity(opts=invoke).account_id
+        if s.network.bring_your_own:
+            zone_of = {sid: aws.ec2.get_subnet(id=sid, opts=invoke).availability_zone
+                       for sid in s.network.private_subnet_ids}
+            settings_mod.check_subnet_zones(zone_of)
+            zones = sorted(set(zone_of.values()))
+        else:
+            available = aws.get_availability_zones(state="available", opts=invoke)
+            zones = settings_mod.choose_zones(s, available.names, available.zone_ids, region)
+        tags = {"lambda-rds:component": name, **s.tags}
+
+        net = build_network(name, s, zones, region, child, tags)
+        db = build_database(name, s.database, net.private_subnet_ids, net.database_sg_id, child, tags)
+        secret = build_app_secret(name, s.database, child, tags) if s.auth is Auth.SECRET else None
+        secret_arn = secret.arn if secret else None
+        proxy = None
+        if s.proxy:
+            assert net.proxy_sg_id is not None
+            proxy = build_proxy(name, s, db, net.private_subnet_ids, net.proxy_sg_id, secret_arn, region,
+                                account_id, child, tags)
+        connect_host = proxy.endpoint if proxy else db.host
+        kind = "proxy" if proxy else db.kind
+        resource_id = proxy.proxy_id if proxy else db.resource_id
+        grant = connect_policy(s, region=region, account_id=account_id, kind=kind, resource_id=resource_id,
+                               app_secret_arn=secret_arn, kms_key_arn=s.database.kms_key_arn)
+
+        layers = build_layers(name, s, child)
+        bootstrap_layer = layers[("python3.12", "arm64")]
+        bootstrap = build_bootstrap(
+            name, s, layer=bootstrap_layer, subnet_ids=net.private_subnet_ids,
+            security_group_id=net.bootstrap_sg_id, db_host=db.host, db_port=db.port,
+            master_secret_arn=db.master_secret_arn, app_password=secret.password if secret else None,
+            depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])], opts=child, tags=tags,
+            invoke_opts=invoke_output)
+        after_bootstrap: list[pulumi.Resource] = [*net.ready, bootstrap, *(proxy.ready if proxy else [])]
+        deployed = {
+            fn.name: build_function(
+                name, fn, s, layer=layers[(fn.runtime, fn.architecture.value)], subnet_ids=net.private_subnet_ids,
+                security_group_id=net.function_sg_id, db_host=connect_host, grant=grant, app_secret_arn=secret_arn,
+                depends_on=after_bootstrap, opts=child, tags=tags)
+            for fn in s.functions
+        }
+
+        env: dict[str, Any] = {
+            "DB_ENGINE": s.database.family, "DB_HOST": connect_host, "DB_PORT": str(s.database.port),
+            "DB_NAME": s.database.db_name, "DB_USER": s.database.app_username, "DB_AUTH": s.auth.value,
+            "DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "5",
+        }
+        if secret_arn is not None:
+            env["DB_SECRET_ARN"] = secret_arn
+
+        self.vpc_id = net.vpc_id
+        self.private_subnet_ids = pulumi.Output.all(*net.private_subnet_ids)
+        self.function_security_group_id = net.function_sg_id
+        self.database_endpoint = db.host
+        self.database_port = db.port
+        self.database_resource_id = db.resource_id
+        self.proxy_endpoint = proxy.endpoint if proxy else pulumi.Output.from_input(None)
+        self.connect_host = connect_host
+        self.app_secret_arn = secret_arn if secret_arn is not None else pulumi.Output.from_input(None)
+        self.master_secret_arn = db.master_secret_arn
+        self.function_names = pulumi.Output.all(**{k: f.name for k, f in deployed.items()})
+        self.function_arns = pulumi.Output.all(**{k: f.arn for k, f in deployed.items()})
+        self.function_role_arns = pulumi.Output.all(**{k: f.role_arn for k, f in deployed.items()})
+        self.layer_arn = bootstrap_layer.arn
+        self.function_environment = pulumi.Output.all(**env)
+        self.register_outputs({
+            "vpc_id": self.vpc_id,
+            "private_subnet_ids": self.private_subnet_ids,
+            "function_security_group_id": self.function_security_group_id,
+            "database_endpoint": self.database_endpoint,
+            "database_port": self.database_port,
+            "database_resource_id": self.database_resource_id,
+            "proxy_endpoint": self.proxy_endpoint,
+            "connect_host": self.connect_host,
+            "app_secret_arn": self.app_secret_arn,
+            "master_secret_arn": self.master_secret_arn,
+            "function_names": self.function_names,
+            "function_arns": self.function_arns,
+            "function_role_arns": self.function_role_arns,
+            "layer_arn": self.layer_arn,
+            "function_environment": self.function_environment,
+        })

@@ -1,0 +1,203 @@
+"""Database wiring: RDS instance or Aurora cluster, subnet group, TLS-forcing parameter group, monitoring.
+
+Safe by default (REFERENCE.md security controls): private, encrypted, IAM auth on, master password managed
+and rotated by RDS in Secrets Manager, TLS forced by parameter, deletion protection, a final snapshot with a
+name unique to this database, and Pulumi `protect` so a routine `up` can never replace or delete it
+(pulumi-aws#2426, #2823).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from lambda_rds import iam
+from lambda_rds.settings import DatabaseSettings
+
+
+@dataclass
+class Database:
+    host: pulumi.Output[str]
+    """Writer endpoint host name (instance address or cluster endpoint)."""
+    port: pulumi.Output[int]
+    resource_id: pulumi.Output[str]
+    """`db-…` DbiResourceId or `cluster-…` ClusterResourceId: what rds-db:connect ARNs name."""
+    identifier: pulumi.Output[str]
+    master_secret_arn: pulumi.Output[str]
+    kind: iam.TargetKind
+    resource: pulumi.CustomResource
+    """The instance or cluster (proxy target, dependency anchor)."""
+    ready: list[pulumi.Resource]
+    """Resources the database is usable only after (Aurora: the instances)."""
+
+
+def build_database(name: str, db: DatabaseSettings, subnet_ids: list[pulumi.Output[str]],
+                   security_group_id: pulumi.Output[str], opts: pulumi.ResourceOptions,
+                   tags: dict[str, str]) -> Database:
+    subnet_group = aws.rds.SubnetGroup(f"{name}-db-subnets", subnet_ids=subnet_ids,
+                                       description="lambda-rds private subnets", tags=tags, opts=opts)
+    # A random suffix chosen once: a final snapshot name must be unique in the account, or the next
+    # delete of a database with the same name fails (and leaves it behind).
+    suffix = random.RandomId(f"{name}-db-final-snapshot-suffix", byte_length=4, opts=opts)
+    final_snapshot = suffix.hex.apply(lambda h: f"{name}-final-{h}")
+    # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
+    # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
+    db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect))
+    monitoring_role_arn = _monitoring_role(name, db, opts, tags)
+    if db.is_aurora:
+        return _aurora(name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts,
+                       db_opts, tags)
+    return _instance(name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts,
+                     db_opts, tags)
+
+
+def _monitoring_role(name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions,
+                     tags: dict[str, str]) -> pulumi.Output[str] | None:
+    if db.monitoring_interval == 0:
+        return None
+    role = aws.iam.Role(f"{name}-db-monitoring-role", assume_role_policy=json.dumps(iam.MONITORING_ASSUME_ROLE),
+                        tags=tags, opts=opts)
+    aws.iam.RolePolicyAttachment(f"{name}-db-monitoring-policy", role=role.name,
+                                 policy_arn=iam.ENHANCED_MONITORING_POLICY_ARN, opts=opts)
+    return role.arn
+
+
+def _parameters(db: DatabaseSettings) -> list[dict[str, str]]:
+    # pending-reboot for static parameters would leave TLS off until a reboot; both TLS parameters are
+    # dynamic, so "immediate" takes effect at once.
+    return [{"name": k, "value": v, "apply_method": "immediate"} for k, v in db.parameters]
+
+
+def _master_secret_arn(secrets: pulumi.Output[list]) -> pulumi.Output[str]:  # type: ignore[type-arg]
+    return secrets.apply(lambda s: (s[0].secret_arn if s else "") or "")
+
+
+def _instance(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup, sg_id: pulumi.Output[str],
+              final_snapshot: pulumi.Output[str], monitoring_role_arn: pulumi.Output[str] | None,
+              opts: pulumi.ResourceOptions, db_opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Database:
+    params = aws.rds.ParameterGroup(f"{name}-db-params", family=db.parameter_family,
+                                    description="lambda-rds: TLS required", parameters=_parameters(db), tags=tags,
+                                    opts=opts)
+    instance = aws.rds.Instance(
+        f"{name}-db",
+        engine=db.engine.value,
+        engine_version=db.engine_version,
+        instance_class=db.instance_class,
+        allocated_storage=db.allocated_storage_gb,
+        max_allocated_storage=db.max_allocated_storage_gb or None,
+        storage_type="gp3",
+        storage_encrypted=True,
+        kms_key_id=db.kms_key_arn,
+        db_name=db.db_name,
+        username=db.master_username,
+        manage_master_user_password=True,
+        iam_database_authentication_enabled=True,
+        port=db.port,
+        multi_az=db.multi_az,
+        publicly_accessible=False,
+        db_subnet_group_name=subnet_group.name,
+        vpc_security_group_ids=[sg_id],
+        parameter_group_name=params.name,
+        ca_cert_identifier=db.ca_cert_identifier,
+        backup_retention_period=db.backup_retention_days,
+        auto_minor_version_upgrade=db.auto_minor_version_upgrade,
+        copy_tags_to_snapshot=True,
+        enabled_cloudwatch_logs_exports=list(db.log_exports),
+        performance_insights_enabled=db.performance_insights,
+        performance_insights_retention_period=7 if db.performance_insights else None,
+        monitoring_interval=db.monitoring_interval,
+        monitoring_role_arn=monitoring_role_arn,
+        deletion_protection=db.deletion_protection,
+        skip_final_snapshot=False,
+        final_snapshot_identifier=final_snapshot,
+        delete_automated_backups=False,
+        apply_immediately=db.apply_immediately,
+        tags=tags,
+        opts=db_opts,
+    )
+    return Database(
+        host=instance.address,
+        port=instance.port,
+        resource_id=instance.resource_id,
+        identifier=instance.identifier,
+        master_secret_arn=_master_secret_arn(instance.master_user_secrets),
+        kind="instance",
+        resource=instance,
+        ready=[instance],
+    )
+
+
+def _aurora(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup, sg_id: pulumi.Output[str],
+            final_snapshot: pulumi.Output[str], monitoring_role_arn: pulumi.Output[str] | None,
+            opts: pulumi.ResourceOptions, db_opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Database:
+    params = aws.rds.ClusterParameterGroup(f"{name}-db-cluster-params", family=db.parameter_family,
+                                           description="lambda-rds: TLS required", parameters=_parameters(db),
+                                           tags=tags, opts=opts)
+    scaling = None
+    if db.serverless is not None:
+        scaling = aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=db.serverless.min_capacity, max_capacity=db.serverless.max_capacity,
+            seconds_until_auto_pause=db.serverless.seconds_until_auto_pause)
+    cluster = aws.rds.Cluster(
+        f"{name}-db-cluster",
+        engine=db.engine.value,
+        engine_version=db.engine_version,
+        database_name=db.db_name,
+        master_username=db.master_username,
+        manage_master_user_password=True,
+        iam_database_authentication_enabled=True,
+        port=db.port,
+        storage_encrypted=True,
+        kms_key_id=db.kms_key_arn,
+        storage_type="aurora-iopt1" if db.io_optimized else None,
+        db_subnet_group_name=subnet_group.name,
+        vpc_security_group_ids=[sg_id],
+        db_cluster_parameter_group_name=params.name,
+        backup_retention_period=db.backup_retention_days,
+        copy_tags_to_snapshot=True,
+        enabled_cloudwatch_logs_exports=list(db.log_exports),
+        deletion_protection=db.deletion_protection,
+        skip_final_snapshot=False,
+        final_snapshot_identifier=final_snapshot,
+        delete_automated_backups=False,
+        apply_immediately=db.apply_immediately,
+        serverlessv2_scaling_configuration=scaling,
+        tags=tags,
+        opts=db_opts,
+    )
+    instances = [
+        aws.rds.ClusterInstance(
+            f"{name}-db-{i}",
+            cluster_identifier=cluster.id,
+            engine=db.engine.value,
+            engine_version=cluster.engine_version,
+            instance_class=db.instance_class,
+            db_subnet_group_name=subnet_group.name,
+            publicly_accessible=False,
+            ca_cert_identifier=db.ca_cert_identifier,
+            auto_minor_version_upgrade=db.auto_minor_version_upgrade,
+            copy_tags_to_snapshot=True,
+            performance_insights_enabled=db.performance_insights,
+            performance_insights_retention_period=7 if db.performance_insights else None,
+            monitoring_interval=db.monitoring_interval,
+            monitoring_role_arn=monitoring_role_arn,
+            apply_immediately=db.apply_immediately,
+            tags=tags,
+            opts=db_opts,
+        )
+        for i in range(db.instances)
+    ]
+    return Database(
+        host=cluster.endpoint,
+        port=cluster.port,
+        resource_id=cluster.cluster_resource_id,
+        identifier=cluster.cluster_identifier,
+        master_secret_arn=_master_secret_arn(cluster.master_user_secrets),
+        kind="cluster",
+        resource=cluster,
+        ready=[cluster, *instances],
+    )

@@ -1,0 +1,163 @@
+"""IAM policy documents and ARNs, as plain data (no Pulumi): the least-privilege rules in one place.
+
+The component renders these into ``aws.iam.RolePolicy`` resources; the analysis uses the same functions to
+decide whether a role grants what a function needs. aws-cdk#12415 is the classic mistake here: an
+``rds-db:connect`` grant on the database ARN instead of the ``dbuser`` ARN with the resource id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+PolicyDocument = dict[str, Any]
+TargetKind = Literal["proxy", "instance", "cluster"]
+
+LAMBDA_ASSUME_ROLE: PolicyDocument = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+RDS_ASSUME_ROLE: PolicyDocument = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+
+MONITORING_ASSUME_ROLE: PolicyDocument = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+# AWS managed policies and the actions they grant (what the analysis needs to know about them).
+BASIC_EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+VPC_ACCESS_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+ENI_MANAGEMENT_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+
+ENI_ACTIONS: tuple[str, ...] = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
+LOG_ACTIONS: tuple[str, ...] = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+
+MANAGED_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
+    BASIC_EXECUTION_POLICY_ARN: LOG_ACTIONS,
+    VPC_ACCESS_POLICY_ARN: LOG_ACTIONS + ENI_ACTIONS,
+    ENI_MANAGEMENT_POLICY_ARN: ENI_ACTIONS,
+}
+
+
+def rds_db_connect_arn(region: str, account_id: str, kind: TargetKind, resource_id: str, db_user: str) -> str:
+    """The ARN ``rds-db:connect`` must name (REFERENCE.md item 6).
+
+    ``resource_id`` is the proxy id (``prx-…``, the last part of the proxy ARN), the instance's
+    ``DbiResourceId`` (``db-…``) or the cluster's ``ClusterResourceId`` (``cluster-…``).
+
+    >>> rds_db_connect_arn("us-east-1", "123456789012", "proxy", "prx-0abc", "app")
+    'arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-0abc/app'
+    """
+    expected_prefix = {"proxy": "prx-", "instance": "db-", "cluster": "cluster-"}[kind]
+    if not resource_id.startswith(expected_prefix):
+        raise ValueError(f"{kind} resource id must start with {expected_prefix!r}, got {resource_id!r}")
+    return f"arn:aws:rds-db:{region}:{account_id}:dbuser:{resource_id}/{db_user}"
+
+
+def proxy_id_from_arn(proxy_arn: str) -> str:
+    """``arn:aws:rds:us-east-1:123:db-proxy:prx-0abc`` -> ``prx-0abc``."""
+    return proxy_arn.rsplit(":", 1)[-1]
+
+
+def rds_connect_policy(connect_arn: str) -> PolicyDocument:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "ConnectAsAppUser", "Effect": "Allow", "Action": "rds-db:connect",
+                       "Resource": connect_arn}],
+    }
+
+
+def read_secret_policy(secret_arn: str, kms_key_arn: str | None = None) -> PolicyDocument:
+    """GetSecretValue on exactly one secret, and Decrypt with its key when it is a customer key."""
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadOneSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret_arn}
+    ]
+    if kms_key_arn:
+        statements.append(
+            {
+                "Sid": "DecryptThatSecret",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}},
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def eni_policy() -> PolicyDocument:
+    """What a VPC-attached function needs for its ENIs. ``Resource: *`` is required by EC2 for these."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "ManageVpcEnis", "Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"}],
+    }
+
+
+def log_policy(log_group_arn: str) -> PolicyDocument:
+    """Write to the function's own log group only (no CreateLogGroup: the component owns the group)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [log_group_arn, f"{log_group_arn}:*"],
+            }
+        ],
+    }
+
+
+def statement_actions(statement: dict[str, Any]) -> list[str]:
+    action = statement.get("Action", [])
+    return [action] if isinstance(action, str) else list(action)
+
+
+def statement_resources(statement: dict[str, Any]) -> list[str]:
+    resource = statement.get("Resource", [])
+    return [resource] if isinstance(resource, str) else list(resource)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """IAM wildcard match (``*`` any run, ``?`` one character), case-sensitive as IAM resources are."""
+    import fnmatch
+
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def allows(documents: list[PolicyDocument], action: str, resource: str = "*") -> bool:
+    """Whether any Allow statement grants ``action`` on ``resource`` and no Deny statement removes it.
+
+    Conditions are not evaluated (treated as satisfied): the analysis reports on intent, not on
+    request context. Action names compare case-insensitively, as IAM does.
+    """
+    allowed = False
+    for doc in documents:
+        statements = doc.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        for st in statements:
+            acts = [a.lower() for a in statement_actions(st)]
+            if not any(_matches(a, action.lower()) for a in acts):
+                continue
+            if not any(_matches(r, resource) for r in statement_resources(st) or ["*"]):
+                continue
+            if st.get("Effect") == "Deny":
+                return False
+            if st.get("Effect") == "Allow":
+                allowed = True
+    return allowed

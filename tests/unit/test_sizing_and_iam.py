@@ -1,0 +1,69 @@
+import pytest
+
+from lambda_rds import iam, sizing
+
+
+def test_micro_postgres_matches_observed_connection_limit() -> None:
+    # REFERENCE.md: db.t3/t4g.micro PostgreSQL gives about 80-87 connections.
+    assert 80 <= sizing.max_connections("postgres", "db.t4g.micro") <= 87
+
+
+def test_mysql_uses_its_own_divisor_and_aurora_mysql_its_table() -> None:
+    assert sizing.max_connections("mysql", "db.t4g.micro") < sizing.max_connections("postgres", "db.t4g.micro")
+    assert sizing.max_connections("aurora-mysql", "db.r6g.large") == 1000
+
+
+def test_serverless_scales_with_max_acu_and_postgres_caps_at_5000() -> None:
+    small = sizing.max_connections("aurora-postgresql", serverless_max_acu=1)
+    big = sizing.max_connections("aurora-postgresql", serverless_max_acu=16)
+    assert small < big
+    assert sizing.max_connections("aurora-postgresql", serverless_max_acu=256) == 5000
+
+
+@pytest.mark.parametrize("klass", ["db.foo", "db.t4g.huge", "db.q9.large", "t4g.micro"])
+def test_unknown_classes_raise(klass: str) -> None:
+    with pytest.raises(sizing.UnknownInstanceClass):
+        sizing.max_connections("postgres", klass)
+
+
+def test_usable_connections_keep_headroom() -> None:
+    assert sizing.usable_connections(83) == 70
+    assert sizing.usable_connections(3) == 0
+
+
+def test_vcpus() -> None:
+    assert sizing.vcpus("db.t4g.micro") == 2
+    assert sizing.vcpus("db.r6g.2xlarge") == 8
+
+
+@pytest.mark.parametrize("kind,rid", [("proxy", "prx-0abc"), ("instance", "db-ABC"), ("cluster", "cluster-XYZ")])
+def test_rds_db_connect_arn_names_the_right_resource(kind: iam.TargetKind, rid: str) -> None:
+    arn = iam.rds_db_connect_arn("eu-west-1", "111122223333", kind, rid, "app")
+    assert arn == f"arn:aws:rds-db:eu-west-1:111122223333:dbuser:{rid}/app"
+
+
+def test_rds_db_connect_arn_refuses_a_database_arn_or_wrong_id() -> None:
+    # aws-cdk#12415: the instance identifier instead of its DbiResourceId.
+    with pytest.raises(ValueError, match="must start with 'db-'"):
+        iam.rds_db_connect_arn("us-east-1", "1", "instance", "mydb", "app")
+    with pytest.raises(ValueError, match="prx-"):
+        iam.rds_db_connect_arn("us-east-1", "1", "proxy", "db-ABC", "app")
+
+
+def test_allows_handles_wildcards_deny_and_case() -> None:
+    doc = iam.rds_connect_policy("arn:aws:rds-db:us-east-1:1:dbuser:db-A/app")
+    assert iam.allows([doc], "rds-db:connect", "arn:aws:rds-db:us-east-1:1:dbuser:db-A/app")
+    assert not iam.allows([doc], "rds-db:connect", "arn:aws:rds-db:us-east-1:1:dbuser:db-A/admin")
+    assert iam.allows([iam.eni_policy()], "EC2:CreateNetworkInterface")
+    star = {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:*", "Resource": "*"}]}
+    deny = {"Statement": [{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}
+    assert iam.allows([star], "secretsmanager:GetSecretValue", "arn:x")
+    assert not iam.allows([star, deny], "secretsmanager:GetSecretValue", "arn:x")
+
+
+def test_secret_policy_scopes_decrypt_to_secrets_manager() -> None:
+    doc = iam.read_secret_policy("arn:s", "arn:k")
+    assert iam.allows([doc], "secretsmanager:GetSecretValue", "arn:s")
+    assert not iam.allows([doc], "secretsmanager:GetSecretValue", "arn:other")
+    decrypt = [st for st in doc["Statement"] if st["Action"] == "kms:Decrypt"][0]
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"].startswith("secretsmanager.")
