@@ -26,6 +26,11 @@ from lambda_rds.settings import Auth
 TYPE_TOKEN = "lambda-rds:index:LambdaRds"
 
 
+def _output_map(values: dict[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
+    # Output.all(**{}) resolves to [] rather than {}: an empty map must stay a map for consumers.
+    return pulumi.Output.all(**values) if values else pulumi.Output.from_input({})
+
+
 class LambdaRds(pulumi.ComponentResource):
     """AWS Lambda functions in a VPC in front of a private RDS or Aurora database, optionally through RDS
     Proxy, with egress through NAT, interface endpoints or none, safe by default."""
@@ -132,9 +137,9 @@ class LambdaRds(pulumi.ComponentResource):
         self.connect_host = connect_host
         self.app_secret_arn = secret_arn if secret_arn is not None else pulumi.Output.from_input(None)
         self.master_secret_arn = db.master_secret_arn
-        self.function_names = pulumi.Output.all(**{k: f.name for k, f in deployed.items()})
-        self.function_arns = pulumi.Output.all(**{k: f.arn for k, f in deployed.items()})
-        self.function_role_arns = pulumi.Output.all(**{k: f.role_arn for k, f in deployed.items()})
+        self.function_names = _output_map({k: f.name for k, f in deployed.items()})
+        self.function_arns = _output_map({k: f.arn for k, f in deployed.items()})
+        self.function_role_arns = _output_map({k: f.role_arn for k, f in deployed.items()})
         self.layer_arn = bootstrap_layer.arn
         self.function_environment = pulumi.Output.all(**env)
         self.register_outputs({

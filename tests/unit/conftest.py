@@ -17,10 +17,16 @@ from lambda_rds.component import LambdaRds  # noqa: E402
 from lambda_rds.mocks import RecordedResource, RecordingMocks, run_with_mocks  # noqa: E402
 
 
+OUTPUT_NAMES = ("vpc_id", "private_subnet_ids", "function_security_group_id", "database_endpoint", "database_port",
+                "database_resource_id", "proxy_endpoint", "connect_host", "app_secret_arn", "master_secret_arn",
+                "function_names", "function_arns", "function_role_arns", "layer_arn", "function_environment")
+
+
 @dataclass
 class Built:
     mocks: RecordingMocks
     component: LambdaRds
+    outputs: dict[str, Any]
 
     def one(self, type_token: str) -> RecordedResource:
         found = self.mocks.by_type(type_token)
@@ -51,13 +57,17 @@ class Built:
 def build_component(args: dict[str, Any], *, name: str = "t", mocks: RecordingMocks | None = None,
                     opts_factory: Callable[[], pulumi.ResourceOptions | None] | None = None,
                     stack: str = "dev") -> Built:
-    holder: dict[str, LambdaRds] = {}
+    holder: dict[str, Any] = {}
 
-    def program() -> None:
-        holder["c"] = LambdaRds(name, args, opts_factory() if opts_factory else None)
+    async def program() -> None:
+        component = LambdaRds(name, args, opts_factory() if opts_factory else None)
+        holder["c"] = component
+        # Resolve every output inside the run, so tests see what a consumer would.
+        holder["outputs"] = await pulumi.Output.all(
+            **{k: getattr(component, k) for k in OUTPUT_NAMES}).future()
 
     recorded = run_with_mocks(program, mocks, stack=stack)
-    return Built(recorded, holder["c"])
+    return Built(recorded, holder["c"], holder["outputs"])
 
 
 @pytest.fixture

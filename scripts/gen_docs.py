@@ -1,0 +1,22 @@
+"""Regenerate components/schema.json, docs/reference.md and the README's reference section."""
+
+from pathlib import Path
+
+from lambda_rds import docs, schema_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    schema = schema_command.generate()
+    (ROOT / "components" / "schema.json").write_text(schema_command.render(schema))
+    reference = docs.render_reference(schema)
+    (ROOT / "docs" / "reference.md").write_text("# lambda-rds reference\n\n" + docs.BEGIN + "\n" + reference
+                                                + docs.END + "\n")
+    readme = ROOT / "README.md"
+    readme.write_text(docs.splice(readme.read_text(), reference))
+    print("schema.json, docs/reference.md and README.md regenerated")
+
+
+if __name__ == "__main__":
+    main()

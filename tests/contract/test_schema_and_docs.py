@@ -1,0 +1,33 @@
+"""The committed schema, docs/reference.md and the README's reference section match the code."""
+
+from pathlib import Path
+
+from lambda_rds import docs, schema_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_committed_schema_matches_the_inferred_one() -> None:
+    generated = schema_command.render(schema_command.generate())
+    committed = (ROOT / "components" / "schema.json").read_text()
+    assert committed == generated, "components/schema.json drifted from lambda_rds.args: run `make docs`"
+
+
+def test_schema_describes_every_input_and_output() -> None:
+    schema = schema_command.generate()
+    resource = schema["resources"][docs.TOKEN]
+    props = dict(resource["inputProperties"])
+    for typ in schema["types"].values():
+        props.update(typ.get("properties", {}))
+    undocumented = [k for k, p in props.items() if not p.get("description")]
+    undocumented += [k for k, p in resource["properties"].items() if not p.get("description")]
+    assert undocumented == []
+    # Values that decide which resources exist are plain, never Inputs (ARCHITECTURE.md contract).
+    assert all(resource["inputProperties"][k].get("plain") for k in ("engine", "azCount", "proxy", "egress", "auth"))
+
+
+def test_readme_and_reference_are_generated_from_the_schema() -> None:
+    reference = docs.render_reference(schema_command.generate())
+    for doc in (ROOT / "README.md", ROOT / "docs" / "reference.md"):
+        text = doc.read_text()
+        assert docs.splice(text, reference) == text, f"{doc.name} reference section drifted: run `make docs`"
