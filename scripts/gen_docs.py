@@ -11,8 +11,9 @@ def main() -> None:
     schema = schema_command.generate()
     (ROOT / "components" / "schema.json").write_text(schema_command.render(schema))
     reference = docs.render_reference(schema)
-    (ROOT / "docs" / "reference.md").write_text("# lambda-rds reference\n\n" + docs.BEGIN + "\n" + reference
-                                                + docs.END + "\n")
+    (ROOT / "docs" / "reference.md").write_text(
+        "# lambda-rds reference\n\n" + docs.BEGIN + "\n" + reference + docs.END + "\n"
+    )
     readme = ROOT / "README.md"
     readme.write_text(docs.splice(readme.read_text(), reference))
     print("schema.json, docs/reference.md and README.md regenerated")

@@ -33,9 +33,22 @@ if TYPE_CHECKING:
 _LAZY = {
     "LambdaRds": "lambda_rds.component",
     "ConfigError": "lambda_rds.settings",
-    **{n: "lambda_rds.args" for n in ("Architecture", "Auth", "DatabaseArgs", "Egress", "Engine", "FunctionArgs",
-                                      "LambdaRdsArgs", "NatGateways", "NetworkArgs", "ProxySettingsArgs",
-                                      "ServerlessV2Args")},
+    **{
+        n: "lambda_rds.args"
+        for n in (
+            "Architecture",
+            "Auth",
+            "DatabaseArgs",
+            "Egress",
+            "Engine",
+            "FunctionArgs",
+            "LambdaRdsArgs",
+            "NatGateways",
+            "NetworkArgs",
+            "ProxySettingsArgs",
+            "ServerlessV2Args",
+        )
+    },
 }
 
 __all__ = [

@@ -23,8 +23,9 @@ class AppSecret:
     version: aws.secretsmanager.SecretVersion
 
 
-def build_app_secret(name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions,
-                     tags: dict[str, str]) -> AppSecret:
+def build_app_secret(
+    name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> AppSecret:
     # Letters and digits only: no quoting pitfalls in connection strings or SQL, and 40 characters of
     # [A-Za-z0-9] is still ~238 bits.
     password = random.RandomPassword(f"{name}-app-password", length=40, special=False, opts=opts)
@@ -36,8 +37,10 @@ def build_app_secret(name: str, db: DatabaseSettings, opts: pulumi.ResourceOptio
         tags=tags,
         opts=opts,
     )
-    body = pulumi.Output.json_dumps({"username": db.app_username, "password": password.result,
-                                     "engine": db.family, "dbname": db.db_name})
-    version = aws.secretsmanager.SecretVersion(f"{name}-app-secret-value", secret_id=secret.id,
-                                               secret_string=pulumi.Output.secret(body), opts=opts)
+    body = pulumi.Output.json_dumps(
+        {"username": db.app_username, "password": password.result, "engine": db.family, "dbname": db.db_name}
+    )
+    version = aws.secretsmanager.SecretVersion(
+        f"{name}-app-secret-value", secret_id=secret.id, secret_string=pulumi.Output.secret(body),  # type: ignore[arg-type]  # stub types it Never opts=opts
+    )
     return AppSecret(arn=secret.arn, password=password.result, version=version)

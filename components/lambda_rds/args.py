@@ -201,7 +201,7 @@ class FunctionArgs(TypedDict):
     memory_mb: NotRequired[int]
     """Memory in MB, 128 to 10240 (CPU scales with it). Default `256`. Cost: duration is billed per GB-s."""
     timeout_s: NotRequired[int]
-    """Timeout in seconds, 1 to 900; must exceed the connect timeout and the statement timeout. Default `30`."""
+    """Timeout in seconds, 1 to 900; must exceed the connect and statement timeouts. Default `30`."""
     connect_timeout_s: NotRequired[int]
     """Database connect timeout in seconds (DB_CONNECT_TIMEOUT), 1 to 60. Default `5`."""
     reserved_concurrency: NotRequired[int]

@@ -9,7 +9,7 @@ No ``from __future__ import annotations`` here: the schema analyzer needs evalua
 """
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -47,11 +47,11 @@ class LambdaRds(pulumi.ComponentResource):
     """Database port."""
     database_resource_id: pulumi.Output[str]
     """`db-…` DbiResourceId or `cluster-…` ClusterResourceId (what rds-db:connect ARNs name)."""
-    proxy_endpoint: pulumi.Output[Optional[str]]
+    proxy_endpoint: pulumi.Output[str | None]
     """RDS Proxy endpoint, when `proxy` is on."""
     connect_host: pulumi.Output[str]
     """The host functions connect to: the proxy endpoint with a proxy, else the database endpoint."""
-    app_secret_arn: pulumi.Output[Optional[str]]
+    app_secret_arn: pulumi.Output[str | None]
     """ARN of the secret holding the app user's password (`secret` auth). Never the password itself."""
     master_secret_arn: pulumi.Output[str]
     """ARN of the RDS-managed master user secret (for operators; functions never use it)."""
@@ -66,7 +66,7 @@ class LambdaRds(pulumi.ComponentResource):
     function_environment: pulumi.Output[dict[str, str]]
     """The connection environment contract (DB_*) for attaching your own function."""
 
-    def __init__(self, name: str, args: LambdaRdsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Everything that can be validated without the account, before anything is registered.
         s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
         super().__init__(TYPE_TOKEN, name, {}, opts)
@@ -78,8 +78,10 @@ class LambdaRds(pulumi.ComponentResource):
         region = aws.get_region(opts=invoke).region
         account_id = aws.get_caller_identity(opts=invoke).account_id
         if s.network.bring_your_own:
-            zone_of = {sid: aws.ec2.get_subnet(id=sid, opts=invoke).availability_zone
-                       for sid in s.network.private_subnet_ids}
+            zone_of = {
+                sid: aws.ec2.get_subnet(id=sid, opts=invoke).availability_zone
+                for sid in s.network.private_subnet_ids
+            }
             settings_mod.check_subnet_zones(zone_of)
             zones = sorted(set(zone_of.values()))
         else:
@@ -94,35 +96,76 @@ class LambdaRds(pulumi.ComponentResource):
         proxy = None
         if s.proxy:
             assert net.proxy_sg_id is not None
-            proxy = build_proxy(name, s, db, net.private_subnet_ids, net.proxy_sg_id, secret_arn, region,
-                                account_id, child, tags)
+            proxy = build_proxy(
+                name,
+                s,
+                db,
+                net.private_subnet_ids,
+                net.proxy_sg_id,
+                secret_arn,
+                region,
+                account_id,
+                child,
+                tags,
+            )
         connect_host = proxy.endpoint if proxy else db.host
         kind = "proxy" if proxy else db.kind
         resource_id = proxy.proxy_id if proxy else db.resource_id
-        grant = connect_policy(s, region=region, account_id=account_id, kind=kind, resource_id=resource_id,
-                               app_secret_arn=secret_arn, kms_key_arn=s.database.kms_key_arn)
+        grant = connect_policy(
+            s,
+            region=region,
+            account_id=account_id,
+            kind=kind,
+            resource_id=resource_id,
+            app_secret_arn=secret_arn,
+            kms_key_arn=s.database.kms_key_arn,
+        )
 
         layers = build_layers(name, s, child)
         bootstrap_layer = layers[("python3.12", "arm64")]
         bootstrap = build_bootstrap(
-            name, s, layer=bootstrap_layer, subnet_ids=net.private_subnet_ids,
-            security_group_id=net.bootstrap_sg_id, db_host=db.host, db_port=db.port,
-            master_secret_arn=db.master_secret_arn, app_password=secret.password if secret else None,
-            depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])], opts=child, tags=tags,
-            invoke_opts=invoke_output)
+            name,
+            s,
+            layer=bootstrap_layer,
+            subnet_ids=net.private_subnet_ids,
+            security_group_id=net.bootstrap_sg_id,
+            db_host=db.host,
+            db_port=db.port,
+            master_secret_arn=db.master_secret_arn,
+            app_password=secret.password if secret else None,
+            depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])],
+            opts=child,
+            tags=tags,
+            invoke_opts=invoke_output,
+        )
         after_bootstrap: list[pulumi.Resource] = [*net.ready, bootstrap, *(proxy.ready if proxy else [])]
         deployed = {
             fn.name: build_function(
-                name, fn, s, layer=layers[(fn.runtime, fn.architecture.value)], subnet_ids=net.private_subnet_ids,
-                security_group_id=net.function_sg_id, db_host=connect_host, grant=grant, app_secret_arn=secret_arn,
-                depends_on=after_bootstrap, opts=child, tags=tags)
+                name,
+                fn,
+                s,
+                layer=layers[(fn.runtime, fn.architecture.value)],
+                subnet_ids=net.private_subnet_ids,
+                security_group_id=net.function_sg_id,
+                db_host=connect_host,
+                grant=grant,
+                app_secret_arn=secret_arn,
+                depends_on=after_bootstrap,
+                opts=child,
+                tags=tags,
+            )
             for fn in s.functions
         }
 
         env: dict[str, Any] = {
-            "DB_ENGINE": s.database.family, "DB_HOST": connect_host, "DB_PORT": str(s.database.port),
-            "DB_NAME": s.database.db_name, "DB_USER": s.database.app_username, "DB_AUTH": s.auth.value,
-            "DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "5",
+            "DB_ENGINE": s.database.family,
+            "DB_HOST": connect_host,
+            "DB_PORT": str(s.database.port),
+            "DB_NAME": s.database.db_name,
+            "DB_USER": s.database.app_username,
+            "DB_AUTH": s.auth.value,
+            "DB_CA_BUNDLE": CA_BUNDLE_PATH,
+            "DB_CONNECT_TIMEOUT": "5",
         }
         if secret_arn is not None:
             env["DB_SECRET_ARN"] = secret_arn
@@ -142,20 +185,22 @@ class LambdaRds(pulumi.ComponentResource):
         self.function_role_arns = _output_map({k: f.role_arn for k, f in deployed.items()})
         self.layer_arn = bootstrap_layer.arn
         self.function_environment = pulumi.Output.all(**env)
-        self.register_outputs({
-            "vpc_id": self.vpc_id,
-            "private_subnet_ids": self.private_subnet_ids,
-            "function_security_group_id": self.function_security_group_id,
-            "database_endpoint": self.database_endpoint,
-            "database_port": self.database_port,
-            "database_resource_id": self.database_resource_id,
-            "proxy_endpoint": self.proxy_endpoint,
-            "connect_host": self.connect_host,
-            "app_secret_arn": self.app_secret_arn,
-            "master_secret_arn": self.master_secret_arn,
-            "function_names": self.function_names,
-            "function_arns": self.function_arns,
-            "function_role_arns": self.function_role_arns,
-            "layer_arn": self.layer_arn,
-            "function_environment": self.function_environment,
-        })
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "private_subnet_ids": self.private_subnet_ids,
+                "function_security_group_id": self.function_security_group_id,
+                "database_endpoint": self.database_endpoint,
+                "database_port": self.database_port,
+                "database_resource_id": self.database_resource_id,
+                "proxy_endpoint": self.proxy_endpoint,
+                "connect_host": self.connect_host,
+                "app_secret_arn": self.app_secret_arn,
+                "master_secret_arn": self.master_secret_arn,
+                "function_names": self.function_names,
+                "function_arns": self.function_arns,
+                "function_role_arns": self.function_role_arns,
+                "layer_arn": self.layer_arn,
+                "function_environment": self.function_environment,
+            }
+        )

@@ -9,7 +9,9 @@ name unique to this database, and Pulumi `protect` so a routine `up` can never r
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -17,6 +19,10 @@ import pulumi_random as random
 
 from lambda_rds import iam
 from lambda_rds.settings import DatabaseSettings
+
+# Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
+# until someone reboots).
+APPLY = "immediate"
 
 
 @dataclass
@@ -35,11 +41,21 @@ class Database:
     """Resources the database is usable only after (Aurora: the instances)."""
 
 
-def build_database(name: str, db: DatabaseSettings, subnet_ids: list[pulumi.Output[str]],
-                   security_group_id: pulumi.Output[str], opts: pulumi.ResourceOptions,
-                   tags: dict[str, str]) -> Database:
-    subnet_group = aws.rds.SubnetGroup(f"{name}-db-subnets", subnet_ids=subnet_ids,
-                                       description="lambda-rds private subnets", tags=tags, opts=opts)
+def build_database(
+    name: str,
+    db: DatabaseSettings,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Database:
+    subnet_group = aws.rds.SubnetGroup(
+        f"{name}-db-subnets",
+        subnet_ids=subnet_ids,
+        description="lambda-rds private subnets",
+        tags=tags,
+        opts=opts,
+    )
     # A random suffix chosen once: a final snapshot name must be unique in the account, or the next
     # delete of a database with the same name fails (and leaves it behind).
     suffix = random.RandomId(f"{name}-db-final-snapshot-suffix", byte_length=4, opts=opts)
@@ -49,39 +65,67 @@ def build_database(name: str, db: DatabaseSettings, subnet_ids: list[pulumi.Outp
     db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect))
     monitoring_role_arn = _monitoring_role(name, db, opts, tags)
     if db.is_aurora:
-        return _aurora(name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts,
-                       db_opts, tags)
-    return _instance(name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts,
-                     db_opts, tags)
+        return _aurora(
+            name,
+            db,
+            subnet_group,
+            security_group_id,
+            final_snapshot,
+            monitoring_role_arn,
+            opts,
+            db_opts,
+            tags,
+        )
+    return _instance(
+        name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts, db_opts, tags
+    )
 
 
-def _monitoring_role(name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions,
-                     tags: dict[str, str]) -> pulumi.Output[str] | None:
+def _monitoring_role(
+    name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> pulumi.Output[str] | None:
     if db.monitoring_interval == 0:
         return None
-    role = aws.iam.Role(f"{name}-db-monitoring-role", assume_role_policy=json.dumps(iam.MONITORING_ASSUME_ROLE),
-                        tags=tags, opts=opts)
-    aws.iam.RolePolicyAttachment(f"{name}-db-monitoring-policy", role=role.name,
-                                 policy_arn=iam.ENHANCED_MONITORING_POLICY_ARN, opts=opts)
+    role = aws.iam.Role(
+        f"{name}-db-monitoring-role",
+        assume_role_policy=json.dumps(iam.MONITORING_ASSUME_ROLE),
+        tags=tags,
+        opts=opts,
+    )
+    aws.iam.RolePolicyAttachment(
+        f"{name}-db-monitoring-policy",
+        role=role.name,
+        policy_arn=iam.ENHANCED_MONITORING_POLICY_ARN,
+        opts=opts,
+    )
     return role.arn
 
 
-def _parameters(db: DatabaseSettings) -> list[dict[str, str]]:
-    # pending-reboot for static parameters would leave TLS off until a reboot; both TLS parameters are
-    # dynamic, so "immediate" takes effect at once.
-    return [{"name": k, "value": v, "apply_method": "immediate"} for k, v in db.parameters]
-
-
-def _master_secret_arn(secrets: pulumi.Output[list]) -> pulumi.Output[str]:  # type: ignore[type-arg]
+def _master_secret_arn(secrets: pulumi.Output[Sequence[Any]]) -> pulumi.Output[str]:
     return secrets.apply(lambda s: (s[0].secret_arn if s else "") or "")
 
 
-def _instance(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup, sg_id: pulumi.Output[str],
-              final_snapshot: pulumi.Output[str], monitoring_role_arn: pulumi.Output[str] | None,
-              opts: pulumi.ResourceOptions, db_opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Database:
-    params = aws.rds.ParameterGroup(f"{name}-db-params", family=db.parameter_family,
-                                    description="lambda-rds: TLS required", parameters=_parameters(db), tags=tags,
-                                    opts=opts)
+def _instance(
+    name: str,
+    db: DatabaseSettings,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Database:
+    params = aws.rds.ParameterGroup(
+        f"{name}-db-params",
+        family=db.parameter_family,
+        description="lambda-rds: TLS required",
+        parameters=[
+            aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method=APPLY) for k, v in db.parameters
+        ],
+        tags=tags,
+        opts=opts,
+    )
     instance = aws.rds.Instance(
         f"{name}-db",
         engine=db.engine.value,
@@ -131,17 +175,35 @@ def _instance(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup
     )
 
 
-def _aurora(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup, sg_id: pulumi.Output[str],
-            final_snapshot: pulumi.Output[str], monitoring_role_arn: pulumi.Output[str] | None,
-            opts: pulumi.ResourceOptions, db_opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Database:
-    params = aws.rds.ClusterParameterGroup(f"{name}-db-cluster-params", family=db.parameter_family,
-                                           description="lambda-rds: TLS required", parameters=_parameters(db),
-                                           tags=tags, opts=opts)
+def _aurora(
+    name: str,
+    db: DatabaseSettings,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Database:
+    params = aws.rds.ClusterParameterGroup(
+        f"{name}-db-cluster-params",
+        family=db.parameter_family,
+        description="lambda-rds: TLS required",
+        parameters=[
+            aws.rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method=APPLY)
+            for k, v in db.parameters
+        ],
+        tags=tags,
+        opts=opts,
+    )
     scaling = None
     if db.serverless is not None:
         scaling = aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
-            min_capacity=db.serverless.min_capacity, max_capacity=db.serverless.max_capacity,
-            seconds_until_auto_pause=db.serverless.seconds_until_auto_pause)
+            min_capacity=db.serverless.min_capacity,
+            max_capacity=db.serverless.max_capacity,
+            seconds_until_auto_pause=db.serverless.seconds_until_auto_pause,
+        )
     cluster = aws.rds.Cluster(
         f"{name}-db-cluster",
         engine=db.engine.value,
@@ -173,7 +235,7 @@ def _aurora(name: str, db: DatabaseSettings, subnet_group: aws.rds.SubnetGroup, 
         aws.rds.ClusterInstance(
             f"{name}-db-{i}",
             cluster_identifier=cluster.id,
-            engine=db.engine.value,
+            engine=aws.rds.EngineType(db.engine.value),
             engine_version=cluster.engine_version,
             instance_class=db.instance_class,
             db_subnet_group_name=subnet_group.name,

@@ -38,9 +38,13 @@ def _props_table(props: dict[str, Any], required: list[str]) -> list[str]:
 
 def render_reference(schema: dict[str, Any]) -> str:
     resource = schema["resources"][TOKEN]
-    lines = ["### Inputs of `LambdaRds`", "",
-             "Keys are shown as other languages and the schema spell them (camelCase); Python and stack config use",
-             "snake_case (`azCount` is `az_count`).", ""]
+    lines = [
+        "### Inputs of `LambdaRds`",
+        "",
+        "Keys are spelled as the schema and other languages spell them (camelCase); Python and stack",
+        "config use snake_case (`azCount` is `az_count`).",
+        "",
+    ]
     lines += _props_table(resource["inputProperties"], resource.get("requiredInputs", []))
     for token, typ in schema["types"].items():
         name = token.rsplit(":", 1)[-1]

@@ -40,13 +40,21 @@ def layer_requirements() -> tuple[str, ...]:
     return tuple(ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
 
 
-def build_layers(name: str, s: Settings, opts: pulumi.ResourceOptions) -> dict[tuple[str, str], aws.lambda_.LayerVersion]:
+def build_layers(
+    name: str, s: Settings, opts: pulumi.ResourceOptions
+) -> dict[tuple[str, str], aws.lambda_.LayerVersion]:
     """One layer per (runtime, architecture) in use: the runtime package, its drivers and the CA bundle."""
-    combos = {(fn.runtime, fn.architecture.value) for fn in s.functions} | {(BOOTSTRAP_RUNTIME, BOOTSTRAP_ARCH.value)}
+    combos = {(fn.runtime, fn.architecture.value) for fn in s.functions} | {
+        (BOOTSTRAP_RUNTIME, BOOTSTRAP_ARCH.value)
+    }
     layers: dict[tuple[str, str], aws.lambda_.LayerVersion] = {}
     for runtime, arch in sorted(combos):
-        spec = packaging.LayerSpec(requirements=layer_requirements(), runtime=runtime, architecture=arch,
-                                   extra_packages=(functions_dir() / RUNTIME_PACKAGE,))
+        spec = packaging.LayerSpec(
+            requirements=layer_requirements(),
+            runtime=runtime,
+            architecture=arch,
+            extra_packages=(functions_dir() / RUNTIME_PACKAGE,),
+        )
         artifact = packaging.build_layer(spec)
         if not artifact.built:
             pulumi.log.warn(f"lambda-rds: dependency layer {runtime}/{arch} not built: {artifact.note}")
@@ -64,43 +72,76 @@ def build_layers(name: str, s: Settings, opts: pulumi.ResourceOptions) -> dict[t
     return layers
 
 
-def connect_policy(s: Settings, *, region: str, account_id: str, kind: iam.TargetKind,
-                   resource_id: pulumi.Output[str], app_secret_arn: pulumi.Output[str] | None,
-                   kms_key_arn: str | None) -> pulumi.Output[str]:
+def connect_policy(
+    s: Settings,
+    *,
+    region: str,
+    account_id: str,
+    kind: iam.TargetKind,
+    resource_id: pulumi.Output[str],
+    app_secret_arn: pulumi.Output[str] | None,
+    kms_key_arn: str | None,
+) -> pulumi.Output[str]:
     """The one grant that lets a function authenticate: rds-db:connect on the exact ARN, or the secret."""
     if s.auth is Auth.IAM:
         user = s.database.app_username
-        return resource_id.apply(lambda rid: json.dumps(iam.rds_connect_policy(
-            iam.rds_db_connect_arn(region, account_id, kind, rid, user))))
+        return resource_id.apply(
+            lambda rid: json.dumps(
+                iam.rds_connect_policy(iam.rds_db_connect_arn(region, account_id, kind, rid, user))
+            )
+        )
     assert app_secret_arn is not None
     return app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key_arn)))
 
 
-def _role(name: str, key: str, log_group: aws.cloudwatch.LogGroup, grant: pulumi.Output[str] | None,
-          opts: pulumi.ResourceOptions, tags: dict[str, str]) -> tuple[aws.iam.Role, list[pulumi.Resource]]:
-    role = aws.iam.Role(f"{name}-{key}-role", assume_role_policy=json.dumps(iam.LAMBDA_ASSUME_ROLE), tags=tags,
-                        opts=opts)
+def _role(
+    name: str,
+    key: str,
+    log_group: aws.cloudwatch.LogGroup,
+    grant: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> tuple[aws.iam.Role, list[pulumi.Resource]]:
+    role = aws.iam.Role(
+        f"{name}-{key}-role", assume_role_policy=json.dumps(iam.LAMBDA_ASSUME_ROLE), tags=tags, opts=opts
+    )
     policies: list[pulumi.Resource] = [
         aws.iam.RolePolicy(f"{name}-{key}-eni", role=role.id, policy=json.dumps(iam.eni_policy()), opts=opts),
-        aws.iam.RolePolicy(f"{name}-{key}-logs", role=role.id,
-                           policy=log_group.arn.apply(lambda arn: json.dumps(iam.log_policy(arn))), opts=opts),
+        aws.iam.RolePolicy(
+            f"{name}-{key}-logs",
+            role=role.id,
+            policy=log_group.arn.apply(lambda arn: json.dumps(iam.log_policy(arn))),
+            opts=opts,
+        ),
     ]
     if grant is not None:
         policies.append(aws.iam.RolePolicy(f"{name}-{key}-db", role=role.id, policy=grant, opts=opts))
     return role, policies
 
 
-def _log_group(name: str, key: str, days: int, opts: pulumi.ResourceOptions,
-               tags: dict[str, str]) -> aws.cloudwatch.LogGroup:
-    return aws.cloudwatch.LogGroup(f"{name}-{key}-logs", name=f"/lambda-rds/{name}/{key}", retention_in_days=days,
-                                   tags=tags, opts=opts)
+def _log_group(
+    name: str, key: str, days: int, opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> aws.cloudwatch.LogGroup:
+    return aws.cloudwatch.LogGroup(
+        f"{name}-{key}-logs", name=f"/lambda-rds/{name}/{key}", retention_in_days=days, tags=tags, opts=opts
+    )
 
 
-def build_function(name: str, fn: FunctionSettings, s: Settings, *, layer: aws.lambda_.LayerVersion,
-                   subnet_ids: list[pulumi.Output[str]], security_group_id: pulumi.Output[str],
-                   db_host: pulumi.Output[str], grant: pulumi.Output[str], app_secret_arn: pulumi.Output[str] | None,
-                   depends_on: list[pulumi.Resource], opts: pulumi.ResourceOptions,
-                   tags: dict[str, str]) -> DeployedFunction:
+def build_function(
+    name: str,
+    fn: FunctionSettings,
+    s: Settings,
+    *,
+    layer: aws.lambda_.LayerVersion,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    db_host: pulumi.Output[str],
+    grant: pulumi.Output[str],
+    app_secret_arn: pulumi.Output[str] | None,
+    depends_on: list[pulumi.Resource],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> DeployedFunction:
     key = f"fn-{fn.name}"
     log_group = _log_group(name, key, fn.log_retention_days, opts, tags)
     role, policies = _role(name, key, log_group, grant, opts, tags)
@@ -130,7 +171,9 @@ def build_function(name: str, fn: FunctionSettings, s: Settings, *, layer: aws.l
         memory_size=fn.memory_mb,
         timeout=fn.timeout_s,
         reserved_concurrent_executions=fn.reserved_concurrency,
-        vpc_config=aws.lambda_.FunctionVpcConfigArgs(subnet_ids=subnet_ids, security_group_ids=[security_group_id]),
+        vpc_config=aws.lambda_.FunctionVpcConfigArgs(
+            subnet_ids=subnet_ids, security_group_ids=[security_group_id]
+        ),
         environment=aws.lambda_.FunctionEnvironmentArgs(variables=env),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="JSON", log_group=log_group.name),
         # Hand the ENIs to the default group on destroy so deleting our group does not wait 20-45 minutes
@@ -147,12 +190,22 @@ def migrations(folder: Path) -> list[dict[str, str]]:
     return [{"name": p.name, "sql": p.read_text()} for p in sorted(folder.glob("*.sql"))]
 
 
-def build_bootstrap(name: str, s: Settings, *, layer: aws.lambda_.LayerVersion,
-                    subnet_ids: list[pulumi.Output[str]], security_group_id: pulumi.Output[str],
-                    db_host: pulumi.Output[str], db_port: pulumi.Output[int], master_secret_arn: pulumi.Output[str],
-                    app_password: pulumi.Output[str] | None, depends_on: list[pulumi.Resource],
-                    opts: pulumi.ResourceOptions, tags: dict[str, str],
-                    invoke_opts: pulumi.InvokeOutputOptions) -> aws.lambda_.Invocation:
+def build_bootstrap(
+    name: str,
+    s: Settings,
+    *,
+    layer: aws.lambda_.LayerVersion,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    db_host: pulumi.Output[str],
+    db_port: pulumi.Output[int],
+    master_secret_arn: pulumi.Output[str],
+    app_password: pulumi.Output[str] | None,
+    depends_on: list[pulumi.Resource],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+    invoke_opts: pulumi.InvokeOutputOptions,
+) -> aws.lambda_.Invocation:
     """Create the application user and apply migrations, from inside the VPC, at deploy time.
 
     The master credentials are read here, on the deployer's side, and travel only in the (secret)
@@ -174,9 +227,12 @@ def build_bootstrap(name: str, s: Settings, *, layer: aws.lambda_.LayerVersion,
         memory_size=256,
         timeout=300,
         reserved_concurrent_executions=1,  # counted in sizing.RESERVED_CONNECTIONS
-        vpc_config=aws.lambda_.FunctionVpcConfigArgs(subnet_ids=subnet_ids, security_group_ids=[security_group_id]),
-        environment=aws.lambda_.FunctionEnvironmentArgs(variables={"DB_CA_BUNDLE": CA_BUNDLE_PATH,
-                                                                   "DB_CONNECT_TIMEOUT": "10"}),
+        vpc_config=aws.lambda_.FunctionVpcConfigArgs(
+            subnet_ids=subnet_ids, security_group_ids=[security_group_id]
+        ),
+        environment=aws.lambda_.FunctionEnvironmentArgs(
+            variables={"DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "10"}
+        ),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="JSON", log_group=log_group.name),
         replace_security_groups_on_destroy=True,
         tags=tags,
@@ -186,27 +242,32 @@ def build_bootstrap(name: str, s: Settings, *, layer: aws.lambda_.LayerVersion,
     steps = migrations(s.database.migrations_dir)
     db = s.database
     payload = pulumi.Output.all(db_host, db_port, master.secret_string, app_password or "").apply(
-        lambda v: json.dumps({
-            "engine": db.family,
-            "host": v[0],
-            "port": int(v[1]),
-            "database": db.db_name,
-            "master": {k: json.loads(v[2])[k] for k in ("username", "password")},
-            "app_user": db.app_username,
-            "auth": s.auth.value,
-            "app_password": v[3] or None,
-            "statement_timeout_ms": db.statement_timeout_ms,
-            "migrations": steps,
-        }))
+        lambda v: json.dumps(
+            {
+                "engine": db.family,
+                "host": v[0],
+                "port": int(v[1]),
+                "database": db.db_name,
+                "master": {k: json.loads(v[2])[k] for k in ("username", "password")},
+                "app_user": db.app_username,
+                "auth": s.auth.value,
+                "app_password": v[3] or None,
+                "statement_timeout_ms": db.statement_timeout_ms,
+                "migrations": steps,
+            }
+        )
+    )
     # Re-invoke when what the bootstrap does changes, not when RDS rotates the master password (every 7
     # days): the payload is ignored for diffs and these triggers decide.
-    fingerprint = hashlib.sha256(json.dumps(
-        [steps, db.app_username, s.auth.value, db.statement_timeout_ms, artifact.sha256]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps([steps, db.app_username, s.auth.value, db.statement_timeout_ms, artifact.sha256]).encode()
+    ).hexdigest()
     return aws.lambda_.Invocation(
         f"{name}-bootstrap-run",
         function_name=function.name,
-        input=pulumi.Output.secret(payload),
+        input=pulumi.Output.secret(payload),  # type: ignore[arg-type]  # stub types it Never
         triggers={"fingerprint": fingerprint},
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
-            depends_on=[function, *depends_on], ignore_changes=["input"])),
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[function, *depends_on], ignore_changes=["input"])
+        ),
     )

@@ -21,13 +21,19 @@ LAMBDA_ASSUME_ROLE: PolicyDocument = {
 
 RDS_ASSUME_ROLE: PolicyDocument = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
 }
 
 MONITORING_ASSUME_ROLE: PolicyDocument = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "monitoring.rds.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
     ],
 }
 
@@ -76,15 +82,26 @@ def proxy_id_from_arn(proxy_arn: str) -> str:
 def rds_connect_policy(connect_arn: str) -> PolicyDocument:
     return {
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "ConnectAsAppUser", "Effect": "Allow", "Action": "rds-db:connect",
-                       "Resource": connect_arn}],
+        "Statement": [
+            {
+                "Sid": "ConnectAsAppUser",
+                "Effect": "Allow",
+                "Action": "rds-db:connect",
+                "Resource": connect_arn,
+            }
+        ],
     }
 
 
 def read_secret_policy(secret_arn: str, kms_key_arn: str | None = None) -> PolicyDocument:
     """GetSecretValue on exactly one secret, and Decrypt with its key when it is a customer key."""
     statements: list[dict[str, Any]] = [
-        {"Sid": "ReadOneSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret_arn}
+        {
+            "Sid": "ReadOneSecret",
+            "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": secret_arn,
+        }
     ]
     if kms_key_arn:
         statements.append(
@@ -103,7 +120,9 @@ def eni_policy() -> PolicyDocument:
     """What a VPC-attached function needs for its ENIs. ``Resource: *`` is required by EC2 for these."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "ManageVpcEnis", "Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"}],
+        "Statement": [
+            {"Sid": "ManageVpcEnis", "Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"}
+        ],
     }
 
 

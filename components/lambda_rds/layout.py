@@ -33,11 +33,15 @@ def parse_vpc_cidr(cidr: str) -> ipaddress.IPv4Network:
     try:
         net = ipaddress.ip_network(cidr, strict=True)
     except ValueError as exc:
-        raise ValueError(f"{cidr!r} is not an IPv4 network in CIDR notation with host bits zero ({exc})") from None
+        raise ValueError(
+            f"{cidr!r} is not an IPv4 network in CIDR notation with host bits zero ({exc})"
+        ) from None
     if not isinstance(net, ipaddress.IPv4Network):
         raise ValueError(f"{cidr!r} is IPv6; the VPC needs an IPv4 CIDR")
     if not MIN_VPC_PREFIX <= net.prefixlen <= MAX_VPC_PREFIX:
-        raise ValueError(f"{cidr!r} has prefix /{net.prefixlen}; allowed /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX}")
+        raise ValueError(
+            f"{cidr!r} has prefix /{net.prefixlen}; allowed /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX}"
+        )
     if not net.is_private:
         raise ValueError(f"{cidr!r} is not in a private range (10/8, 172.16/12, 192.168/16)")
     return net

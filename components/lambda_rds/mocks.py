@@ -134,17 +134,35 @@ class RecordingMocks(pulumi.runtime.Mocks):
         token = args.token
         a = args.args
         if token == "aws:index/getRegion:getRegion":
-            return {"name": self.region, "region": self.region, "id": self.region,
-                    "endpoint": f"ec2.{self.region}.amazonaws.com", "description": self.region}, []
+            return {
+                "name": self.region,
+                "region": self.region,
+                "id": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": self.region,
+            }, []
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": self.account_id, "id": self.account_id,
-                    "arn": f"arn:aws:iam::{self.account_id}:user/mock", "userId": "AIDAMOCK"}, []
+            return {
+                "accountId": self.account_id,
+                "id": self.account_id,
+                "arn": f"arn:aws:iam::{self.account_id}:user/mock",
+                "userId": "AIDAMOCK",
+            }, []
         if token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws",
-                    "reverseDnsPrefix": "com.amazonaws"}, []
+            return {
+                "partition": "aws",
+                "dnsSuffix": "amazonaws.com",
+                "id": "aws",
+                "reverseDnsPrefix": "com.amazonaws",
+            }, []
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {"names": [z for z, _ in self.zones], "zoneIds": [i for _, i in self.zones],
-                    "state": "available", "id": self.region, "groupNames": [self.region]}, []
+            return {
+                "names": [z for z, _ in self.zones],
+                "zoneIds": [i for _, i in self.zones],
+                "state": "available",
+                "id": self.region,
+                "groupNames": [self.region],
+            }, []
         if token == "aws:ec2/getSubnet:getSubnet":
             sid = a.get("id", "")
             info = self.subnets.get(sid)
@@ -155,8 +173,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
             return {"id": sid, "availabilityZoneId": zone_id, **info}, []
         if token == "aws:secretsmanager/getSecretVersion:getSecretVersion":
             secret = json.dumps({"username": "lambda_rds_admin", "password": self.master_password})
-            return {"secretString": secret, "arn": a.get("secretId", ""), "id": a.get("secretId", ""),
-                    "versionId": "mock-version", "versionStages": ["AWSCURRENT"]}, []
+            return {
+                "secretString": secret,
+                "arn": a.get("secretId", ""),
+                "id": a.get("secretId", ""),
+                "versionId": "mock-version",
+                "versionStages": ["AWSCURRENT"],
+            }, []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             return {"json": json.dumps({"Version": "2012-10-17", "Statement": a.get("statements", [])})}, []
         return {}, []
@@ -183,23 +206,38 @@ class RecordingMocks(pulumi.runtime.Mocks):
         r = self.region
         out: dict[str, Any] = {}
         if typ == "aws:ec2/vpc:Vpc":
-            out = {"arn": self._arn("ec2", f"vpc/{rid}"), "defaultSecurityGroupId": "sg-" + _hex("default", rid),
-                   "mainRouteTableId": "rtb-" + _hex("main", rid), "ownerId": self.account_id}
+            out = {
+                "arn": self._arn("ec2", f"vpc/{rid}"),
+                "defaultSecurityGroupId": "sg-" + _hex("default", rid),
+                "mainRouteTableId": "rtb-" + _hex("main", rid),
+                "ownerId": self.account_id,
+            }
         elif typ == "aws:ec2/subnet:Subnet":
-            out = {"arn": self._arn("ec2", f"subnet/{rid}"),
-                   "availabilityZoneId": dict(self.zones).get(inputs.get("availabilityZone", ""), "")}
+            out = {
+                "arn": self._arn("ec2", f"subnet/{rid}"),
+                "availabilityZoneId": dict(self.zones).get(inputs.get("availabilityZone", ""), ""),
+            }
         elif typ == "aws:ec2/securityGroup:SecurityGroup":
-            out = {"arn": self._arn("ec2", f"security-group/{rid}"), "name": inputs.get("name") or name,
-                   "ownerId": self.account_id}
+            out = {
+                "arn": self._arn("ec2", f"security-group/{rid}"),
+                "name": inputs.get("name") or name,
+                "ownerId": self.account_id,
+            }
         elif typ == "aws:ec2/eip:Eip":
             out = {"allocationId": rid, "publicIp": "203.0.113." + str(int(_hex(rid, n=2), 16) % 250 + 1)}
         elif typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
-            out = {"arn": self._arn("ec2", f"vpc-endpoint/{rid}"), "networkInterfaceIds": [],
-                   "dnsEntries": [{"dnsName": f"{rid}.{r}.vpce.amazonaws.com", "hostedZoneId": "Z7HUB22UULQXV"}]}
+            out = {
+                "arn": self._arn("ec2", f"vpc-endpoint/{rid}"),
+                "networkInterfaceIds": [],
+                "dnsEntries": [{"dnsName": f"{rid}.{r}.vpce.amazonaws.com", "hostedZoneId": "Z7HUB22UULQXV"}],
+            }
         elif typ == "aws:iam/role:Role":
             role_name = inputs.get("name") or f"{name}-{_hex(name, n=7)}"
-            out = {"arn": f"arn:aws:iam::{self.account_id}:role/{role_name}", "name": role_name,
-                   "uniqueId": "AROA" + _hex(name, n=16).upper()}
+            out = {
+                "arn": f"arn:aws:iam::{self.account_id}:role/{role_name}",
+                "name": role_name,
+                "uniqueId": "AROA" + _hex(name, n=16).upper(),
+            }
         elif typ == "aws:iam/policy:Policy":
             out = {"arn": f"arn:aws:iam::{self.account_id}:policy/{inputs.get('name') or name}"}
         elif typ == "aws:kms/key:Key":
@@ -211,43 +249,81 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif typ == "aws:secretsmanager/secretVersion:SecretVersion":
             out = {"arn": inputs.get("secretId", ""), "versionId": "v-" + _hex(name, n=8)}
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
-            out = {"arn": self._arn("logs", f"log-group:{inputs.get('name') or name}"),
-                   "name": inputs.get("name") or name}
+            out = {
+                "arn": self._arn("logs", f"log-group:{inputs.get('name') or name}"),
+                "name": inputs.get("name") or name,
+            }
         elif typ == "aws:lambda/function:Function":
             fname = inputs.get("name") or f"{name}-{_hex(name, n=7)}"
             arn = self._arn("lambda", f"function:{fname}")
-            out = {"arn": arn, "name": fname, "qualifiedArn": f"{arn}:$LATEST", "version": "$LATEST",
-                   "invokeArn": f"arn:aws:apigateway:{r}:lambda:path/2015-03-31/functions/{arn}/invocations"}
+            out = {
+                "arn": arn,
+                "name": fname,
+                "qualifiedArn": f"{arn}:$LATEST",
+                "version": "$LATEST",
+                "invokeArn": f"arn:aws:apigateway:{r}:lambda:path/2015-03-31/functions/{arn}/invocations",
+            }
         elif typ == "aws:lambda/layerVersion:LayerVersion":
             layer_arn = self._arn("lambda", f"layer:{inputs.get('layerName') or name}")
             out = {"arn": f"{layer_arn}:1", "layerArn": layer_arn, "version": "1"}
         elif typ == "aws:lambda/invocation:Invocation":
             out = {"result": json.dumps({"status": "ok", "mock": True})}
         elif typ == "aws:rds/subnetGroup:SubnetGroup":
-            out = {"arn": self._arn("rds", f"subgrp:{inputs.get('name') or name}"), "name": inputs.get("name") or rid}
-        elif typ in ("aws:rds/parameterGroup:ParameterGroup", "aws:rds/clusterParameterGroup:ClusterParameterGroup"):
-            out = {"arn": self._arn("rds", f"pg:{inputs.get('name') or name}"), "name": inputs.get("name") or rid}
+            out = {
+                "arn": self._arn("rds", f"subgrp:{inputs.get('name') or name}"),
+                "name": inputs.get("name") or rid,
+            }
+        elif typ in (
+            "aws:rds/parameterGroup:ParameterGroup",
+            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+        ):
+            out = {
+                "arn": self._arn("rds", f"pg:{inputs.get('name') or name}"),
+                "name": inputs.get("name") or rid,
+            }
         elif typ == "aws:rds/instance:Instance":
-            port = inputs.get("port") or (3306 if str(inputs.get("engine", "")).startswith(("mysql", "mariadb"))
-                                          else 5432)
+            port = inputs.get("port") or (
+                3306 if str(inputs.get("engine", "")).startswith(("mysql", "mariadb")) else 5432
+            )
             address = f"{rid}.c{_hex('acct', n=11)}.{r}.rds.amazonaws.com"
-            out = {"arn": self._arn("rds", f"db:{rid}"), "address": address, "endpoint": f"{address}:{port}",
-                   "port": port, "identifier": rid, "resourceId": "db-" + _hex("dbi", rid, n=26).upper(),
-                   "masterUserSecrets": self._master_secret(rid) if inputs.get("manageMasterUserPassword") else []}
+            out = {
+                "arn": self._arn("rds", f"db:{rid}"),
+                "address": address,
+                "endpoint": f"{address}:{port}",
+                "port": port,
+                "identifier": rid,
+                "resourceId": "db-" + _hex("dbi", rid, n=26).upper(),
+                "masterUserSecrets": self._master_secret(rid)
+                if inputs.get("manageMasterUserPassword")
+                else [],
+            }
         elif typ == "aws:rds/cluster:Cluster":
             port = inputs.get("port") or (3306 if "mysql" in str(inputs.get("engine", "")) else 5432)
             host = f"{rid}.cluster-c{_hex('acct', n=11)}.{r}.rds.amazonaws.com"
-            out = {"arn": self._arn("rds", f"cluster:{rid}"), "endpoint": host,
-                   "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"), "port": port,
-                   "clusterIdentifier": rid, "clusterResourceId": "cluster-" + _hex("cr", rid, n=26).upper(),
-                   "masterUserSecrets": self._master_secret(rid) if inputs.get("manageMasterUserPassword") else []}
+            out = {
+                "arn": self._arn("rds", f"cluster:{rid}"),
+                "endpoint": host,
+                "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"),
+                "port": port,
+                "clusterIdentifier": rid,
+                "clusterResourceId": "cluster-" + _hex("cr", rid, n=26).upper(),
+                "masterUserSecrets": self._master_secret(rid)
+                if inputs.get("manageMasterUserPassword")
+                else [],
+            }
         elif typ == "aws:rds/clusterInstance:ClusterInstance":
-            out = {"arn": self._arn("rds", f"db:{rid}"), "identifier": rid,
-                   "dbiResourceId": "db-" + _hex("dbi", rid, n=26).upper()}
+            out = {
+                "arn": self._arn("rds", f"db:{rid}"),
+                "identifier": rid,
+                "dbiResourceId": "db-" + _hex("dbi", rid, n=26).upper(),
+            }
         elif typ == "aws:rds/proxy:Proxy":
             pname = inputs.get("name") or name
-            out = {"arn": self._arn("rds", f"db-proxy:prx-{_hex('prx', pname)}"),
-                   "endpoint": f"{pname}.proxy-c{_hex('acct', n=11)}.{r}.rds.amazonaws.com"}
+            out = {
+                "arn": self._arn("rds", f"db-proxy:prx-{_hex('prx', pname)}"),
+                "name": pname,
+                "endpoint": f"{pname}.proxy-c{_hex('acct', n=11)}.{r}.rds.amazonaws.com",
+            }
         elif typ == "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
             out = {"arn": self._arn("rds", f"target-group:prx-tg-{_hex(name)}"), "name": "default"}
         elif typ == "random:index/randomPassword:RandomPassword":

@@ -36,8 +36,14 @@ class Network:
     ready: list[pulumi.Resource]
 
 
-def build_network(name: str, s: Settings, zones: Sequence[str], region: str,
-                  opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Network:
+def build_network(
+    name: str,
+    s: Settings,
+    zones: Sequence[str],
+    region: str,
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Network:
     ready: list[pulumi.Resource] = []
     if s.network.bring_your_own:
         vpc_id: pulumi.Output[str] = pulumi.Output.from_input(s.network.vpc_id or "")
@@ -45,29 +51,53 @@ def build_network(name: str, s: Settings, zones: Sequence[str], region: str,
         route_table_ids: list[pulumi.Output[str]] = []
         nat_ids: list[pulumi.Output[str]] = []
     else:
-        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=s.network.vpc_cidr, enable_dns_hostnames=True,
-                          enable_dns_support=True, tags={**tags, "Name": f"{name}-vpc"}, opts=opts)
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=s.network.vpc_cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={**tags, "Name": f"{name}-vpc"},
+            opts=opts,
+        )
         vpc_id = vpc.id
         # FSBP EC2.2: the default security group allows nothing. Adopting it with no rules strips AWS's
         # default allow-all rules.
-        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, ingress=[], egress=[],
-                                     tags={**tags, "Name": f"{name}-default-closed"}, opts=opts)
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=vpc.id,
+            ingress=[],
+            egress=[],
+            tags={**tags, "Name": f"{name}-default-closed"},
+            opts=opts,
+        )
         subnets = layout.layout(s.network.vpc_cidr, s.az_count)
         private = [
-            aws.ec2.Subnet(f"{name}-private-{i}", vpc_id=vpc.id, cidr_block=sub.private_cidr,
-                           availability_zone=zones[i], map_public_ip_on_launch=False,
-                           tags={**tags, "Name": f"{name}-private-{zones[i]}", "lambda-rds:tier": "private"},
-                           opts=opts)
+            aws.ec2.Subnet(
+                f"{name}-private-{i}",
+                vpc_id=vpc.id,
+                cidr_block=sub.private_cidr,
+                availability_zone=zones[i],
+                map_public_ip_on_launch=False,
+                tags={**tags, "Name": f"{name}-private-{zones[i]}", "lambda-rds:tier": "private"},
+                opts=opts,
+            )
             for i, sub in enumerate(subnets)
         ]
         tables = [
-            aws.ec2.RouteTable(f"{name}-private-rt-{i}", vpc_id=vpc.id,
-                               tags={**tags, "Name": f"{name}-private-{zones[i]}"}, opts=opts)
+            aws.ec2.RouteTable(
+                f"{name}-private-rt-{i}",
+                vpc_id=vpc.id,
+                tags={**tags, "Name": f"{name}-private-{zones[i]}"},
+                opts=opts,
+            )
             for i in range(s.az_count)
         ]
         for i, (subnet, table) in enumerate(zip(private, tables, strict=True)):
-            ready.append(aws.ec2.RouteTableAssociation(f"{name}-private-rta-{i}", subnet_id=subnet.id,
-                                                       route_table_id=table.id, opts=opts))
+            ready.append(
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-private-rta-{i}", subnet_id=subnet.id, route_table_id=table.id, opts=opts
+                )
+            )
         subnet_ids = [sn.id for sn in private]
         route_table_ids = [t.id for t in tables]
         nat_ids = _nat(name, s, zones, vpc, subnets, tables, opts, tags, ready)
@@ -77,84 +107,211 @@ def build_network(name: str, s: Settings, zones: Sequence[str], region: str,
     sgs = _security_groups(name, s, vpc_id, opts, tags)
     endpoint_ids: dict[str, pulumi.Output[str]] = {}
     if s.egress is Egress.ENDPOINTS and s.network.endpoint_services:
-        endpoint_sg = aws.ec2.SecurityGroup(f"{name}-endpoints-sg", vpc_id=vpc_id,
-                                            description="Interface endpoints: HTTPS from lambda-rds functions",
-                                            tags={**tags, "Name": f"{name}-endpoints"}, opts=opts)
-        aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-from-fn-443", security_group_id=endpoint_sg.id,
-                                         referenced_security_group_id=sgs.function, ip_protocol="tcp",
-                                         from_port=443, to_port=443,
-                                         description="HTTPS from the function security group", opts=opts)
-        aws.vpc.SecurityGroupEgressRule(f"{name}-fn-to-endpoints-443", security_group_id=sgs.function,
-                                        referenced_security_group_id=endpoint_sg.id, ip_protocol="tcp",
-                                        from_port=443, to_port=443,
-                                        description="HTTPS to the interface endpoints", opts=opts)
+        endpoint_sg = aws.ec2.SecurityGroup(
+            f"{name}-endpoints-sg",
+            vpc_id=vpc_id,
+            description="Interface endpoints: HTTPS from lambda-rds functions",
+            tags={**tags, "Name": f"{name}-endpoints"},
+            opts=opts,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-endpoints-from-fn-443",
+            security_group_id=endpoint_sg.id,
+            referenced_security_group_id=sgs.function,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            description="HTTPS from the function security group",
+            opts=opts,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-fn-to-endpoints-443",
+            security_group_id=sgs.function,
+            referenced_security_group_id=endpoint_sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            description="HTTPS to the interface endpoints",
+            opts=opts,
+        )
         for svc in s.network.endpoint_services:
             ep = aws.ec2.VpcEndpoint(
-                f"{name}-vpce-{svc.replace('.', '-')}", vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.{svc}",
-                vpc_endpoint_type="Interface", private_dns_enabled=True, subnet_ids=subnet_ids,
-                security_group_ids=[endpoint_sg.id], tags={**tags, "Name": f"{name}-{svc}"}, opts=opts)
+                f"{name}-vpce-{svc.replace('.', '-')}",
+                vpc_id=vpc_id,
+                service_name=f"com.amazonaws.{region}.{svc}",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=subnet_ids,
+                security_group_ids=[endpoint_sg.id],
+                tags={**tags, "Name": f"{name}-{svc}"},
+                opts=opts,
+            )
             endpoint_ids[svc] = ep.id
             ready.append(ep)
     if s.network.s3_gateway_endpoint and route_table_ids:
-        s3 = aws.ec2.VpcEndpoint(f"{name}-vpce-s3", vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.s3",
-                                 vpc_endpoint_type="Gateway", route_table_ids=route_table_ids,
-                                 tags={**tags, "Name": f"{name}-s3"}, opts=opts)
+        s3 = aws.ec2.VpcEndpoint(
+            f"{name}-vpce-s3",
+            vpc_id=vpc_id,
+            service_name=f"com.amazonaws.{region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=route_table_ids,
+            tags={**tags, "Name": f"{name}-s3"},
+            opts=opts,
+        )
         endpoint_ids["s3"] = s3.id
     if s.egress is Egress.NAT:
-        aws.vpc.SecurityGroupEgressRule(f"{name}-fn-https-out", security_group_id=sgs.function,
-                                        cidr_ipv4=ANYWHERE, ip_protocol="tcp", from_port=443, to_port=443,
-                                        description="HTTPS to AWS APIs and the internet through NAT", opts=opts)
-    return Network(vpc_id, subnet_ids, route_table_ids, sgs.function, sgs.bootstrap, sgs.database, sgs.proxy,
-                   endpoint_ids, nat_ids, ready)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-fn-https-out",
+            security_group_id=sgs.function,
+            cidr_ipv4=ANYWHERE,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            description="HTTPS to AWS APIs and the internet through NAT",
+            opts=opts,
+        )
+    return Network(
+        vpc_id,
+        subnet_ids,
+        route_table_ids,
+        sgs.function,
+        sgs.bootstrap,
+        sgs.database,
+        sgs.proxy,
+        endpoint_ids,
+        nat_ids,
+        ready,
+    )
 
 
-def _nat(name: str, s: Settings, zones: Sequence[str], vpc: aws.ec2.Vpc, subnets: list[layout.AzSubnets],
-         tables: list[aws.ec2.RouteTable], opts: pulumi.ResourceOptions, tags: dict[str, str],
-         ready: list[pulumi.Resource]) -> list[pulumi.Output[str]]:
+def _nat(
+    name: str,
+    s: Settings,
+    zones: Sequence[str],
+    vpc: aws.ec2.Vpc,
+    subnets: list[layout.AzSubnets],
+    tables: list[aws.ec2.RouteTable],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+    ready: list[pulumi.Resource],
+) -> list[pulumi.Output[str]]:
     count = s.nat_gateway_count
     if count == 0:
         return []
-    igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-igw"}, opts=opts)
-    public_rt = aws.ec2.RouteTable(f"{name}-public-rt", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-public"},
-                                   opts=opts)
-    igw_route = aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block=ANYWHERE,
-                              gateway_id=igw.id, opts=opts)
+    igw = aws.ec2.InternetGateway(
+        f"{name}-igw", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-igw"}, opts=opts
+    )
+    public_rt = aws.ec2.RouteTable(
+        f"{name}-public-rt", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-public"}, opts=opts
+    )
+    igw_route = aws.ec2.Route(
+        f"{name}-public-default",
+        route_table_id=public_rt.id,
+        destination_cidr_block=ANYWHERE,
+        gateway_id=igw.id,
+        opts=opts,
+    )
     nats: list[aws.ec2.NatGateway] = []
     for i in range(count):
-        public = aws.ec2.Subnet(f"{name}-public-{i}", vpc_id=vpc.id, cidr_block=subnets[i].public_cidr,
-                                availability_zone=zones[i], map_public_ip_on_launch=False,
-                                tags={**tags, "Name": f"{name}-public-{zones[i]}", "lambda-rds:tier": "public"},
-                                opts=opts)
-        aws.ec2.RouteTableAssociation(f"{name}-public-rta-{i}", subnet_id=public.id, route_table_id=public_rt.id,
-                                      opts=opts)
-        eip = aws.ec2.Eip(f"{name}-nat-eip-{i}", domain="vpc", tags={**tags, "Name": f"{name}-nat-{zones[i]}"},
-                          opts=opts)
-        nats.append(aws.ec2.NatGateway(
-            f"{name}-nat-{i}", allocation_id=eip.id, subnet_id=public.id,
-            tags={**tags, "Name": f"{name}-nat-{zones[i]}"},
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw_route]))))
+        public = aws.ec2.Subnet(
+            f"{name}-public-{i}",
+            vpc_id=vpc.id,
+            cidr_block=subnets[i].public_cidr,
+            availability_zone=zones[i],
+            map_public_ip_on_launch=False,
+            tags={**tags, "Name": f"{name}-public-{zones[i]}", "lambda-rds:tier": "public"},
+            opts=opts,
+        )
+        aws.ec2.RouteTableAssociation(
+            f"{name}-public-rta-{i}", subnet_id=public.id, route_table_id=public_rt.id, opts=opts
+        )
+        eip = aws.ec2.Eip(
+            f"{name}-nat-eip-{i}", domain="vpc", tags={**tags, "Name": f"{name}-nat-{zones[i]}"}, opts=opts
+        )
+        nats.append(
+            aws.ec2.NatGateway(
+                f"{name}-nat-{i}",
+                allocation_id=eip.id,
+                subnet_id=public.id,
+                tags={**tags, "Name": f"{name}-nat-{zones[i]}"},
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw_route])),
+            )
+        )
     for i, table in enumerate(tables):
         # Per-AZ NAT keeps traffic in its AZ (no cross-AZ charge, survives an AZ loss); single uses NAT 0.
         nat = nats[i] if len(nats) > 1 else nats[0]
-        ready.append(aws.ec2.Route(f"{name}-private-default-{i}", route_table_id=table.id,
-                                   destination_cidr_block=ANYWHERE, nat_gateway_id=nat.id, opts=opts))
+        ready.append(
+            aws.ec2.Route(
+                f"{name}-private-default-{i}",
+                route_table_id=table.id,
+                destination_cidr_block=ANYWHERE,
+                nat_gateway_id=nat.id,
+                opts=opts,
+            )
+        )
     return [n.id for n in nats]
 
 
-def _flow_logs(name: str, s: Settings, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions, tags: dict[str, str]) -> None:
-    group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/lambda-rds/{name}/vpc-flow-logs",
-                                    retention_in_days=s.network.flow_logs_retention_days, tags=tags, opts=opts)
-    role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                       "Action": "sts:AssumeRole"}]}), tags=tags, opts=opts)
-    aws.iam.RolePolicy(f"{name}-flow-logs-policy", role=role.id, policy=group.arn.apply(lambda arn: json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow",
-                       "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                       "Resource": [arn, f"{arn}:*"]}]})), opts=opts)
-    aws.ec2.FlowLog(f"{name}-flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination=group.arn,
-                    log_destination_type="cloud-watch-logs", iam_role_arn=role.arn, tags=tags, opts=opts)
+def _flow_logs(
+    name: str, s: Settings, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> None:
+    group = aws.cloudwatch.LogGroup(
+        f"{name}-flow-logs",
+        name=f"/lambda-rds/{name}/vpc-flow-logs",
+        retention_in_days=s.network.flow_logs_retention_days,
+        tags=tags,
+        opts=opts,
+    )
+    role = aws.iam.Role(
+        f"{name}-flow-logs-role",
+        assume_role_policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+        tags=tags,
+        opts=opts,
+    )
+    aws.iam.RolePolicy(
+        f"{name}-flow-logs-policy",
+        role=role.id,
+        policy=group.arn.apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "logs:CreateLogStream",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogStreams",
+                            ],
+                            "Resource": [arn, f"{arn}:*"],
+                        }
+                    ],
+                }
+            )
+        ),
+        opts=opts,
+    )
+    aws.ec2.FlowLog(
+        f"{name}-flow-log",
+        vpc_id=vpc.id,
+        traffic_type="ALL",
+        log_destination=group.arn,
+        log_destination_type="cloud-watch-logs",
+        iam_role_arn=role.arn,
+        tags=tags,
+        opts=opts,
+    )
 
 
 @dataclass
@@ -165,8 +322,9 @@ class _Groups:
     proxy: pulumi.Output[str] | None
 
 
-def _security_groups(name: str, s: Settings, vpc_id: pulumi.Input[str], opts: pulumi.ResourceOptions,
-                     tags: dict[str, str]) -> _Groups:
+def _security_groups(
+    name: str, s: Settings, vpc_id: pulumi.Input[str], opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> _Groups:
     """function -> (proxy ->) database on the engine port only; bootstrap -> database directly.
 
     New groups have no egress rule in pulumi-aws v7 (REFERENCE.md), so every allowed flow is explicit.
@@ -176,31 +334,65 @@ def _security_groups(name: str, s: Settings, vpc_id: pulumi.Input[str], opts: pu
     port = s.database.port
 
     def group(key: str, description: str) -> aws.ec2.SecurityGroup:
-        return aws.ec2.SecurityGroup(f"{name}-{key}-sg", vpc_id=vpc_id, description=description,
-                                     tags={**tags, "Name": f"{name}-{key}"}, opts=opts)
+        return aws.ec2.SecurityGroup(
+            f"{name}-{key}-sg",
+            vpc_id=vpc_id,
+            description=description,
+            tags={**tags, "Name": f"{name}-{key}"},
+            opts=opts,
+        )
 
     fn = group("function", "lambda-rds functions: database port out, nothing in")
     boot = group("bootstrap", "lambda-rds bootstrap: database port to the database only")
-    db = group("database", f"lambda-rds database: {port}/tcp from the {'proxy' if s.proxy else 'functions'} "
-                           "and the bootstrap only")
+    db = group(
+        "database",
+        f"lambda-rds database: {port}/tcp from the {'proxy' if s.proxy else 'functions'} "
+        "and the bootstrap only",
+    )
     front = db
     proxy_sg: aws.ec2.SecurityGroup | None = None
     if s.proxy:
         proxy_sg = group("proxy", f"lambda-rds RDS Proxy: {port}/tcp from functions, to the database")
         front = proxy_sg
         _allow(f"{name}-proxy-to-db", proxy_sg, db, port, "RDS Proxy to the database", opts)
-    _allow(f"{name}-fn-to-{'proxy' if s.proxy else 'db'}", fn, front, port,
-           "functions to the " + ("proxy" if s.proxy else "database"), opts)
+    _allow(
+        f"{name}-fn-to-{'proxy' if s.proxy else 'db'}",
+        fn,
+        front,
+        port,
+        "functions to the " + ("proxy" if s.proxy else "database"),
+        opts,
+    )
     _allow(f"{name}-bootstrap-to-db", boot, db, port, "bootstrap to the database", opts)
     return _Groups(fn.id, boot.id, db.id, proxy_sg.id if proxy_sg else None)
 
 
-def _allow(rule: str, source: aws.ec2.SecurityGroup, target: aws.ec2.SecurityGroup, port: int, what: str,
-           opts: pulumi.ResourceOptions) -> None:
+def _allow(
+    rule: str,
+    source: aws.ec2.SecurityGroup,
+    target: aws.ec2.SecurityGroup,
+    port: int,
+    what: str,
+    opts: pulumi.ResourceOptions,
+) -> None:
     """One flow, by reference, on one port: egress on the source and the matching ingress on the target."""
-    aws.vpc.SecurityGroupEgressRule(f"{rule}-out", security_group_id=source.id,
-                                    referenced_security_group_id=target.id, ip_protocol="tcp", from_port=port,
-                                    to_port=port, description=what, opts=opts)
-    aws.vpc.SecurityGroupIngressRule(f"{rule}-in", security_group_id=target.id,
-                                     referenced_security_group_id=source.id, ip_protocol="tcp", from_port=port,
-                                     to_port=port, description=what, opts=opts)
+    aws.vpc.SecurityGroupEgressRule(
+        f"{rule}-out",
+        security_group_id=source.id,
+        referenced_security_group_id=target.id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=what,
+        opts=opts,
+    )
+    aws.vpc.SecurityGroupIngressRule(
+        f"{rule}-in",
+        security_group_id=target.id,
+        referenced_security_group_id=source.id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=what,
+        opts=opts,
+    )

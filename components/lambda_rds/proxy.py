@@ -28,25 +28,47 @@ class Proxy:
     ready: list[pulumi.Resource]
 
 
-def build_proxy(name: str, s: Settings, db: Database, subnet_ids: list[pulumi.Output[str]],
-                security_group_id: pulumi.Output[str], app_secret_arn: pulumi.Output[str] | None, region: str,
-                account_id: str, opts: pulumi.ResourceOptions, tags: dict[str, str]) -> Proxy:
+def build_proxy(
+    name: str,
+    s: Settings,
+    db: Database,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    app_secret_arn: pulumi.Output[str] | None,
+    region: str,
+    account_id: str,
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Proxy:
     assert s.proxy_settings is not None
-    role = aws.iam.Role(f"{name}-proxy-role", assume_role_policy=json.dumps(iam.RDS_ASSUME_ROLE), tags=tags,
-                        opts=opts)
+    role = aws.iam.Role(
+        f"{name}-proxy-role", assume_role_policy=json.dumps(iam.RDS_ASSUME_ROLE), tags=tags, opts=opts
+    )
     if s.auth is Auth.IAM:
-        policy = db.resource_id.apply(lambda rid: json.dumps(iam.rds_connect_policy(
-            iam.rds_db_connect_arn(region, account_id, db.kind, rid, s.database.app_username))))
+        policy = db.resource_id.apply(
+            lambda rid: json.dumps(
+                iam.rds_connect_policy(
+                    iam.rds_db_connect_arn(region, account_id, db.kind, rid, s.database.app_username)
+                )
+            )
+        )
         auths = None
         default_auth_scheme: str | None = "IAM_AUTH"
     else:
         assert app_secret_arn is not None
         policy = app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn)))
-        client_auth = ("POSTGRES_SCRAM_SHA_256" if s.database.family == "postgres"
-                       else "MYSQL_CACHING_SHA2_PASSWORD")
-        auths = [aws.rds.ProxyAuthArgs(auth_scheme="SECRETS", secret_arn=app_secret_arn, iam_auth="DISABLED",
-                                       client_password_auth_type=client_auth,
-                                       description="app user password from the component's secret")]
+        client_auth = (
+            "POSTGRES_SCRAM_SHA_256" if s.database.family == "postgres" else "MYSQL_CACHING_SHA2_PASSWORD"
+        )
+        auths = [
+            aws.rds.ProxyAuthArgs(
+                auth_scheme="SECRETS",
+                secret_arn=app_secret_arn,
+                iam_auth="DISABLED",
+                client_password_auth_type=client_auth,
+                description="app user password from the component's secret",
+            )
+        ]
         default_auth_scheme = None
     role_policy = aws.iam.RolePolicy(f"{name}-proxy-policy", role=role.id, policy=policy, opts=opts)
 
@@ -76,10 +98,20 @@ def build_proxy(name: str, s: Settings, db: Database, subnet_ids: list[pulumi.Ou
         opts=opts,
     )
     target_args: dict[str, pulumi.Input[str]] = (
-        {"db_cluster_identifier": db.identifier} if db.kind == "cluster" else {"db_instance_identifier": db.identifier}
+        {"db_cluster_identifier": db.identifier}
+        if db.kind == "cluster"
+        else {"db_instance_identifier": db.identifier}
     )
     target = aws.rds.ProxyTarget(
-        f"{name}-proxy-target", db_proxy_name=proxy.name, target_group_name=target_group.name,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=db.ready)), **target_args)
-    return Proxy(endpoint=proxy.endpoint, arn=proxy.arn, proxy_id=proxy.arn.apply(iam.proxy_id_from_arn),
-                 ready=[proxy, target])
+        f"{name}-proxy-target",
+        db_proxy_name=proxy.name,
+        target_group_name=target_group.name,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=db.ready)),
+        **target_args,
+    )
+    return Proxy(
+        endpoint=proxy.endpoint,
+        arn=proxy.arn,
+        proxy_id=proxy.arn.apply(iam.proxy_id_from_arn),
+        ready=[proxy, target],
+    )

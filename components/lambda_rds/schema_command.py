@@ -23,6 +23,7 @@ def generate() -> dict[str, Any]:
     from lambda_rds.component import LambdaRds
 
     provider = ComponentProvider([LambdaRds], PACKAGE_NAME, version=__version__)
+    assert provider.schema is not None
     schema: dict[str, Any] = json.loads(provider.schema)
     return schema
 
@@ -33,7 +34,9 @@ def render(schema: dict[str, Any]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write here instead of standard output")
-    parser.add_argument("--check", action="store_true", help="exit 1 if --out differs from the generated schema")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if --out differs from the generated schema"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

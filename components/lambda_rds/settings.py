@@ -58,8 +58,30 @@ ALLOWED_LOG_EXPORTS = {
 # The parameter that forces TLS, and the value that does it (REFERENCE.md: RDS PostgreSQL 15+ defaults
 # rds.force_ssl=1 but Aurora and older versions do not; MySQL's require_secure_transport defaults OFF).
 TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-                      2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
 # Availability Zones (by zone id) where RDS Proxy cannot run (REFERENCE.md: us-east-1 use1-az3).
@@ -68,13 +90,16 @@ RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
 FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 IDENTIFIER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
-RESERVED_DB_USERS = {"postgres": {"postgres", "rdsadmin", "rds_iam", "public"},
-                     "mysql": {"root", "rdsadmin", "mysql", "admin"}}
+RESERVED_DB_USERS = {
+    "postgres": {"postgres", "rdsadmin", "rds_iam", "public"},
+    "mysql": {"root", "rdsadmin", "mysql", "admin"},
+}
 AURORA_ONLY_KEYS = ("instances", "serverless_v2", "io_optimized")
 RDS_ONLY_KEYS = ("allocated_storage_gb", "max_allocated_storage_gb", "multi_az")
 
 
 # ---- the resolved settings ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NetworkSettings:
@@ -195,6 +220,7 @@ class Settings:
 
 # ---- coercion helpers: one place that knows how other languages send values ------------------------------
 
+
 def _check_keys(key: str, value: Any, schema: type) -> Mapping[str, Any]:
     if value is None:
         return {}
@@ -298,6 +324,7 @@ def _folder(key: str, value: str, base: Path) -> Path:
 
 # ---- resolution -------------------------------------------------------------------------------------
 
+
 def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = None) -> Settings:
     """Validate ``args`` and resolve defaults. ``base_dir`` anchors relative folders (default: cwd)."""
     base = base_dir or Path.cwd()
@@ -332,8 +359,19 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
     _check_function_limits(functions, database, proxy, proxy_settings)
     functions = _apply_default_concurrency(functions, database, proxy)
     tags = _str_map("tags", top.get("tags"))
-    return Settings(engine, az_count, proxy, egress, nat_gateways, auth, network, database, proxy_settings,
-                    functions, tags)
+    return Settings(
+        engine,
+        az_count,
+        proxy,
+        egress,
+        nat_gateways,
+        auth,
+        network,
+        database,
+        proxy_settings,
+        functions,
+        tags,
+    )
 
 
 def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> NetworkSettings:
@@ -341,13 +379,18 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
     subnet_ids = _str_list("network.private_subnet_ids", raw.get("private_subnet_ids"))
     if (vpc_id is None) != (not subnet_ids):
         missing = "network.private_subnet_ids" if vpc_id is not None else "network.vpc_id"
-        raise ConfigError(missing, "bring-your-own VPC needs both network.vpc_id and network.private_subnet_ids")
+        raise ConfigError(
+            missing, "bring-your-own VPC needs both network.vpc_id and network.private_subnet_ids"
+        )
     if vpc_id is not None:
-        vpc_id = _str("network.vpc_id", vpc_id, "", re.compile(r"^vpc-[0-9a-f]+$"), "a VPC id like vpc-0abc123")
+        vpc_id = _str(
+            "network.vpc_id", vpc_id, "", re.compile(r"^vpc-[0-9a-f]+$"), "a VPC id like vpc-0abc123"
+        )
         if len(set(subnet_ids)) < 2:
             raise ConfigError(
                 "network.private_subnet_ids",
-                f"{len(set(subnet_ids))} subnet(s) given; functions, the database and the proxy need at least "
+                f"{len(set(subnet_ids))} subnet(s) given; functions, the database and the proxy need "
+                "at least "
                 "2 subnets in 2 different AZs",
             )
         if "vpc_cidr" in raw:
@@ -362,8 +405,9 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
         if not SERVICE_RE.match(svc):
             raise ConfigError(f"network.endpoint_services[{i}]", f"{svc!r} is not a service name like 'sts'")
     if extra and egress is not Egress.ENDPOINTS:
-        raise ConfigError("network.endpoint_services", f"only applies with egress 'endpoints' (egress is "
-                                                       f"{egress.value!r})")
+        raise ConfigError(
+            "network.endpoint_services", f"only applies with egress 'endpoints' (egress is {egress.value!r})"
+        )
     services: list[str] = []
     if egress is Egress.ENDPOINTS and auth is Auth.SECRET:
         services.append("secretsmanager")
@@ -375,15 +419,18 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
         endpoint_services=tuple(services),
         s3_gateway_endpoint=_bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False),
         flow_logs=_bool("network.flow_logs", raw.get("flow_logs"), False),
-        flow_logs_retention_days=_retention("network.flow_logs_retention_days",
-                                            raw.get("flow_logs_retention_days"), 90),
+        flow_logs_retention_days=_retention(
+            "network.flow_logs_retention_days", raw.get("flow_logs_retention_days"), 90
+        ),
     )
 
 
 def _retention(key: str, value: Any, default: int) -> int:
     days = _int(key, value, default, 1, 3653)
     if days not in LOG_RETENTION_DAYS:
-        raise ConfigError(key, f"{days} is not a CloudWatch retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        raise ConfigError(
+            key, f"{days} is not a CloudWatch retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
     return days
 
 
@@ -404,10 +451,21 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     for k in wrong:
         if k in raw:
             hint = "use database.instances >= 2 for Multi-AZ on Aurora" if k == "multi_az" else ""
-            kind = "Aurora engines (aurora-postgresql, aurora-mysql)" if not aurora else "RDS engines (postgres, mysql)"
-            raise ConfigError(f"database.{k}", f"only applies to {kind}; engine is {engine.value!r}. {hint}".strip())
-    version = _str("engine_version", version_raw, DEFAULT_ENGINE_VERSION[engine],
-                   re.compile(r"^\d+(\.[0-9A-Za-z_]+)*$"), "a version like '16' or '8.0'")
+            kind = (
+                "Aurora engines (aurora-postgresql, aurora-mysql)"
+                if not aurora
+                else "RDS engines (postgres, mysql)"
+            )
+            raise ConfigError(
+                f"database.{k}", f"only applies to {kind}; engine is {engine.value!r}. {hint}".strip()
+            )
+    version = _str(
+        "engine_version",
+        version_raw,
+        DEFAULT_ENGINE_VERSION[engine],
+        re.compile(r"^\d+(\.[0-9A-Za-z_]+)*$"),
+        "a version like '16' or '8.0'",
+    )
     if family == "postgres" and int(version.split(".")[0]) < 13:
         raise ConfigError("engine_version", f"{version!r} is past end of standard support; use 13 or newer")
 
@@ -417,25 +475,44 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         min_c = _float("database.serverless_v2.min_capacity", sv.get("min_capacity"), 0.5, 0, 256, 0.5)
         max_c = _float("database.serverless_v2.max_capacity", sv.get("max_capacity"), 4, 1, 256, 0.5)
         if max_c < min_c:
-            raise ConfigError("database.serverless_v2.max_capacity", f"{max_c:g} is below min_capacity {min_c:g}")
+            raise ConfigError(
+                "database.serverless_v2.max_capacity", f"{max_c:g} is below min_capacity {min_c:g}"
+            )
         pause: int | None = None
         if min_c == 0:
-            pause = _int("database.serverless_v2.seconds_until_auto_pause", sv.get("seconds_until_auto_pause"),
-                         300, 300, 86400)
+            pause = _int(
+                "database.serverless_v2.seconds_until_auto_pause",
+                sv.get("seconds_until_auto_pause"),
+                300,
+                300,
+                86400,
+            )
         elif sv.get("seconds_until_auto_pause") is not None:
-            raise ConfigError("database.serverless_v2.seconds_until_auto_pause", "only applies with min_capacity 0")
+            raise ConfigError(
+                "database.serverless_v2.seconds_until_auto_pause", "only applies with min_capacity 0"
+            )
         serverless = ServerlessSettings(min_c, max_c, pause)
 
     default_class = "db.serverless" if serverless else ("db.t4g.medium" if aurora else "db.t4g.micro")
-    instance_class = _str("database.instance_class", raw.get("instance_class"), default_class,
-                          re.compile(r"^db\.[a-z0-9]+(\.[a-z0-9]+)?$"), "a class like 'db.t4g.micro'")
+    instance_class = _str(
+        "database.instance_class",
+        raw.get("instance_class"),
+        default_class,
+        re.compile(r"^db\.[a-z0-9]+(\.[a-z0-9]+)?$"),
+        "a class like 'db.t4g.micro'",
+    )
     if serverless is not None and instance_class != "db.serverless":
-        raise ConfigError("database.instance_class", f"{instance_class!r} conflicts with serverless_v2; omit it")
+        raise ConfigError(
+            "database.instance_class", f"{instance_class!r} conflicts with serverless_v2; omit it"
+        )
     if serverless is None and instance_class == "db.serverless":
         raise ConfigError("database.instance_class", "'db.serverless' needs database.serverless_v2 settings")
     try:
-        max_conn = (sizing.max_connections(engine.value, serverless_max_acu=serverless.max_capacity)
-                    if serverless else sizing.max_connections(engine.value, instance_class))
+        max_conn = (
+            sizing.max_connections(engine.value, serverless_max_acu=serverless.max_capacity)
+            if serverless
+            else sizing.max_connections(engine.value, instance_class)
+        )
     except sizing.UnknownInstanceClass:
         raise ConfigError(
             "database.instance_class",
@@ -446,20 +523,38 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     allocated = _int("database.allocated_storage_gb", raw.get("allocated_storage_gb"), 20, 20, 65536)
     max_alloc = _int("database.max_allocated_storage_gb", raw.get("max_allocated_storage_gb"), 100, 0, 65536)
     if max_alloc and max_alloc <= allocated:
-        raise ConfigError("database.max_allocated_storage_gb",
-                          f"{max_alloc} must exceed allocated_storage_gb {allocated} (or be 0 to disable)")
-    db_name = _str("database.db_name", raw.get("db_name"), "app", IDENTIFIER_RE,
-                   "lowercase letters, digits and underscores, starting with a letter, at most 32")
-    master = _str("database.master_username", raw.get("master_username"), "lambda_rds_admin", IDENTIFIER_RE,
-                  "lowercase letters, digits and underscores, starting with a letter")
-    app_user = _str("database.app_username", raw.get("app_username"), "app", IDENTIFIER_RE,
-                    "lowercase letters, digits and underscores, starting with a letter")
+        raise ConfigError(
+            "database.max_allocated_storage_gb",
+            f"{max_alloc} must exceed allocated_storage_gb {allocated} (or be 0 to disable)",
+        )
+    db_name = _str(
+        "database.db_name",
+        raw.get("db_name"),
+        "app",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter, at most 32",
+    )
+    master = _str(
+        "database.master_username",
+        raw.get("master_username"),
+        "lambda_rds_admin",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter",
+    )
+    app_user = _str(
+        "database.app_username",
+        raw.get("app_username"),
+        "app",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter",
+    )
     for key, user in (("database.master_username", master), ("database.app_username", app_user)):
         if user in RESERVED_DB_USERS[family]:
             raise ConfigError(key, f"{user!r} is reserved on {family}; choose another name")
     if app_user == master:
-        raise ConfigError("database.app_username", "must differ from master_username: functions never use the "
-                                                   "master user")
+        raise ConfigError(
+            "database.app_username", "must differ from master_username: functions never use the master user"
+        )
     port = _int("database.port", raw.get("port"), DEFAULT_PORT[family], 1150, 65535)
 
     params = _str_map("database.parameters", raw.get("parameters"))
@@ -471,14 +566,21 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[family]
     for i, name in enumerate(log_exports):
         if name not in ALLOWED_LOG_EXPORTS[family]:
-            raise ConfigError(f"database.log_exports[{i}]", f"{name!r} is not allowed for {family}; allowed: "
-                                                            f"{', '.join(ALLOWED_LOG_EXPORTS[family])}")
+            raise ConfigError(
+                f"database.log_exports[{i}]",
+                f"{name!r} is not allowed for {family}; allowed: {', '.join(ALLOWED_LOG_EXPORTS[family])}",
+            )
     monitoring = _int("database.monitoring_interval", raw.get("monitoring_interval"), 0, 0, 60)
     if monitoring not in MONITORING_INTERVALS:
-        raise ConfigError("database.monitoring_interval",
-                          f"{monitoring} is not allowed; allowed: {', '.join(map(str, MONITORING_INTERVALS))}")
-    migrations = _folder("database.migrations_dir",
-                         raw.get("migrations_dir") or str(functions_dir() / "app" / "migrations"), base)
+        raise ConfigError(
+            "database.monitoring_interval",
+            f"{monitoring} is not allowed; allowed: {', '.join(map(str, MONITORING_INTERVALS))}",
+        )
+    migrations = _folder(
+        "database.migrations_dir",
+        raw.get("migrations_dir") or str(functions_dir() / "app" / "migrations"),
+        base,
+    )
     kms = raw.get("kms_key_arn")
     if kms is not None:
         kms = _str("database.kms_key_arn", kms, "", re.compile(r"^arn:aws[a-z-]*:kms:"), "a KMS key ARN")
@@ -498,21 +600,30 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         instances=_int("database.instances", raw.get("instances"), 1, 1, 15),
         serverless=serverless,
         io_optimized=_bool("database.io_optimized", raw.get("io_optimized"), False),
-        backup_retention_days=_int("database.backup_retention_days", raw.get("backup_retention_days"), 7, 1, 35),
+        backup_retention_days=_int(
+            "database.backup_retention_days", raw.get("backup_retention_days"), 7, 1, 35
+        ),
         deletion_protection=_bool("database.deletion_protection", raw.get("deletion_protection"), True),
         protect=_bool("database.protect", raw.get("protect"), True),
         kms_key_arn=kms,
         performance_insights=_bool("database.performance_insights", raw.get("performance_insights"), False),
         monitoring_interval=monitoring,
         log_exports=tuple(log_exports),
-        auto_minor_version_upgrade=_bool("database.auto_minor_version_upgrade",
-                                         raw.get("auto_minor_version_upgrade"), True),
+        auto_minor_version_upgrade=_bool(
+            "database.auto_minor_version_upgrade", raw.get("auto_minor_version_upgrade"), True
+        ),
         apply_immediately=_bool("database.apply_immediately", raw.get("apply_immediately"), False),
-        ca_cert_identifier=_str("database.ca_cert_identifier", raw.get("ca_cert_identifier"), "rds-ca-rsa2048-g1",
-                                re.compile(r"^rds-ca-[a-z0-9-]+$"), "an RDS CA id like 'rds-ca-rsa2048-g1'"),
+        ca_cert_identifier=_str(
+            "database.ca_cert_identifier",
+            raw.get("ca_cert_identifier"),
+            "rds-ca-rsa2048-g1",
+            re.compile(r"^rds-ca-[a-z0-9-]+$"),
+            "an RDS CA id like 'rds-ca-rsa2048-g1'",
+        ),
         parameters=tuple(sorted(params.items())),
-        statement_timeout_ms=_int("database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100,
-                                  900_000),
+        statement_timeout_ms=_int(
+            "database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100, 900_000
+        ),
         migrations_dir=migrations,
         max_connections=max_conn,
     )
@@ -525,15 +636,22 @@ def _proxy_settings(value: Any, proxy: bool) -> ProxySettings | None:
     if not proxy:
         return None
     max_pct = _int("proxy_settings.max_connections_percent", raw.get("max_connections_percent"), 90, 1, 100)
-    idle_pct = _int("proxy_settings.max_idle_connections_percent", raw.get("max_idle_connections_percent"),
-                    min(50, max_pct), 0, max_pct)
+    idle_pct = _int(
+        "proxy_settings.max_idle_connections_percent",
+        raw.get("max_idle_connections_percent"),
+        min(50, max_pct),
+        0,
+        max_pct,
+    )
     return ProxySettings(
         max_connections_percent=max_pct,
         max_idle_connections_percent=idle_pct,
-        connection_borrow_timeout_s=_int("proxy_settings.connection_borrow_timeout_s",
-                                         raw.get("connection_borrow_timeout_s"), 120, 0, 3600),
-        idle_client_timeout_s=_int("proxy_settings.idle_client_timeout_s", raw.get("idle_client_timeout_s"),
-                                   1800, 1, 28800),
+        connection_borrow_timeout_s=_int(
+            "proxy_settings.connection_borrow_timeout_s", raw.get("connection_borrow_timeout_s"), 120, 0, 3600
+        ),
+        idle_client_timeout_s=_int(
+            "proxy_settings.idle_client_timeout_s", raw.get("idle_client_timeout_s"), 1800, 1, 28800
+        ),
     )
 
 
@@ -547,8 +665,9 @@ def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ..
     for name in sorted(raw_all):
         key = f"functions.{name}"
         if not isinstance(name, str) or not FUNCTION_NAME_RE.match(name):
-            raise ConfigError(key, "names are lowercase letters, digits and dashes, starting with a letter, "
-                                   "at most 40")
+            raise ConfigError(
+                key, "names are lowercase letters, digits and dashes, starting with a letter, at most 40"
+            )
         if name in RESERVED_FUNCTION_NAMES:
             raise ConfigError(key, f"{name!r} is reserved for the component's own function")
         raw = _check_keys(key, raw_all[name], FunctionArgs)
@@ -562,45 +681,68 @@ def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ..
         connect_timeout = _int(f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), 5, 1, 60)
         timeout = _int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)
         if timeout <= connect_timeout:
-            raise ConfigError(f"{key}.timeout_s", f"{timeout} s must exceed connect_timeout_s {connect_timeout} s, "
-                                                  "or a database outage surfaces as 'Task timed out'")
+            raise ConfigError(
+                f"{key}.timeout_s",
+                f"{timeout} s must exceed connect_timeout_s {connect_timeout} s, "
+                "or a database outage surfaces as 'Task timed out'",
+            )
         env = _str_map(f"{key}.environment", raw.get("environment"))
         for k in env:
             if k.startswith("DB_"):
-                raise ConfigError(f"{key}.environment.{k}", "DB_* variables are set by the component (the "
-                                                            "connection contract); rename it")
+                raise ConfigError(
+                    f"{key}.environment.{k}",
+                    "DB_* variables are set by the component (the connection contract); rename it",
+                )
         reserved = raw.get("reserved_concurrency")
-        out.append(FunctionSettings(
-            name=name,
-            code=code,
-            handler=_str(f"{key}.handler", raw.get("handler"), "handler.handler",
-                         re.compile(r"^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$"), "module.function, e.g. 'handler.handler'"),
-            runtime=runtime,
-            architecture=_enum(f"{key}.architecture", raw.get("architecture"), Architecture, Architecture.ARM64),
-            memory_mb=_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
-            timeout_s=timeout,
-            connect_timeout_s=connect_timeout,
-            reserved_concurrency=None if reserved is None else _int(f"{key}.reserved_concurrency", reserved, 0, 0,
-                                                                    10000),
-            environment=tuple(sorted(env.items())),
-            log_retention_days=_retention(f"{key}.log_retention_days", raw.get("log_retention_days"), 30),
-        ))
+        out.append(
+            FunctionSettings(
+                name=name,
+                code=code,
+                handler=_str(
+                    f"{key}.handler",
+                    raw.get("handler"),
+                    "handler.handler",
+                    re.compile(r"^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$"),
+                    "module.function, e.g. 'handler.handler'",
+                ),
+                runtime=runtime,
+                architecture=_enum(
+                    f"{key}.architecture", raw.get("architecture"), Architecture, Architecture.ARM64
+                ),
+                memory_mb=_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
+                timeout_s=timeout,
+                connect_timeout_s=connect_timeout,
+                reserved_concurrency=None
+                if reserved is None
+                else _int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
+                environment=tuple(sorted(env.items())),
+                log_retention_days=_retention(f"{key}.log_retention_days", raw.get("log_retention_days"), 30),
+            )
+        )
     return tuple(out)
 
 
-def _check_function_limits(functions: tuple[FunctionSettings, ...], db: DatabaseSettings, proxy: bool,
-                           proxy_settings: ProxySettings | None) -> None:
+def _check_function_limits(
+    functions: tuple[FunctionSettings, ...],
+    db: DatabaseSettings,
+    proxy: bool,
+    proxy_settings: ProxySettings | None,
+) -> None:
     for fn in functions:
         if db.statement_timeout_ms >= fn.timeout_s * 1000:
-            raise ConfigError("database.statement_timeout_ms",
-                              f"{db.statement_timeout_ms} ms is not below functions.{fn.name}.timeout_s "
-                              f"({fn.timeout_s} s): a slow query would surface as 'Task timed out'")
+            raise ConfigError(
+                "database.statement_timeout_ms",
+                f"{db.statement_timeout_ms} ms is not below functions.{fn.name}.timeout_s "
+                f"({fn.timeout_s} s): a slow query would surface as 'Task timed out'",
+            )
     if proxy:
         return
     usable = sizing.usable_connections(db.max_connections)
     explicit = sum(fn.reserved_concurrency or 0 for fn in functions)
     if explicit > usable:
-        detail = ", ".join(f"{fn.name}={fn.reserved_concurrency}" for fn in functions if fn.reserved_concurrency)
+        detail = ", ".join(
+            f"{fn.name}={fn.reserved_concurrency}" for fn in functions if fn.reserved_concurrency
+        )
         raise ConfigError(
             "functions.*.reserved_concurrency",
             f"{explicit} concurrent executions ({detail}) could open {explicit} connections, but "
@@ -611,39 +753,51 @@ def _check_function_limits(functions: tuple[FunctionSettings, ...], db: Database
     if unreserved and (usable - explicit) // len(unreserved) < 1:
         raise ConfigError(
             "functions.*.reserved_concurrency",
-            f"no connections left for {', '.join(fn.name for fn in unreserved)}: {explicit} of {usable} usable "
+            f"no connections left for {', '.join(fn.name for fn in unreserved)}: "
+            f"{explicit} of {usable} usable "
             f"connections are reserved explicitly",
         )
 
 
-def _apply_default_concurrency(functions: tuple[FunctionSettings, ...], db: DatabaseSettings,
-                               proxy: bool) -> tuple[FunctionSettings, ...]:
+def _apply_default_concurrency(
+    functions: tuple[FunctionSettings, ...], db: DatabaseSettings, proxy: bool
+) -> tuple[FunctionSettings, ...]:
     """Without a proxy, every function gets a reserved concurrency the database can hold (an equal share)."""
     if proxy:
         return functions
     unreserved = [fn for fn in functions if fn.reserved_concurrency is None]
     if not unreserved:
         return functions
-    left = sizing.usable_connections(db.max_connections) - sum(fn.reserved_concurrency or 0 for fn in functions)
+    left = sizing.usable_connections(db.max_connections) - sum(
+        fn.reserved_concurrency or 0 for fn in functions
+    )
     share = left // len(unreserved)
     from dataclasses import replace
 
-    return tuple(replace(fn, reserved_concurrency=share) if fn.reserved_concurrency is None else fn
-                 for fn in functions)
+    return tuple(
+        replace(fn, reserved_concurrency=share) if fn.reserved_concurrency is None else fn for fn in functions
+    )
 
 
 # ---- checks that need facts from the account (the component looks them up, these decide) -------------
 
-def choose_zones(settings: Settings, zone_names: Sequence[str], zone_ids: Sequence[str], region: str) -> list[str]:
+
+def choose_zones(
+    settings: Settings, zone_names: Sequence[str], zone_ids: Sequence[str], region: str
+) -> list[str]:
     """The first ``az_count`` usable AZ names, skipping zones where RDS Proxy cannot run when it is on."""
     usable = [
-        name for name, zid in zip(zone_names, zone_ids, strict=False)
+        name
+        for name, zid in zip(zone_names, zone_ids, strict=False)
         if not (settings.proxy and zid in PROXY_UNSUPPORTED_ZONE_IDS)
     ]
     if settings.az_count > len(usable):
         why = " where RDS Proxy can run" if settings.proxy and len(usable) < len(zone_names) else ""
-        raise ConfigError("az_count", f"{settings.az_count} is more than region {region} offers{why}: "
-                                      f"{len(usable)} available ({', '.join(usable)})")
+        raise ConfigError(
+            "az_count",
+            f"{settings.az_count} is more than region {region} offers{why}: "
+            f"{len(usable)} available ({', '.join(usable)})",
+        )
     return usable[: settings.az_count]
 
 
@@ -653,5 +807,6 @@ def check_subnet_zones(subnet_zones: Mapping[str, str]) -> None:
     if len(zones) < 2:
         raise ConfigError(
             "network.private_subnet_ids",
-            f"all {len(subnet_zones)} subnet(s) are in {', '.join(zones) or 'no AZ'}; at least 2 AZs are required",
+            f"all {len(subnet_zones)} subnet(s) are in {', '.join(zones) or 'no AZ'}; "
+            "at least 2 AZs are required",
         )

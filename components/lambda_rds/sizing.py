@@ -112,7 +112,9 @@ def instance_class_memory(nominal_bytes: int) -> int:
     return int(nominal_bytes - 0.10 * nominal_bytes - 160 * MIB)
 
 
-def max_connections(engine: str, instance_class: str | None = None, *, serverless_max_acu: float | None = None) -> int:
+def max_connections(
+    engine: str, instance_class: str | None = None, *, serverless_max_acu: float | None = None
+) -> int:
     """Default ``max_connections`` for an engine on a class (or an Aurora Serverless v2 maximum capacity).
 
     >>> max_connections("postgres", "db.t4g.micro")

@@ -36,7 +36,7 @@ def args_from_config(config: Mapping[str, Any], namespace: str = "lambda-rds") -
     for full_key, raw in config.items():
         if not full_key.startswith(prefix):
             continue
-        key = full_key[len(prefix):]
+        key = full_key[len(prefix) :]
         if key not in allowed:
             raise ConfigError(full_key, f"unknown config key; allowed keys: {', '.join(allowed)}")
         if key == "waivers":
@@ -49,7 +49,9 @@ def args_from_config(config: Mapping[str, Any], namespace: str = "lambda-rds") -
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError:
-                raise ConfigError(full_key, f"expected a structured value (YAML object, list, number or "
-                                            f"boolean), got {raw!r}") from None
+                raise ConfigError(
+                    full_key,
+                    f"expected a structured value (YAML object, list, number or boolean), got {raw!r}",
+                ) from None
         args[key] = value
     return name, args

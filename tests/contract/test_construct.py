@@ -11,24 +11,50 @@ from pulumi.provider.experimental.component import ComponentInitError, Component
 
 os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
 
-from lambda_rds.component import LambdaRds  # noqa: E402
-from lambda_rds.mocks import RecordingMocks, run_with_mocks  # noqa: E402
+from lambda_rds.component import LambdaRds
+from lambda_rds.mocks import RecordingMocks, run_with_mocks
 
 TOKEN = "lambda-rds:index:LambdaRds"
 CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({"engine": "postgres", "egress": "none"}, {"engine": "postgres", "egress": "none"}),
-    ({"engine": "mysql", "egress": "nat", "natGateways": "single", "azCount": 3.0},
-     {"engine": "mysql", "egress": "nat", "nat_gateways": "single", "az_count": 3}),
-    ({"engine": "aurora-postgresql", "proxy": True, "auth": "secret", "egress": "endpoints",
-      "network": {"endpointServices": ["sts"], "s3GatewayEndpoint": True},
-      "database": {"instances": 2.0, "backupRetentionDays": 14.0}},
-     {"engine": "aurora-postgresql", "proxy": True, "auth": "secret", "egress": "endpoints",
-      "network": {"endpoint_services": ["sts"], "s3_gateway_endpoint": True},
-      "database": {"instances": 2, "backup_retention_days": 14}}),
-    ({"engine": "aurora-mysql", "database": {"serverlessV2": {"minCapacity": 0.5, "maxCapacity": 8.0}},
-      "functions": {"app": {"memoryMb": 512.0, "architecture": "x86_64", "environment": {"MODE": "fast"}}}},
-     {"engine": "aurora-mysql", "database": {"serverless_v2": {"min_capacity": 0.5, "max_capacity": 8}},
-      "functions": {"app": {"memory_mb": 512, "architecture": "x86_64", "environment": {"MODE": "fast"}}}}),
+    (
+        {"engine": "mysql", "egress": "nat", "natGateways": "single", "azCount": 3.0},
+        {"engine": "mysql", "egress": "nat", "nat_gateways": "single", "az_count": 3},
+    ),
+    (
+        {
+            "engine": "aurora-postgresql",
+            "proxy": True,
+            "auth": "secret",
+            "egress": "endpoints",
+            "network": {"endpointServices": ["sts"], "s3GatewayEndpoint": True},
+            "database": {"instances": 2.0, "backupRetentionDays": 14.0},
+        },
+        {
+            "engine": "aurora-postgresql",
+            "proxy": True,
+            "auth": "secret",
+            "egress": "endpoints",
+            "network": {"endpoint_services": ["sts"], "s3_gateway_endpoint": True},
+            "database": {"instances": 2, "backup_retention_days": 14},
+        },
+    ),
+    (
+        {
+            "engine": "aurora-mysql",
+            "database": {"serverlessV2": {"minCapacity": 0.5, "maxCapacity": 8.0}},
+            "functions": {
+                "app": {"memoryMb": 512.0, "architecture": "x86_64", "environment": {"MODE": "fast"}}
+            },
+        },
+        {
+            "engine": "aurora-mysql",
+            "database": {"serverless_v2": {"min_capacity": 0.5, "max_capacity": 8}},
+            "functions": {
+                "app": {"memory_mb": 512, "architecture": "x86_64", "environment": {"MODE": "fast"}}
+            },
+        },
+    ),
 ]
 
 
@@ -48,8 +74,11 @@ def _plain(value: Any) -> Any:
 
 
 def _fingerprint(mocks: RecordingMocks) -> list[tuple[str, str, str]]:
-    return sorted((r.type, r.name, repr(_plain(r.inputs))) for r in mocks.resources
-                  if r.type != "lambda-rds:index:LambdaRds")
+    return sorted(
+        (r.type, r.name, repr(_plain(r.inputs)))
+        for r in mocks.resources
+        if r.type != "lambda-rds:index:LambdaRds"
+    )
 
 
 def _construct(inputs: dict[str, Any]) -> RecordingMocks:
@@ -61,7 +90,9 @@ def _python(args: dict[str, Any]) -> RecordingMocks:
     return run_with_mocks(lambda: LambdaRds("t", args))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("wire,python", CASES, ids=lambda c: str(c.get("engine", "")) if isinstance(c, dict) else "")
+@pytest.mark.parametrize(
+    "wire,python", CASES, ids=lambda c: str(c.get("engine", "")) if isinstance(c, dict) else ""
+)
 def test_construct_matches_python(wire: dict[str, Any], python: dict[str, Any]) -> None:
     from_wire = _construct(wire)
     from_python = _python(python)
@@ -88,6 +119,10 @@ def test_invalid_combination_is_refused_before_resources() -> None:
     mocks = RecordingMocks()
     provider = _provider()
     with pytest.raises(ComponentInitError, match="egress"):
-        run_with_mocks(lambda: provider.construct("t", TOKEN, {"auth": "secret", "egress": "none"},
-                                                  pulumi.ResourceOptions()), mocks)
+        run_with_mocks(
+            lambda: provider.construct(
+                "t", TOKEN, {"auth": "secret", "egress": "none"}, pulumi.ResourceOptions()
+            ),
+            mocks,
+        )
     assert mocks.resources == []

@@ -23,7 +23,9 @@ def test_schema_describes_every_input_and_output() -> None:
     undocumented += [k for k, p in resource["properties"].items() if not p.get("description")]
     assert undocumented == []
     # Values that decide which resources exist are plain, never Inputs (ARCHITECTURE.md contract).
-    assert all(resource["inputProperties"][k].get("plain") for k in ("engine", "azCount", "proxy", "egress", "auth"))
+    assert all(
+        resource["inputProperties"][k].get("plain") for k in ("engine", "azCount", "proxy", "egress", "auth")
+    )
 
 
 def test_readme_and_reference_are_generated_from_the_schema() -> None:

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 import yaml
-
 from lambda_rds.analysis.plan import analyze
 from lambda_rds.capture import capture
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SEED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (EXAMPLES / "seeds").glob("Pulumi.seed*.yaml"))
+SEED_STACKS = sorted(
+    p.name[len("Pulumi.") : -len(".yaml")] for p in (EXAMPLES / "seeds").glob("Pulumi.seed*.yaml")
+)
 
 
 def _types(resources: list[Any]) -> list[str]:
@@ -47,8 +48,11 @@ def test_python_consumer_composes_two_components_and_attaches_a_function() -> No
     exporter = cap.by_name("orders-exporter")
     orders_sg = cap.by_name("orders-function-sg").id
     assert exporter.inputs["vpcConfig"]["securityGroupIds"] == [orders_sg]
-    orders_private = sorted(r.id for r in cap.resources if r.name.startswith("orders-private-")
-                            and r.type == "aws:ec2/subnet:Subnet")
+    orders_private = sorted(
+        r.id
+        for r in cap.resources
+        if r.name.startswith("orders-private-") and r.type == "aws:ec2/subnet:Subnet"
+    )
     assert sorted(exporter.inputs["vpcConfig"]["subnetIds"]) == orders_private
     env = exporter.inputs["environment"]["variables"]
     assert env["DB_HOST"] == cap.by_name("orders-proxy").outputs["endpoint"] and env["DB_AUTH"] == "iam"
@@ -74,9 +78,14 @@ def _check_against_schema(value: Any, prop: dict[str, Any], schema: dict[str, An
                 errors += _check_against_schema(v, typ["properties"][k], schema, f"{path}.{k}")
         return errors
     kind = prop.get("type")
-    ok = {"string": isinstance(value, str), "integer": isinstance(value, int) and not isinstance(value, bool),
-          "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-          "boolean": isinstance(value, bool), "array": isinstance(value, list), "object": isinstance(value, dict)}
+    ok = {
+        "string": isinstance(value, str),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+    }
     if not ok.get(str(kind), True):
         return [f"{path}: expected {kind}, got {value!r}"]
     if kind == "object" and "additionalProperties" in prop:
@@ -98,7 +107,11 @@ def test_yaml_program_is_valid_against_the_schema() -> None:
     inputs = schema["resources"]["lambda-rds:index:LambdaRds"]["inputProperties"]
     errors = []
     for key, value in resource["properties"].items():
-        errors += [f"{key}: unknown input"] if key not in inputs else _check_against_schema(value, inputs[key], schema, key)
+        errors += (
+            [f"{key}: unknown input"]
+            if key not in inputs
+            else _check_against_schema(value, inputs[key], schema, key)
+        )
     assert errors == []
     outputs = schema["resources"]["lambda-rds:index:LambdaRds"]["properties"]
     for ref in program["outputs"].values():
@@ -108,6 +121,9 @@ def test_yaml_program_is_valid_against_the_schema() -> None:
 def test_schema_check_catches_a_bad_yaml_value() -> None:
     schema = json.loads((ROOT / "components" / "schema.json").read_text())
     inputs = schema["resources"]["lambda-rds:index:LambdaRds"]["inputProperties"]
-    assert _check_against_schema("oracle", inputs["engine"], schema, "engine") == ["engine: 'oracle' not in enum"]
+    assert _check_against_schema("oracle", inputs["engine"], schema, "engine") == [
+        "engine: 'oracle' not in enum"
+    ]
     assert _check_against_schema({"instanceType": "x"}, inputs["database"], schema, "database") == [
-        "database.instanceType: unknown property"]
+        "database.instanceType: unknown property"
+    ]

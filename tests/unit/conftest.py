@@ -13,13 +13,26 @@ import pytest
 
 os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
 
-from lambda_rds.component import LambdaRds  # noqa: E402
-from lambda_rds.mocks import RecordedResource, RecordingMocks, run_with_mocks  # noqa: E402
+from lambda_rds.component import LambdaRds
+from lambda_rds.mocks import RecordedResource, RecordingMocks, run_with_mocks
 
-
-OUTPUT_NAMES = ("vpc_id", "private_subnet_ids", "function_security_group_id", "database_endpoint", "database_port",
-                "database_resource_id", "proxy_endpoint", "connect_host", "app_secret_arn", "master_secret_arn",
-                "function_names", "function_arns", "function_role_arns", "layer_arn", "function_environment")
+OUTPUT_NAMES = (
+    "vpc_id",
+    "private_subnet_ids",
+    "function_security_group_id",
+    "database_endpoint",
+    "database_port",
+    "database_resource_id",
+    "proxy_endpoint",
+    "connect_host",
+    "app_secret_arn",
+    "master_secret_arn",
+    "function_names",
+    "function_arns",
+    "function_role_arns",
+    "layer_arn",
+    "function_environment",
+)
 
 
 @dataclass
@@ -54,9 +67,14 @@ class Built:
                 yield res
 
 
-def build_component(args: dict[str, Any], *, name: str = "t", mocks: RecordingMocks | None = None,
-                    opts_factory: Callable[[], pulumi.ResourceOptions | None] | None = None,
-                    stack: str = "dev") -> Built:
+def build_component(
+    args: dict[str, Any],
+    *,
+    name: str = "t",
+    mocks: RecordingMocks | None = None,
+    opts_factory: Callable[[], pulumi.ResourceOptions | None] | None = None,
+    stack: str = "dev",
+) -> Built:
     holder: dict[str, Any] = {}
 
     async def program() -> None:
@@ -64,7 +82,8 @@ def build_component(args: dict[str, Any], *, name: str = "t", mocks: RecordingMo
         holder["c"] = component
         # Resolve every output inside the run, so tests see what a consumer would.
         holder["outputs"] = await pulumi.Output.all(
-            **{k: getattr(component, k) for k in OUTPUT_NAMES}).future()
+            **{k: getattr(component, k) for k in OUTPUT_NAMES}
+        ).future()
 
     recorded = run_with_mocks(program, mocks, stack=stack)
     return Built(recorded, holder["c"], holder["outputs"])

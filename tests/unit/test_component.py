@@ -8,7 +8,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
-
 from lambda_rds.mocks import RecordingMocks
 from lambda_rds.settings import ConfigError
 
@@ -17,8 +16,9 @@ from .conftest import Built
 ENGINES = ["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]
 MATRIX = [
     {"engine": e, "az_count": az, "proxy": p, "egress": eg, "auth": au}
-    for e, az, p, eg, au in itertools.product(ENGINES, [2, 3], [False, True], ["nat", "endpoints", "none"],
-                                              ["iam", "secret"])
+    for e, az, p, eg, au in itertools.product(
+        ENGINES, [2, 3], [False, True], ["nat", "endpoints", "none"], ["iam", "secret"]
+    )
     if not (au == "secret" and eg == "none")
 ]
 SGI = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -27,8 +27,11 @@ SGE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 
 def _policies_of(b: Built, role_arn: str) -> list[dict[str, Any]]:
     role = next(r for r in b.all("aws:iam/role:Role") if r.outputs["arn"] == role_arn)
-    return [json.loads(p.inputs["policy"]) for p in b.all("aws:iam/rolePolicy:RolePolicy")
-            if p.inputs["role"] == role.id]
+    return [
+        json.loads(p.inputs["policy"])
+        for p in b.all("aws:iam/rolePolicy:RolePolicy")
+        if p.inputs["role"] == role.id
+    ]
 
 
 def _statements(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -56,44 +59,67 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
     assert db.inputs["storageEncrypted"] is True
     assert db.inputs["iamDatabaseAuthenticationEnabled"] is True
     assert db.inputs["manageMasterUserPassword"] is True
-    assert db.inputs["skipFinalSnapshot"] is False and db.inputs["finalSnapshotIdentifier"].startswith("t-final-")
+    assert db.inputs["skipFinalSnapshot"] is False and db.inputs["finalSnapshotIdentifier"].startswith(
+        "t-final-"
+    )
     assert db.inputs["deletionProtection"] is True
     assert "password" not in db.inputs and "masterPassword" not in db.inputs
     instances = b.all("aws:rds/clusterInstance:ClusterInstance") if aurora else [db]
     assert instances and all(i.inputs["publiclyAccessible"] is False for i in instances)
     assert all(i.inputs["caCertIdentifier"] == "rds-ca-rsa2048-g1" for i in instances)
-    pg_type = "aws:rds/clusterParameterGroup:ClusterParameterGroup" if aurora else "aws:rds/parameterGroup:ParameterGroup"
+    pg_type = (
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+        if aurora
+        else "aws:rds/parameterGroup:ParameterGroup"
+    )
     params = {p["name"]: p["value"] for p in b.one(pg_type).inputs["parameters"]}
     assert params.get("rds.force_ssl") == "1" or params.get("require_secure_transport") in ("1", "ON")
-    protected = [r for r in b.descendants()
-                 if isinstance(r, (aws.rds.Instance, aws.rds.Cluster, aws.rds.ClusterInstance))]
+    protected = [
+        r
+        for r in b.descendants()
+        if isinstance(r, (aws.rds.Instance, aws.rds.Cluster, aws.rds.ClusterInstance))
+    ]
     assert protected and all(r._protect for r in protected)
 
     # Security groups: by reference only, on the engine port only; nothing open to the world.
     sg_by_name = {r.name: r.id for r in b.all("aws:ec2/securityGroup:SecurityGroup")}
-    fn_sg, db_sg, boot_sg = sg_by_name["t-function-sg"], sg_by_name["t-database-sg"], sg_by_name["t-bootstrap-sg"]
+    fn_sg, db_sg, boot_sg = (
+        sg_by_name["t-function-sg"],
+        sg_by_name["t-database-sg"],
+        sg_by_name["t-bootstrap-sg"],
+    )
     for rule in b.all(SGI):
         assert "cidrIpv4" not in rule.inputs, f"{rule.name} opens ingress by CIDR"
         assert rule.inputs["referencedSecurityGroupId"]
-    db_ingress = {(r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"], r.inputs["toPort"])
-                  for r in b.all(SGI) if r.inputs["securityGroupId"] == db_sg}
+    db_ingress = {
+        (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"], r.inputs["toPort"])
+        for r in b.all(SGI)
+        if r.inputs["securityGroupId"] == db_sg
+    }
     proxy_sg = sg_by_name.get("t-proxy-sg")
     db_source = proxy_sg if cfg["proxy"] else fn_sg  # who may open connections to the database
     front = proxy_sg if cfg["proxy"] else db_sg  # where functions send them
     assert db_ingress == {(db_source, port, port), (boot_sg, port, port)}
     if cfg["proxy"]:
-        proxy_ingress = {(r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
-                         for r in b.all(SGI) if r.inputs["securityGroupId"] == proxy_sg}
+        proxy_ingress = {
+            (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
+            for r in b.all(SGI)
+            if r.inputs["securityGroupId"] == proxy_sg
+        }
         assert proxy_ingress == {(fn_sg, port)}
     fn_egress = [r for r in b.all(SGE) if r.inputs["securityGroupId"] == fn_sg]
     assert {r.inputs["fromPort"] for r in fn_egress} <= {port, 443}
-    assert any(r.inputs.get("referencedSecurityGroupId") == front and r.inputs["fromPort"] == port for r in fn_egress)
+    assert any(
+        r.inputs.get("referencedSecurityGroupId") == front and r.inputs["fromPort"] == port for r in fn_egress
+    )
     https = [r for r in fn_egress if r.inputs["fromPort"] == 443]
     if cfg["egress"] == "none" or (cfg["egress"] == "endpoints" and cfg["auth"] == "iam"):
         assert https == []
 
     # Routes match the egress mode.
-    default_routes = [r for r in b.all("aws:ec2/route:Route") if r.inputs.get("destinationCidrBlock") == "0.0.0.0/0"]
+    default_routes = [
+        r for r in b.all("aws:ec2/route:Route") if r.inputs.get("destinationCidrBlock") == "0.0.0.0/0"
+    ]
     if cfg["egress"] == "nat":
         nat_ids = {n.id for n in b.all("aws:ec2/natGateway:NatGateway")}
         assert len(nat_ids) == cfg["az_count"]  # per_az is the default
@@ -112,8 +138,11 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
         assert ep.inputs["serviceName"] == "com.amazonaws.us-east-1.secretsmanager"
         assert ep.inputs["privateDnsEnabled"] is True and sorted(ep.inputs["subnetIds"]) == private_ids
         (ep_sg,) = ep.inputs["securityGroupIds"]
-        ingress = [(r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"]) for r in b.all(SGI)
-                   if r.inputs["securityGroupId"] == ep_sg]
+        ingress = [
+            (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
+            for r in b.all(SGI)
+            if r.inputs["securityGroupId"] == ep_sg
+        ]
         assert ingress == [(fn_sg, 443)]
     else:
         assert endpoints == []
@@ -136,7 +165,9 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
         assert proxy == []
         assert env["DB_HOST"] == (db.outputs["endpoint"] if aurora else db.outputs["address"])
     statements = _statements(_policies_of(b, app.inputs["role"]))
-    actions = {a for st in statements for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+    actions = {
+        a for st in statements for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+    }
     assert "*" not in actions and not any(a.endswith(":*") for a in actions)
     if cfg["auth"] == "iam":
         assert "DB_SECRET_ARN" not in env
@@ -171,16 +202,25 @@ def test_az_count_above_region_fails_before_any_child(build: Callable[..., Built
 
 
 def test_proxy_avoids_the_unsupported_zone(build: Callable[..., Built]) -> None:
-    mocks = RecordingMocks(zones=(("us-east-1a", "use1-az1"), ("us-east-1e", "use1-az3"), ("us-east-1b", "use1-az2")))
+    mocks = RecordingMocks(
+        zones=(("us-east-1a", "use1-az1"), ("us-east-1e", "use1-az3"), ("us-east-1b", "use1-az2"))
+    )
     b = build({"proxy": True}, mocks=mocks)
-    assert {r.inputs["availabilityZone"] for r in b.all("aws:ec2/subnet:Subnet")} == {"us-east-1a", "us-east-1b"}
+    assert {r.inputs["availabilityZone"] for r in b.all("aws:ec2/subnet:Subnet")} == {
+        "us-east-1a",
+        "us-east-1b",
+    }
 
 
 def test_bring_your_own_vpc(build: Callable[..., Built]) -> None:
-    subnets = {"subnet-a1": {"availabilityZone": "us-east-1a", "vpcId": "vpc-0abc"},
-               "subnet-b2": {"availabilityZone": "us-east-1b", "vpcId": "vpc-0abc"}}
-    b = build({"network": {"vpc_id": "vpc-0abc", "private_subnet_ids": list(subnets)}},
-              mocks=RecordingMocks(subnets=subnets))
+    subnets = {
+        "subnet-a1": {"availabilityZone": "us-east-1a", "vpcId": "vpc-0abc"},
+        "subnet-b2": {"availabilityZone": "us-east-1b", "vpcId": "vpc-0abc"},
+    }
+    b = build(
+        {"network": {"vpc_id": "vpc-0abc", "private_subnet_ids": list(subnets)}},
+        mocks=RecordingMocks(subnets=subnets),
+    )
     assert b.all("aws:ec2/vpc:Vpc") == [] and b.all("aws:ec2/subnet:Subnet") == []
     assert sorted(b.one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]) == ["subnet-a1", "subnet-b2"]
     assert {r.inputs["vpcId"] for r in b.all("aws:ec2/securityGroup:SecurityGroup")} == {"vpc-0abc"}
@@ -188,9 +228,12 @@ def test_bring_your_own_vpc(build: Callable[..., Built]) -> None:
 
 
 def test_bring_your_own_subnets_in_one_zone_fail(build: Callable[..., Built]) -> None:
-    subnets = {"subnet-a1": {"availabilityZone": "us-east-1a"}, "subnet-a2": {"availabilityZone": "us-east-1a"}}
+    subnets = {
+        "subnet-a1": {"availabilityZone": "us-east-1a"},
+        "subnet-a2": {"availabilityZone": "us-east-1a"},
+    }
     mocks = RecordingMocks(subnets=subnets)
-    with pytest.raises(ConfigError, match="network.private_subnet_ids: all 2 subnet"):
+    with pytest.raises(ConfigError, match=r"network\.private_subnet_ids: all 2 subnet"):
         build({"network": {"vpc_id": "vpc-0abc", "private_subnet_ids": list(subnets)}}, mocks=mocks)
     assert [r.type for r in mocks.resources] == ["lambda-rds:index:LambdaRds"]
 
@@ -201,7 +244,9 @@ def test_children_honour_the_consumers_provider(build: Callable[..., Built]) -> 
         return pulumi.ResourceOptions(providers={"aws": provider})
 
     b = build({"proxy": True, "egress": "nat", "auth": "secret"}, opts_factory=opts)
-    aws_resources = [r for r in b.mocks.resources if r.type.startswith("aws:") and r.type != "pulumi:providers:aws"]
+    aws_resources = [
+        r for r in b.mocks.resources if r.type.startswith("aws:") and r.type != "pulumi:providers:aws"
+    ]
     assert aws_resources
     offenders = [r.name for r in aws_resources if "consumer-aws" not in (r.provider or "")]
     assert offenders == []
@@ -217,18 +262,25 @@ def test_unprotected_throwaway_database(build: Callable[..., Built]) -> None:
 
 
 def test_aurora_serverless_auto_pause(build: Callable[..., Built]) -> None:
-    b = build({"engine": "aurora-postgresql", "database": {"serverless_v2": {"min_capacity": 0, "max_capacity": 8}}})
+    b = build(
+        {"engine": "aurora-postgresql", "database": {"serverless_v2": {"min_capacity": 0, "max_capacity": 8}}}
+    )
     scaling = b.one("aws:rds/cluster:Cluster").inputs["serverlessv2ScalingConfiguration"]
     assert scaling == {"minCapacity": 0, "maxCapacity": 8, "secondsUntilAutoPause": 300}
     assert b.one("aws:rds/clusterInstance:ClusterInstance").inputs["instanceClass"] == "db.serverless"
 
 
-def test_bootstrap_runs_in_vpc_with_master_credentials_as_a_secret_payload(build: Callable[..., Built]) -> None:
+def test_bootstrap_runs_in_vpc_with_master_credentials_as_a_secret_payload(
+    build: Callable[..., Built],
+) -> None:
     b = build({"auth": "secret"})
     run = b.one("aws:lambda/invocation:Invocation")
     wrapped = run.inputs["input"]
     # Pulumi's secret sentinel: the payload is encrypted in the state and masked in every display.
-    assert isinstance(wrapped, dict) and wrapped.get(pulumi.runtime.rpc._special_sig_key) == pulumi.runtime.rpc._special_secret_sig
+    assert (
+        isinstance(wrapped, dict)
+        and wrapped.get(pulumi.runtime.rpc._special_sig_key) == pulumi.runtime.rpc._special_secret_sig
+    )
     payload = json.loads(wrapped["value"])
     assert payload["master"] == {"username": "lambda_rds_admin", "password": "mock-master-password"}
     assert payload["app_user"] == "app" and payload["auth"] == "secret" and payload["app_password"]
@@ -239,8 +291,10 @@ def test_bootstrap_runs_in_vpc_with_master_credentials_as_a_secret_payload(build
     assert boot.inputs["vpcConfig"]["securityGroupIds"] == [b.named("t-bootstrap-sg").id]
     # The master password was read from the RDS-managed secret, on the deployer's side.
     master_arn = b.one("aws:rds/instance:Instance").outputs["masterUserSecrets"][0]["secretArn"]
-    assert any(c.token == "aws:secretsmanager/getSecretVersion:getSecretVersion" and c.args["secretId"] == master_arn
-               for c in b.mocks.calls)
+    assert any(
+        c.token == "aws:secretsmanager/getSecretVersion:getSecretVersion" and c.args["secretId"] == master_arn
+        for c in b.mocks.calls
+    )
 
 
 def test_outputs_never_carry_a_password(build: Callable[..., Built]) -> None:

@@ -4,7 +4,6 @@ allowed. The component calls resolve before registering anything (test_component
 from typing import Any
 
 import pytest
-
 from lambda_rds import settings
 from lambda_rds.args import Architecture, Auth, Egress, Engine
 from lambda_rds.settings import ConfigError, resolve
@@ -14,74 +13,175 @@ BAD: list[tuple[str, dict[str, Any], str, list[str]]] = [
     ("unknown egress", {"egress": "vpn"}, "egress", ["'vpn'", "nat, endpoints, none"]),
     ("unknown auth", {"auth": "kerberos"}, "auth", ["'kerberos'", "iam, secret"]),
     ("unknown top-level key", {"engin": "postgres"}, "engin", ["unknown key", "engine"]),
-    ("unknown nested key", {"database": {"instance_type": "x"}}, "database.instance_type", ["instance_class"]),
+    (
+        "unknown nested key",
+        {"database": {"instance_type": "x"}},
+        "database.instance_type",
+        ["instance_class"],
+    ),
     ("az_count too low", {"az_count": 1}, "az_count", ["1", "2..6"]),
     ("az_count too high", {"az_count": 7}, "az_count", ["7", "2..6"]),
     ("az_count fractional", {"az_count": 2.5}, "az_count", ["2.5"]),
     ("secret with no egress", {"auth": "secret", "egress": "none"}, "egress", ["hang", "endpoints"]),
-    ("nat_gateways without nat", {"nat_gateways": "single"}, "nat_gateways", ["only applies with egress 'nat'"]),
-    ("proxy with auto-pause", {"engine": "aurora-postgresql", "proxy": True,
-                               "database": {"serverless_v2": {"min_capacity": 0}}},
-     "database.serverless_v2.min_capacity", ["auto-pause", "RDS Proxy"]),
+    (
+        "nat_gateways without nat",
+        {"nat_gateways": "single"},
+        "nat_gateways",
+        ["only applies with egress 'nat'"],
+    ),
+    (
+        "proxy with auto-pause",
+        {"engine": "aurora-postgresql", "proxy": True, "database": {"serverless_v2": {"min_capacity": 0}}},
+        "database.serverless_v2.min_capacity",
+        ["auto-pause", "RDS Proxy"],
+    ),
     ("aurora option on rds", {"database": {"instances": 2}}, "database.instances", ["Aurora engines"]),
-    ("serverless on rds", {"engine": "mysql", "database": {"serverless_v2": {}}}, "database.serverless_v2",
-     ["Aurora engines"]),
-    ("multi_az on aurora", {"engine": "aurora-mysql", "database": {"multi_az": True}}, "database.multi_az",
-     ["instances >= 2"]),
-    ("byo vpc without subnets", {"network": {"vpc_id": "vpc-0abc"}}, "network.private_subnet_ids",
-     ["both"]),
-    ("byo with one subnet", {"network": {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-1"]}},
-     "network.private_subnet_ids", ["at least 2"]),
-    ("byo with bad vpc id", {"network": {"vpc_id": "myvpc", "private_subnet_ids": ["subnet-1", "subnet-2"]}},
-     "network.vpc_id", ["vpc-0abc123"]),
+    (
+        "serverless on rds",
+        {"engine": "mysql", "database": {"serverless_v2": {}}},
+        "database.serverless_v2",
+        ["Aurora engines"],
+    ),
+    (
+        "multi_az on aurora",
+        {"engine": "aurora-mysql", "database": {"multi_az": True}},
+        "database.multi_az",
+        ["instances >= 2"],
+    ),
+    ("byo vpc without subnets", {"network": {"vpc_id": "vpc-0abc"}}, "network.private_subnet_ids", ["both"]),
+    (
+        "byo with one subnet",
+        {"network": {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-1"]}},
+        "network.private_subnet_ids",
+        ["at least 2"],
+    ),
+    (
+        "byo with bad vpc id",
+        {"network": {"vpc_id": "myvpc", "private_subnet_ids": ["subnet-1", "subnet-2"]}},
+        "network.vpc_id",
+        ["vpc-0abc123"],
+    ),
     ("bad cidr", {"network": {"vpc_cidr": "10.0.0.0/8"}}, "network.vpc_cidr", ["/16 to /20"]),
     ("public cidr", {"network": {"vpc_cidr": "8.8.0.0/16"}}, "network.vpc_cidr", ["private range"]),
     ("memory too low", {"functions": {"app": {"memory_mb": 64}}}, "functions.app.memory_mb", ["128..10240"]),
-    ("memory too high", {"functions": {"app": {"memory_mb": 20000}}}, "functions.app.memory_mb", ["128..10240"]),
+    (
+        "memory too high",
+        {"functions": {"app": {"memory_mb": 20000}}},
+        "functions.app.memory_mb",
+        ["128..10240"],
+    ),
     ("timeout too long", {"functions": {"app": {"timeout_s": 901}}}, "functions.app.timeout_s", ["1..900"]),
-    ("timeout below connect timeout", {"functions": {"app": {"timeout_s": 4}}}, "functions.app.timeout_s",
-     ["connect_timeout_s"]),
-    ("statement timeout above function timeout", {"database": {"statement_timeout_ms": 60000}},
-     "database.statement_timeout_ms", ["timeout_s"]),
-    ("concurrency above max_connections", {"functions": {"app": {"reserved_concurrency": 500}}},
-     "functions.*.reserved_concurrency", ["max_connections=83", "500", "proxy: true"]),
-    ("bad runtime", {"functions": {"app": {"runtime": "nodejs20.x"}}}, "functions.app.runtime",
-     ["python3.12"]),
-    ("bad architecture", {"functions": {"app": {"architecture": "sparc"}}}, "functions.app.architecture",
-     ["arm64, x86_64"]),
+    (
+        "timeout below connect timeout",
+        {"functions": {"app": {"timeout_s": 4}}},
+        "functions.app.timeout_s",
+        ["connect_timeout_s"],
+    ),
+    (
+        "statement timeout above function timeout",
+        {"database": {"statement_timeout_ms": 60000}},
+        "database.statement_timeout_ms",
+        ["timeout_s"],
+    ),
+    (
+        "concurrency above max_connections",
+        {"functions": {"app": {"reserved_concurrency": 500}}},
+        "functions.*.reserved_concurrency",
+        ["max_connections=83", "500", "proxy: true"],
+    ),
+    (
+        "bad runtime",
+        {"functions": {"app": {"runtime": "nodejs20.x"}}},
+        "functions.app.runtime",
+        ["python3.12"],
+    ),
+    (
+        "bad architecture",
+        {"functions": {"app": {"architecture": "sparc"}}},
+        "functions.app.architecture",
+        ["arm64, x86_64"],
+    ),
     ("function without code", {"functions": {"worker": {}}}, "functions.worker.code", ["required"]),
-    ("missing code folder", {"functions": {"worker": {"code": "does/not/exist"}}}, "functions.worker.code",
-     ["does not exist"]),
+    (
+        "missing code folder",
+        {"functions": {"worker": {"code": "does/not/exist"}}},
+        "functions.worker.code",
+        ["does not exist"],
+    ),
     ("bad function name", {"functions": {"My_Fn": {}}}, "functions.My_Fn", ["lowercase"]),
     ("reserved function name", {"functions": {"bootstrap": {}}}, "functions.bootstrap", ["reserved"]),
-    ("DB_ env override", {"functions": {"app": {"environment": {"DB_HOST": "x"}}}},
-     "functions.app.environment.DB_HOST", ["connection contract"]),
-    ("unknown instance class", {"database": {"instance_class": "db.q9.large"}}, "database.instance_class",
-     ["db.t4g.micro"]),
-    ("reserved master user", {"database": {"master_username": "postgres"}}, "database.master_username",
-     ["reserved"]),
-    ("app user equals master", {"database": {"app_username": "lambda_rds_admin"}}, "database.app_username",
-     ["master"]),
-    ("tls cannot be disabled", {"database": {"parameters": {"rds.force_ssl": "0"}}},
-     "database.parameters.rds.force_ssl", ["cannot be turned off"]),
-    ("bad log retention", {"functions": {"app": {"log_retention_days": 10}}}, "functions.app.log_retention_days",
-     ["14"]),
-    ("bad monitoring interval", {"database": {"monitoring_interval": 20}}, "database.monitoring_interval",
-     ["0, 1, 5, 10, 15, 30, 60"]),
-    ("bad log export", {"database": {"log_exports": ["slowquery"]}}, "database.log_exports[0]",
-     ["postgresql, upgrade"]),
+    (
+        "DB_ env override",
+        {"functions": {"app": {"environment": {"DB_HOST": "x"}}}},
+        "functions.app.environment.DB_HOST",
+        ["connection contract"],
+    ),
+    (
+        "unknown instance class",
+        {"database": {"instance_class": "db.q9.large"}},
+        "database.instance_class",
+        ["db.t4g.micro"],
+    ),
+    (
+        "reserved master user",
+        {"database": {"master_username": "postgres"}},
+        "database.master_username",
+        ["reserved"],
+    ),
+    (
+        "app user equals master",
+        {"database": {"app_username": "lambda_rds_admin"}},
+        "database.app_username",
+        ["master"],
+    ),
+    (
+        "tls cannot be disabled",
+        {"database": {"parameters": {"rds.force_ssl": "0"}}},
+        "database.parameters.rds.force_ssl",
+        ["cannot be turned off"],
+    ),
+    (
+        "bad log retention",
+        {"functions": {"app": {"log_retention_days": 10}}},
+        "functions.app.log_retention_days",
+        ["14"],
+    ),
+    (
+        "bad monitoring interval",
+        {"database": {"monitoring_interval": 20}},
+        "database.monitoring_interval",
+        ["0, 1, 5, 10, 15, 30, 60"],
+    ),
+    (
+        "bad log export",
+        {"database": {"log_exports": ["slowquery"]}},
+        "database.log_exports[0]",
+        ["postgresql, upgrade"],
+    ),
     ("proxy settings without proxy", {"proxy_settings": {}}, "proxy_settings", ["proxy: true"]),
-    ("endpoint services without endpoints", {"network": {"endpoint_services": ["sts"]}},
-     "network.endpoint_services", ["endpoints"]),
+    (
+        "endpoint services without endpoints",
+        {"network": {"endpoint_services": ["sts"]}},
+        "network.endpoint_services",
+        ["endpoints"],
+    ),
     ("string for bool", {"proxy": "yes"}, "proxy", ["true or false"]),
-    ("serverless max below min", {"engine": "aurora-postgresql",
-                                  "database": {"serverless_v2": {"min_capacity": 8, "max_capacity": 4}}},
-     "database.serverless_v2.max_capacity", ["below min_capacity"]),
+    (
+        "serverless max below min",
+        {
+            "engine": "aurora-postgresql",
+            "database": {"serverless_v2": {"min_capacity": 8, "max_capacity": 4}},
+        },
+        "database.serverless_v2.max_capacity",
+        ["below min_capacity"],
+    ),
 ]
 
 
 @pytest.mark.parametrize("args,key,fragments", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_invalid_config_names_key_value_and_allowed(args: dict[str, Any], key: str, fragments: list[str]) -> None:
+def test_invalid_config_names_key_value_and_allowed(
+    args: dict[str, Any], key: str, fragments: list[str]
+) -> None:
     with pytest.raises(ConfigError) as err:
         resolve(args)
     assert err.value.key == key
@@ -93,7 +193,13 @@ def test_invalid_config_names_key_value_and_allowed(args: dict[str, Any], key: s
 
 def test_defaults_are_the_cheap_safe_ones() -> None:
     s = resolve({})
-    assert (s.engine, s.auth, s.egress, s.az_count, s.proxy) == (Engine.POSTGRES, Auth.IAM, Egress.NONE, 2, False)
+    assert (s.engine, s.auth, s.egress, s.az_count, s.proxy) == (
+        Engine.POSTGRES,
+        Auth.IAM,
+        Egress.NONE,
+        2,
+        False,
+    )
     assert s.database.instance_class == "db.t4g.micro"
     assert s.database.deletion_protection and s.database.protect
     assert dict(s.database.parameters)["rds.force_ssl"] == "1"
@@ -112,8 +218,15 @@ def test_secret_auth_defaults_to_endpoints_with_secrets_manager() -> None:
 
 
 def test_values_from_other_languages_are_coerced() -> None:
-    s = resolve({"az_count": 3.0, "engine": "mysql", "functions": {"app": {"memory_mb": 512.0}},
-                 "egress": Egress.NAT, "nat_gateways": "single"})
+    s = resolve(
+        {
+            "az_count": 3.0,
+            "engine": "mysql",
+            "functions": {"app": {"memory_mb": 512.0}},
+            "egress": Egress.NAT,
+            "nat_gateways": "single",
+        }
+    )
     assert s.az_count == 3 and s.functions[0].memory_mb == 512
     assert s.nat_gateway_count == 1
     assert dict(s.database.parameters)["require_secure_transport"] == "1"
@@ -139,9 +252,14 @@ def test_functions_empty_means_none() -> None:
 def test_choose_zones_skips_proxy_unsupported_zone_and_checks_count() -> None:
     names = ["us-east-1a", "us-east-1e", "us-east-1b"]
     ids = ["use1-az1", "use1-az3", "use1-az2"]
-    assert settings.choose_zones(resolve({"proxy": True}), names, ids, "us-east-1") == ["us-east-1a", "us-east-1b"]
+    assert settings.choose_zones(resolve({"proxy": True}), names, ids, "us-east-1") == [
+        "us-east-1a",
+        "us-east-1b",
+    ]
     assert settings.choose_zones(resolve({}), names, ids, "us-east-1") == ["us-east-1a", "us-east-1e"]
-    with pytest.raises(ConfigError, match=r"az_count: 3 is more than region us-east-1 offers where RDS Proxy"):
+    with pytest.raises(
+        ConfigError, match=r"az_count: 3 is more than region us-east-1 offers where RDS Proxy"
+    ):
         settings.choose_zones(resolve({"proxy": True, "az_count": 3}), names, ids, "us-east-1")
 
 

@@ -1,5 +1,4 @@
 import pytest
-
 from lambda_rds import iam, sizing
 
 
@@ -9,7 +8,9 @@ def test_micro_postgres_matches_observed_connection_limit() -> None:
 
 
 def test_mysql_uses_its_own_divisor_and_aurora_mysql_its_table() -> None:
-    assert sizing.max_connections("mysql", "db.t4g.micro") < sizing.max_connections("postgres", "db.t4g.micro")
+    assert sizing.max_connections("mysql", "db.t4g.micro") < sizing.max_connections(
+        "postgres", "db.t4g.micro"
+    )
     assert sizing.max_connections("aurora-mysql", "db.r6g.large") == 1000
 
 
@@ -36,7 +37,9 @@ def test_vcpus() -> None:
     assert sizing.vcpus("db.r6g.2xlarge") == 8
 
 
-@pytest.mark.parametrize("kind,rid", [("proxy", "prx-0abc"), ("instance", "db-ABC"), ("cluster", "cluster-XYZ")])
+@pytest.mark.parametrize(
+    "kind,rid", [("proxy", "prx-0abc"), ("instance", "db-ABC"), ("cluster", "cluster-XYZ")]
+)
 def test_rds_db_connect_arn_names_the_right_resource(kind: iam.TargetKind, rid: str) -> None:
     arn = iam.rds_db_connect_arn("eu-west-1", "111122223333", kind, rid, "app")
     assert arn == f"arn:aws:rds-db:eu-west-1:111122223333:dbuser:{rid}/app"
@@ -65,5 +68,5 @@ def test_secret_policy_scopes_decrypt_to_secrets_manager() -> None:
     doc = iam.read_secret_policy("arn:s", "arn:k")
     assert iam.allows([doc], "secretsmanager:GetSecretValue", "arn:s")
     assert not iam.allows([doc], "secretsmanager:GetSecretValue", "arn:other")
-    decrypt = [st for st in doc["Statement"] if st["Action"] == "kms:Decrypt"][0]
+    decrypt = next(st for st in doc["Statement"] if st["Action"] == "kms:Decrypt")
     assert decrypt["Condition"]["StringEquals"]["kms:ViaService"].startswith("secretsmanager.")
