@@ -96,6 +96,12 @@ BAD: list[tuple[str, dict[str, Any], str, list[str]]] = [
         ["python3.12"],
     ),
     (
+        "arm64 on an Amazon Linux 2 runtime",
+        {"functions": {"app": {"runtime": "python3.11"}}},
+        "functions.app.runtime",
+        ["glibc 2.26", "x86_64"],
+    ),
+    (
         "bad architecture",
         {"functions": {"app": {"architecture": "sparc"}}},
         "functions.app.architecture",
