@@ -24,14 +24,20 @@ system-deps:
 plan: setup
 	$(VENV)/bin/lambda-rds plan --stack $(STACK)
 
+# mypy runs per entry point: the two Lambda handlers are both module `handler`, and the repository's and
+# the provider host's programs are both `__main__`.
 lint: setup system-deps
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check components functions tests bench policy examples scripts __main__.py
-	$(VENV)/bin/mypy components/lambda_rds functions __main__.py
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy components/lambda_rds __main__.py
+	$(VENV)/bin/mypy components/__main__.py
+	$(VENV)/bin/mypy functions/lambda_rds_runtime
+	$(VENV)/bin/mypy functions/app/handler.py
+	$(VENV)/bin/mypy functions/bootstrap/handler.py
 	@bash scripts/actionlint.sh
 
 test: setup system-deps lint
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -q
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 test-fast: setup
 	$(VENV)/bin/pytest -q tests/unit tests/analysis

@@ -56,7 +56,10 @@ def build_proxy(
         default_auth_scheme: str | None = "IAM_AUTH"
     else:
         assert app_secret_arn is not None
-        policy = app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn)))
+        kms_key = (
+            s.database.kms_key_arn
+        )  # the app secret is encrypted with the database's key when one is given
+        policy = app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key)))
         client_auth = (
             "POSTGRES_SCRAM_SHA_256" if s.database.family == "postgres" else "MYSQL_CACHING_SHA2_PASSWORD"
         )

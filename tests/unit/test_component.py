@@ -325,3 +325,14 @@ def test_flow_logs_and_single_nat(build: Callable[..., Built]) -> None:
 def test_default_security_group_is_closed(build: Callable[..., Built]) -> None:
     sg = build({}).one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
     assert sg.inputs.get("ingress", []) == [] and sg.inputs.get("egress", []) == []
+
+
+def test_secret_mode_with_customer_key_lets_proxy_and_functions_decrypt(build: Callable[..., Built]) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1111-2222"
+    b = build({"auth": "secret", "proxy": True, "database": {"kms_key_arn": key}})
+    assert b.one("aws:secretsmanager/secret:Secret").inputs["kmsKeyId"] == key
+    proxy_role = b.named("t-proxy-role").outputs["arn"]
+    fn_role = b.named("t-fn-app").inputs["role"]
+    for role_arn in (proxy_role, fn_role):
+        decrypt = [st for st in _statements(_policies_of(b, role_arn)) if st["Action"] == "kms:Decrypt"]
+        assert [st["Resource"] for st in decrypt] == [key]
