@@ -8,12 +8,18 @@ never printed. The secret holds what RDS Proxy's SECRETS auth and the runtime re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds.settings import DatabaseSettings
+
+
+def as_secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
+    """`Output.secret`, typed: the SDK's stub infers `Output[Never]` for an `Output[str]` argument."""
+    return cast("pulumi.Output[str]", pulumi.Output.secret(cast(Any, value)))
 
 
 @dataclass
@@ -37,10 +43,10 @@ def build_app_secret(
         tags=tags,
         opts=opts,
     )
-    body = pulumi.Output.json_dumps(
+    body: pulumi.Output[str] = pulumi.Output.json_dumps(
         {"username": db.app_username, "password": password.result, "engine": db.family, "dbname": db.db_name}
     )
     version = aws.secretsmanager.SecretVersion(
-        f"{name}-app-secret-value", secret_id=secret.id, secret_string=pulumi.Output.secret(body),  # type: ignore[arg-type]  # stub types it Never opts=opts
+        f"{name}-app-secret-value", secret_id=secret.id, secret_string=as_secret(body), opts=opts
     )
     return AppSecret(arn=secret.arn, password=password.result, version=version)

@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lambda_rds import iam, packaging
+from lambda_rds.appsecret import as_secret
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings import Architecture, Auth, FunctionSettings, Settings
 
@@ -265,7 +266,7 @@ def build_bootstrap(
     return aws.lambda_.Invocation(
         f"{name}-bootstrap-run",
         function_name=function.name,
-        input=pulumi.Output.secret(payload),  # type: ignore[arg-type]  # stub types it Never
+        input=as_secret(payload),
         triggers={"fingerprint": fingerprint},
         opts=pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(depends_on=[function, *depends_on], ignore_changes=["input"])

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import yaml
-from lambda_rds.analysis.plan import analyze
 from lambda_rds.capture import capture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,16 +26,14 @@ def test_there_is_one_stack_per_seed_article() -> None:
 
 
 @pytest.mark.parametrize("stack", SEED_STACKS)
-def test_seed_topology_builds_and_is_reachable(stack: str) -> None:
+def test_seed_topology_builds(stack: str) -> None:
     cap = capture(EXAMPLES / "seeds", stack)
     types = _types(cap.resources)
     cfg = yaml.safe_load((EXAMPLES / "seeds" / f"Pulumi.{stack}.yaml").read_text())["config"]
     assert types.count("aws:rds/proxy:Proxy") == (1 if cfg.get("lambda-rds:proxy") else 0)
     expected_nat = {"single": 1, "per_az": 2}.get(cfg.get("lambda-rds:nat_gateways", ""), 0)
     assert types.count("aws:ec2/natGateway:NatGateway") == expected_nat
-    report = analyze(cap.resources, stack=stack, source="capture", program=str(EXAMPLES / "seeds"))
-    assert report.verdicts, "the plan found functions and a database to check"
-    assert report.failed_verdicts == [], report.failed_verdicts
+    # Reachability, API paths and costs of these stacks: tests/analysis/test_seeds.py.
 
 
 def test_python_consumer_composes_two_components_and_attaches_a_function() -> None:

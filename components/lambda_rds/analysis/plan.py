@@ -1,0 +1,147 @@
+"""One call from a resource list to the full plan report: model, verdicts, findings, waivers, cost."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambda_rds.analysis import cost as cost_mod
+from lambda_rds.analysis import policies, reachability
+from lambda_rds.analysis.model import Model, build_model
+from lambda_rds.analysis.prices import load as load_prices
+from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.usage import Usage
+from lambda_rds.analysis.waivers import Waiver, apply_waivers
+
+REPORT_VERSION = 1
+
+
+def is_production(stack: str) -> bool:
+    """Stacks named prod / production / prod-* are held to the production-only policies."""
+    s = stack.lower()
+    return s in ("prod", "production") or s.startswith(("prod-", "prod_", "production-"))
+
+
+@dataclass
+class PlanReport:
+    stack: str
+    source: str
+    program: str | None
+    model: Model
+    verdicts: list[reachability.Verdict]
+    findings: list[policies.Finding]
+    cost: cost_mod.CostEstimate
+    production: bool
+    waivers: list[Waiver] = field(default_factory=list)
+    cost_diff: dict[str, Any] | None = None
+    exports: Mapping[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def resources(self) -> list[Resource]:
+        return self.model.resources
+
+    @property
+    def failed_verdicts(self) -> list[reachability.Verdict]:
+        return [v for v in self.verdicts if v.failed]
+
+    @property
+    def blocking_findings(self) -> list[policies.Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed_verdicts or self.blocking_findings else 0
+
+    def to_json(self) -> dict[str, Any]:
+        statuses = [v.status for v in self.verdicts]
+        return {
+            "version": REPORT_VERSION,
+            "stack": self.stack,
+            "source": self.source,
+            "program": self.program,
+            "production": self.production,
+            "result": "fail" if self.exit_code else "pass",
+            "summary": {
+                "resources": sum(1 for r in self.resources if r.custom),
+                "components": sum(1 for r in self.resources if not r.custom),
+                "checks": len(self.verdicts),
+                "checks_passed": statuses.count("pass"),
+                "checks_failed": statuses.count("fail"),
+                "checks_unknown": statuses.count("unknown"),
+                "findings": len(self.findings),
+                "mandatory_violations": len(self.blocking_findings),
+                "waived": sum(1 for f in self.findings if f.waived),
+                "policies_evaluated": sum(1 for p in policies.POLICIES if p.applies(self._ctx())),
+                "monthly_total": self.cost.total,
+            },
+            "resources": [
+                {
+                    "type": r.type,
+                    "name": r.name,
+                    "id": r.id,
+                    "urn": r.urn,
+                    "parent": r.parent,
+                    "custom": r.custom,
+                }
+                for r in self.resources
+            ],
+            "verdicts": [v.to_json() for v in self.verdicts],
+            "findings": [f.to_json() for f in self.findings],
+            "waivers": [w.to_json() for w in self.waivers],
+            "cost": self.cost.to_json(),
+            "cost_diff": self.cost_diff,
+            "exports": _plain(self.exports),
+            "program_messages": list(self.messages),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def _ctx(self) -> policies.Context:
+        return policies.Context(self.stack, self.production)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def analyze(
+    resources: Sequence[Resource],
+    *,
+    stack: str = "dev",
+    source: str = "resources",
+    program: str | None = None,
+    production: bool | None = None,
+    waivers: Sequence[Waiver] = (),
+    usage: Usage | None = None,
+    base_cost: Mapping[str, Any] | None = None,
+    exports: Mapping[str, Any] | None = None,
+    messages: Sequence[str] = (),
+) -> PlanReport:
+    """Build the model and run every check over it."""
+    model = build_model(resources)
+    prod = is_production(stack) if production is None else production
+    ctx = policies.Context(stack, prod)
+    findings = apply_waivers(policies.evaluate(model, ctx), list(waivers))
+    estimate = cost_mod.estimate(model, load_prices(model.region if model.region else "us-east-1"), usage)
+    return PlanReport(
+        stack=stack,
+        source=source,
+        program=program,
+        model=model,
+        verdicts=reachability.evaluate(model),
+        findings=findings,
+        cost=estimate,
+        production=prod,
+        waivers=list(waivers),
+        cost_diff=cost_mod.diff(dict(base_cost), estimate) if base_cost is not None else None,
+        exports=dict(exports or {}),
+        messages=list(messages),
+    )

@@ -1,0 +1,280 @@
+"""The plan report as a terminal text, a markdown pull-request comment, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from lambda_rds.analysis.plan import PlanReport
+from lambda_rds.analysis.reachability import Verdict
+from lambda_rds.analysis.resources import Resource
+
+COMMENT_MARKER = "<!-- lambda-rds-plan -->"
+_STATUS = {"pass": "PASS", "fail": "FAIL", "unknown": "????"}
+_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔"}
+
+
+def _money(value: float | None) -> str:
+    if value is None:
+        return "unpriced"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def _unit_price(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if abs(value) < 0.01:
+        return f"${value:.10f}".rstrip("0")
+    text = f"{value:,.4f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
+def _qty(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+
+
+def _short_type(token: str) -> str:
+    """``aws:ec2/securityGroup:SecurityGroup`` -> ``ec2.SecurityGroup``."""
+    parts = token.split(":")
+    if len(parts) == 3:
+        module = parts[1].split("/")[0]
+        return f"{module}.{parts[2]}" if module not in ("index",) else f"{parts[0]}.{parts[2]}"
+    return token
+
+
+def tree_lines(resources: list[Resource]) -> Iterator[tuple[int, Resource]]:
+    """Depth-first (depth, resource): components first, children under their parent, sorted by type and "
+    "name."""
+    keys = {r.key for r in resources}
+    children: dict[str | None, list[Resource]] = {}
+    for r in resources:
+        parent = r.parent if r.parent in keys else None
+        children.setdefault(parent, []).append(r)
+
+    def walk(parent: str | None, depth: int) -> Iterator[tuple[int, Resource]]:
+        for r in sorted(children.get(parent, []), key=lambda x: (x.custom, x.type, x.name)):
+            yield depth, r
+            yield from walk(r.key, depth + 1)
+
+    yield from walk(None, 0)
+
+
+def _result_line(report: PlanReport) -> str:
+    failed = len(report.failed_verdicts)
+    blocking = len(report.blocking_findings)
+    if report.exit_code == 0:
+        return "Result: PASS (no failed reachability check, no mandatory policy violated)"
+    return f"Result: FAIL ({failed} failed reachability check(s), {blocking} mandatory policy violation(s))"
+
+
+def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
+    out: list[str] = []
+    custom = sum(1 for r in report.resources if r.custom)
+    out.append(
+        f"lambda-rds plan: stack {report.stack} ({custom} resources, source: {report.source}"
+        + (", production policies" if report.production else "")
+        + ")"
+    )
+    if show_tree:
+        out.append("")
+        out.append("Resources")
+        for depth, r in tree_lines(report.resources):
+            out.append(
+                f"  {'  ' * depth}{_short_type(r.type)} {r.name}" + ("" if r.custom else "  [component]")
+            )
+    out.append("")
+    statuses = [v.status for v in report.verdicts]
+    out.append(
+        f"Reachability ({len(statuses)} checks: {statuses.count('pass')} pass, {statuses.count('fail')} "
+        "fail, "
+        f"{statuses.count('unknown')} unknown)"
+    )
+    for v in report.verdicts:
+        target = f" -> {v.target}" if v.target else ""
+        out.append(f"  {_STATUS[v.status]} {v.id:<22} {v.subject}{target}: {v.summary}")
+        for e in v.evidence if v.status != "pass" else v.evidence[:2]:
+            out.append(f"         · {e}")
+        for m in v.missing:
+            out.append(f"         missing: {m}")
+        for fix in v.fixes:
+            out.append(f"         fix: {fix}")
+    out.append("")
+    blocking = len(report.blocking_findings)
+    waived = sum(1 for f in report.findings if f.waived)
+    out.append(f"Security findings ({len(report.findings)}: {blocking} blocking, {waived} waived)")
+    for f in report.findings:
+        level = "MANDATORY" if f.mandatory else "advisory"
+        tail = f"  [waived: {f.waiver_reason}]" if f.waived else ""
+        out.append(f"  {f.severity:<8} {level:<9} {f.policy:<18} {f.resource}: {f.message}{tail}")
+    out.append("")
+    out.extend(_cost_text(report))
+    if report.messages:
+        out.append("")
+        out.append("Program messages")
+        out.extend(f"  {m}" for m in report.messages)
+    out.append("")
+    out.append(_result_line(report))
+    return "\n".join(out) + "\n"
+
+
+def _cost_text(report: PlanReport) -> list[str]:
+    c = report.cost
+    out = [
+        f"Monthly cost ({c.currency}, {c.region}; Lambda free tier "
+        f"{'applied' if c.free_tier else 'not applied'})"
+    ]
+    rows = [("resource", "item", "quantity", "unit price", "monthly", "grade")]
+    for ln in c.lines:
+        rows.append(
+            (
+                ln.resource,
+                ln.item,
+                f"{_qty(ln.quantity)} {ln.unit}",
+                _unit_price(ln.unit_price),
+                _money(ln.monthly),
+                ln.grade + (" †" if ln.flagged else ""),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    for row in rows:
+        out.append(
+            "  "
+            + "  ".join(
+                cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+            )
+        )
+    incomplete = f" + {len(c.unpriced)} unpriced item(s)" if c.unpriced else ""
+    out.append(
+        f"  fixed {_money(c.subtotal('fixed'))}  usage {_money(c.subtotal('usage'))}  total "
+        f"{_money(c.total)}/month{incomplete}"
+    )
+    if any(ln.flagged for ln in c.lines):
+        out.append("  † grade C: single secondary source, unconfirmed against the AWS Price List")
+    for ln in c.unpriced:
+        out.append(f"  unpriced: {ln.resource} {ln.item} ({ln.source})")
+    if report.cost_diff:
+        d = report.cost_diff
+        out.append(
+            f"  vs base: {_money(d['base_total'])} -> {_money(d['total'])} "
+            f"({'+' if d['delta'] >= 0 else ''}{_money(d['delta'])})"
+        )
+        for ch in d["changes"]:
+            out.append(f"    {ch['status']:<8} {ch['line']}: {_money(ch['before'])} -> {_money(ch['after'])}")
+    out.append("  sources: run with --format json for each line's price source")
+    return out
+
+
+def render_markdown(report: PlanReport) -> str:
+    out: list[str] = []
+    icon = "✅" if report.exit_code == 0 else "❌"
+    custom = sum(1 for r in report.resources if r.custom)
+    statuses = [v.status for v in report.verdicts]
+    delta = ""
+    if report.cost_diff:
+        d = report.cost_diff["delta"]
+        delta = f" ({'+' if d >= 0 else ''}{_money(d)} vs base)"
+    out.append(f"### {icon} lambda-rds plan: `{report.stack}`")
+    out.append("")
+    out.append(
+        f"**{custom} resources** · **reachability** {statuses.count('pass')} pass / "
+        f"{statuses.count('fail')} fail / "
+        f"{statuses.count('unknown')} unknown · **findings** {len(report.findings)} "
+        f"({len(report.blocking_findings)} blocking) · **{_money(report.cost.total)}/month**{delta}"
+    )
+    out.append("")
+    problems = [v for v in report.verdicts if v.status != "pass"]
+    passes = [v for v in report.verdicts if v.status == "pass"]
+    if problems:
+        out.extend(_verdict_table(problems))
+    else:
+        out.append(f"All {len(passes)} reachability checks pass.")
+    out.append("")
+    if passes:
+        out.append(f"<details><summary>Passing checks ({len(passes)})</summary>")
+        out.append("")
+        out.extend(_verdict_table(passes))
+        out.append("")
+        out.append("</details>")
+        out.append("")
+    if report.findings:
+        out.append("<details><summary>Security findings</summary>")
+        out.append("")
+        out.append("| severity | policy | resource | finding |")
+        out.append("|---|---|---|---|")
+        for f in report.findings:
+            policy = f"`{f.policy}`" + (" **mandatory**" if f.mandatory else "")
+            msg = _md(f.message) + (f" _(waived: {_md(f.waiver_reason or '')})_" if f.waived else "")
+            out.append(f"| {f.severity} | {policy} | {_md(f.resource)} | {msg} |")
+        out.append("")
+        out.append("</details>")
+        out.append("")
+    out.append("<details><summary>Monthly cost</summary>")
+    out.append("")
+    out.append("| resource | item | quantity | unit price | monthly | source |")
+    out.append("|---|---|---:|---:|---:|---|")
+    for ln in report.cost.lines:
+        grade = f"grade {ln.grade}" + (" ⚠️ unconfirmed" if ln.flagged else "")
+        out.append(
+            f"| {_md(ln.resource)} | {_md(ln.item)} | {_qty(ln.quantity)} {ln.unit} | "
+            f"{_unit_price(ln.unit_price)} | "
+            f"{_money(ln.monthly)} | {grade}: `{', '.join(ln.price_keys)}` |"
+        )
+    out.append(f"| **total** | | | | **{_money(report.cost.total)}** | |")
+    out.append("")
+    if report.cost_diff and report.cost_diff["changes"]:
+        out.append("Changes against the base branch:")
+        out.append("")
+        for ch in report.cost_diff["changes"]:
+            out.append(
+                f"- {ch['status']} `{_md(ch['line'])}`: {_money(ch['before'])} → {_money(ch['after'])}"
+            )
+        out.append("")
+    out.append("</details>")
+    out.append("")
+    if report.messages:
+        out.append("<details><summary>Program messages</summary>")
+        out.append("")
+        out.extend(f"- {_md(m)}" for m in report.messages)
+        out.append("")
+        out.append("</details>")
+        out.append("")
+    out.append("<details><summary>Resources</summary>")
+    out.append("")
+    out.append("```")
+    for depth, r in tree_lines(report.resources):
+        out.append(f"{'  ' * depth}{_short_type(r.type)} {r.name}" + ("" if r.custom else "  [component]"))
+    out.append("```")
+    out.append("")
+    out.append("</details>")
+    return "\n".join(out) + "\n"
+
+
+def _verdict_table(verdicts: list[Verdict]) -> list[str]:
+    rows = ["| | check | subject | detail |", "|---|---|---|---|"]
+    for v in verdicts:
+        target = f" → {v.target}" if v.target else ""
+        detail = _md(v.summary)
+        if v.missing:
+            detail += "<br>missing: " + "<br>".join(_md(m) for m in v.missing)
+        if v.fixes:
+            detail += "<br>fix: " + "<br>".join(_md(f) for f in v.fixes)
+        rows.append(f"| {_ICON[v.status]} | `{v.id}` | {_md(v.subject + target)} | {detail} |")
+    return rows
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_json(report: PlanReport) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
+
+
+def render(report: PlanReport, fmt: str) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "markdown":
+        return render_markdown(report)
+    return render_text(report)

@@ -1,0 +1,115 @@
+"""The optional usage file: what the resources alone cannot tell the estimator.
+
+YAML, every key optional (shown with its meaning)::
+
+    default_function:            # applies to every function not listed under `functions`
+      requests_per_month: 0
+      avg_duration_ms: 0
+    functions:                   # by logical resource name (as in the plan's resource list)
+      app-fn-app: {requests_per_month: 3000000, avg_duration_ms: 40}
+    nat_gb_per_month: 0          # data processed by NAT gateways
+    endpoint_gb_per_month: 0     # data processed by interface endpoints
+    aurora_acu_hours_per_month: 0   # Serverless v2 capacity actually used (ACU x hours)
+    aurora_storage_gb: 0
+    secrets_api_calls_per_month: 0
+    log_ingest_gb_per_month: 0
+    lambda_free_tier: false      # apply the account-wide Lambda free tier to this stack
+
+The Lambda free tier (1M requests and 400,000 GB-s a month) is per account and shared by every function in
+it, so it is off by default: a pull request's estimate shows the marginal cost in an account that already
+uses it. Set ``lambda_free_tier: true`` for a dedicated account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class UsageError(ValueError):
+    """A usage file value that is not a non-negative number (the message names the key)."""
+
+
+@dataclass(frozen=True)
+class FunctionUsage:
+    requests_per_month: float = 0.0
+    avg_duration_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Usage:
+    functions: Mapping[str, FunctionUsage] = field(default_factory=dict)
+    default_function: FunctionUsage = FunctionUsage()
+    nat_gb_per_month: float = 0.0
+    endpoint_gb_per_month: float = 0.0
+    aurora_acu_hours_per_month: float | None = None
+    aurora_storage_gb: float = 0.0
+    secrets_api_calls_per_month: float = 0.0
+    log_ingest_gb_per_month: float = 0.0
+    lambda_free_tier: bool = False
+
+    def for_function(self, name: str) -> FunctionUsage:
+        return self.functions.get(name, self.default_function)
+
+
+def _num(raw: Mapping[str, Any], key: str, where: str) -> float:
+    value = raw.get(key, 0)
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise UsageError(f"{where}{key}: expected a non-negative number, got {value!r}")
+    return float(value)
+
+
+def _fn(raw: Any, where: str) -> FunctionUsage:
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{where}: expected a mapping with requests_per_month and avg_duration_ms")
+    unknown = set(raw) - {"requests_per_month", "avg_duration_ms"}
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    return FunctionUsage(
+        _num(raw, "requests_per_month", f"{where}."), _num(raw, "avg_duration_ms", f"{where}.")
+    )
+
+
+_TOP_KEYS = {
+    "default_function",
+    "functions",
+    "nat_gb_per_month",
+    "endpoint_gb_per_month",
+    "aurora_acu_hours_per_month",
+    "aurora_storage_gb",
+    "secrets_api_calls_per_month",
+    "log_ingest_gb_per_month",
+    "lambda_free_tier",
+}
+
+
+def parse_usage(raw: Any) -> Usage:
+    """Validate a parsed usage document (None means no usage: fixed costs only)."""
+    if raw is None:
+        return Usage()
+    if not isinstance(raw, Mapping):
+        raise UsageError("usage file: expected a mapping at the top level")
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise UsageError(f"usage file: unknown key(s) {', '.join(sorted(unknown))}")
+    functions = raw.get("functions") or {}
+    if not isinstance(functions, Mapping):
+        raise UsageError("functions: expected a mapping of function name -> usage")
+    acu = raw.get("aurora_acu_hours_per_month")
+    free = raw.get("lambda_free_tier", False)
+    if not isinstance(free, bool):
+        raise UsageError(f"lambda_free_tier: expected true or false, got {free!r}")
+    return Usage(
+        functions={str(k): _fn(v, f"functions.{k}") for k, v in functions.items()},
+        default_function=_fn(raw.get("default_function") or {}, "default_function"),
+        nat_gb_per_month=_num(raw, "nat_gb_per_month", ""),
+        endpoint_gb_per_month=_num(raw, "endpoint_gb_per_month", ""),
+        aurora_acu_hours_per_month=None if acu is None else _num(raw, "aurora_acu_hours_per_month", ""),
+        aurora_storage_gb=_num(raw, "aurora_storage_gb", ""),
+        secrets_api_calls_per_month=_num(raw, "secrets_api_calls_per_month", ""),
+        log_ingest_gb_per_month=_num(raw, "log_ingest_gb_per_month", ""),
+        lambda_free_tier=free,
+    )

@@ -1,0 +1,291 @@
+"""Run a Pulumi Python program offline, under recording mocks, and return what it would register.
+
+This is the one module of the plan that touches the Pulumi runtime. It loads the stack's config the way the
+CLI would (``Pulumi.yaml`` defaults, then ``Pulumi.<stack>.yaml``), runs the program's ``__main__.py`` in a
+fresh event loop inside a copied ``contextvars`` context (Pulumi keeps its settings, root stack and config
+in context variables, so nothing leaks from one capture to the next or into the caller), waits for every
+outstanding registration the way the language host does (``run_pulumi_func``), and records each resource
+with its parent: a ``MockMonitor`` subclass sees the parent URN that ``MockResourceArgs`` does not carry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import os
+import runpy
+import sys
+import threading
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+
+from lambda_rds.analysis.resources import Resource
+from lambda_rds.mocks import RecordingMocks
+
+# Values we cannot decrypt (``secure:`` config) are replaced by this placeholder: no secret is needed to plan.
+SECRET_PLACEHOLDER = "mock-secret-value"
+
+
+class CaptureError(Exception):
+    """The program or its configuration could not be run. ``details`` holds the program's traceback."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+@dataclass
+class Capture:
+    """What one run of a program registered."""
+
+    project: str
+    stack: str
+    program_dir: Path
+    resources: list[Resource]
+    exports: dict[str, Any]
+    config: dict[str, str]
+    raw_config: dict[str, Any] = field(default_factory=dict)
+    mocks: RecordingMocks | None = None
+    messages: list[str] = field(default_factory=list)
+    """What the program logged at warning level or above (``pulumi.log.warn``/``error``)."""
+
+    def by_name(self, name: str) -> Resource:
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"expected one resource named {name!r}, found {len(matches)}")
+        return matches[0]
+
+
+# ---- configuration -----------------------------------------------------------------------------------
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CaptureError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise CaptureError(f"{path}: expected a mapping at the top level")
+    return doc
+
+
+def _qualify(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _encode(value: Any) -> str:
+    """Pulumi passes config values as strings; structured values travel as JSON (as the CLI does)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def load_config(program_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
+    """The project name and the stack's effective config (qualified keys, parsed values, not yet encoded)."""
+    project_file = program_dir / "Pulumi.yaml"
+    if not project_file.is_file():
+        raise CaptureError(f"{program_dir} is not a Pulumi project: Pulumi.yaml not found")
+    project_doc = _read_yaml(project_file)
+    project = str(project_doc.get("name") or "project")
+    values: dict[str, Any] = {}
+    for key, spec in (project_doc.get("config") or {}).items():
+        qualified = _qualify(str(key), project)
+        if isinstance(spec, Mapping):
+            if "value" in spec:
+                values[qualified] = spec["value"]
+            elif "default" in spec:
+                values[qualified] = spec["default"]
+        else:
+            values[qualified] = spec
+    stack_file = program_dir / f"Pulumi.{stack}.yaml"
+    if stack_file.is_file():
+        for key, value in (_read_yaml(stack_file).get("config") or {}).items():
+            if isinstance(value, Mapping) and set(value) == {"secure"}:
+                value = SECRET_PLACEHOLDER
+            values[_qualify(str(key), project)] = value
+    else:
+        others = sorted(p.name for p in program_dir.glob("Pulumi.*.yaml"))
+        if others:  # the project has stacks, just not this one: most likely a typo
+            raise CaptureError(
+                f"stack {stack!r}: {stack_file.name} not found in {program_dir} (found {', '.join(others)})"
+            )
+    return project, values
+
+
+# ---- the recording monitor ---------------------------------------------------------------------------
+class _TreeMonitor(pulumi_mocks.MockMonitor):
+    """Records each registration's URN and parent URN next to the mocks' own record (same index)."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.recorder = mocks
+        self.lock = threading.Lock()
+        self.meta: dict[int, tuple[str, str]] = {}
+        self.stack_urn = ""
+
+    def _tracked(self, request: Any, call: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+            return call(request)
+        # Serialised so the index of the record the mocks append is known.
+        with self.lock:
+            before = len(self.recorder.resources)
+            response = call(request)
+            if len(self.recorder.resources) == before + 1:
+                self.meta[before] = (urn, request.parent)
+        return response
+
+    def RegisterResource(self, request: Any) -> Any:
+        return self._tracked(request, super().RegisterResource)
+
+    def ReadResource(self, request: Any) -> Any:
+        return self._tracked(request, super().ReadResource)
+
+
+def _resources(monitor: _TreeMonitor, mocks: RecordingMocks) -> list[Resource]:
+    out = []
+    for i, rec in enumerate(mocks.resources):
+        urn, parent = monitor.meta.get(i, ("", ""))
+        out.append(
+            Resource(
+                type=rec.type,
+                name=rec.name,
+                id=rec.id or "",
+                inputs=dict(rec.inputs),
+                outputs=dict(rec.outputs),
+                parent=None if not parent or parent == monitor.stack_urn else parent,
+                urn=urn,
+                custom=rec.custom,
+            )
+        )
+    # Registration order is not deterministic: sort so two runs give identical reports.
+    return sorted(out, key=lambda r: (r.urn, r.type, r.name))
+
+
+# ---- running -----------------------------------------------------------------------------------------
+async def _resolve_exports(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    resolved = {}
+    for key, value in outputs.items():
+        resolved[key] = await pulumi.Output.from_input(value).future()
+    return resolved
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def _program_logger() -> tuple[logging.Logger, _Collect]:
+    """A private logger for the mock engine: the program's warnings go into the report, not onto stderr."""
+    logger = logging.getLogger(f"lambda_rds.capture.program.{id(object())}")
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    collect = _Collect()
+    logger.handlers = [collect]
+    return logger, collect
+
+
+def _run(
+    main: Path,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    mocks: RecordingMocks,
+    logger: logging.Logger,
+) -> tuple[_TreeMonitor, dict[str, Any]]:
+    """Runs inside a copied context with its own event loop (see module docstring)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_settings.ROOT.set(None)
+        # MockSettings does not reset these, and the defaults are shared objects: a failed program elsewhere
+        # in the process would leave tasks of a closed loop in ``outputs``. Fresh ones, in this context only.
+        runtime = pulumi_settings.SETTINGS
+        runtime.outputs = set()
+        runtime.lock = threading.Lock()
+        runtime.package_refs = {}
+        runtime.base_providers_by_ref = {}
+        monitor = _TreeMonitor(mocks)
+        pulumi.runtime.set_mocks(
+            mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=logger
+        )
+        pulumi.runtime.set_all_config(config, [])
+
+        def program() -> None:
+            runpy.run_path(str(main), run_name="__main__")
+
+        loop.run_until_complete(run_pulumi_func(program))
+        root = pulumi_settings.get_root_resource()
+        outputs = getattr(root, "outputs", {}) or {}
+        exports = loop.run_until_complete(_resolve_exports(outputs))
+        return monitor, exports
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            loop.close()
+            asyncio.set_event_loop(None)
+
+
+def capture(
+    program_dir: str | Path | None = None,
+    stack: str = "dev",
+    *,
+    mocks: RecordingMocks | None = None,
+    config_overrides: Mapping[str, Any] | None = None,
+) -> Capture:
+    """Run the program in ``program_dir`` (default: the current directory) for ``stack`` under mocks.
+
+    Raises ``CaptureError`` when the project or config cannot be read or the program fails; the error's
+    ``details`` carries the program's traceback.
+    """
+    directory = Path(program_dir or Path.cwd()).resolve()
+    main = directory / "__main__.py"
+    if not main.is_file():
+        raise CaptureError(f"{directory}: no __main__.py (only Python programs can be planned offline)")
+    project, raw = load_config(directory, stack)
+    raw.update(config_overrides or {})
+    config = {k: _encode(v) for k, v in raw.items()}
+    region = str(raw.get("aws:region") or "us-east-1")
+    mocks = mocks or RecordingMocks(region=region)
+
+    saved_env = os.environ.get("LAMBDA_RDS_PACKAGING")
+    saved_path = list(sys.path)
+    saved_cwd = os.getcwd()
+    os.environ["LAMBDA_RDS_PACKAGING"] = "offline"  # the packager never touches the network during a plan
+    sys.path.insert(0, str(directory))
+    os.chdir(directory)  # programs resolve relative paths from their directory, as under the CLI
+    logger, collected = _program_logger()
+    try:
+        monitor, exports = contextvars.copy_context().run(_run, main, project, stack, config, mocks, logger)
+    except Exception as exc:  # the program's own error, reported with its traceback
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        raise CaptureError(
+            f"the program failed for stack {stack!r}: {type(exc).__name__}: {exc}", details
+        ) from exc
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        if saved_env is None:
+            os.environ.pop("LAMBDA_RDS_PACKAGING", None)
+        else:
+            os.environ["LAMBDA_RDS_PACKAGING"] = saved_env
+    logging.Logger.manager.loggerDict.pop(logger.name, None)
+    return Capture(
+        project, stack, directory, _resources(monitor, mocks), exports, config, raw, mocks, collected.messages
+    )

@@ -1,0 +1,157 @@
+"""Offline preview of a Pulumi Python program: resources, reachability verdicts, security findings, cost.
+
+Runs the program under mocks (no AWS credentials, no Pulumi CLI, no network), or reads `pulumi preview
+--json` output, then reports: the resource tree by component; whether each function can reach its database
+and the AWS APIs it needs (with evidence, or the missing piece and its fix); security findings mapped to AWS
+Foundational Security Best Practices ids; and the monthly cost with each line's unit price and source.
+
+Exit status: 0 pass; 1 a reachability check failed or a mandatory policy is violated (and not waived);
+2 the program, its config, a waiver or the usage file is invalid.
+
+Waivers: stack config `lambda-rds:waivers` (or `<project>:waivers`) and/or --waivers FILE, each entry
+  {policy: RDS.5, resource: <logical name or *>, reason: "why this is acceptable"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+WAIVERS_CONFIG_KEY = "lambda-rds:waivers"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stack", default="dev", help="stack whose Pulumi.<stack>.yaml config to use (default: dev)"
+    )
+    parser.add_argument(
+        "--program",
+        type=Path,
+        default=None,
+        help="Pulumi program directory (default: the current directory if it has Pulumi.yaml, "
+        "else this repository)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="report format"
+    )
+    parser.add_argument(
+        "--base", type=Path, help="a previous plan JSON (same stack) to diff the cost against"
+    )
+    parser.add_argument(
+        "--usage", type=Path, help="usage file (YAML): requests, durations, GB through NAT, ACU-hours"
+    )
+    parser.add_argument("--waivers", type=Path, help="waivers file (YAML list of {policy, resource, reason})")
+    parser.add_argument(
+        "--preview-json",
+        type=Path,
+        help="read `pulumi preview --json` output instead of running the program under mocks",
+    )
+    parser.add_argument(
+        "--production",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply production-only policies (default: when the stack is named prod*)",
+    )
+    parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+
+
+def _default_program() -> Path:
+    cwd = Path.cwd()
+    if (cwd / "Pulumi.yaml").is_file():
+        return cwd
+    from lambda_rds.paths import repo_root
+
+    return repo_root() or cwd
+
+
+def _load_yaml(path: Path, what: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{what} {path}: {exc}") from exc
+
+
+def _fail(message: str, details: str = "") -> int:
+    if details:
+        sys.stderr.write(details if details.endswith("\n") else details + "\n")
+    sys.stderr.write(f"lambda-rds plan: {message}\n")
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the plan; returns the exit status (see the module docstring)."""
+    from lambda_rds.analysis.plan import analyze
+    from lambda_rds.analysis.render import render
+    from lambda_rds.analysis.resources import from_preview_json
+    from lambda_rds.analysis.usage import UsageError, parse_usage
+    from lambda_rds.analysis.waivers import WaiverError, parse_waivers
+
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    program = (args.program or _default_program()).resolve()
+    exports: dict[str, Any] = {}
+    messages: list[str] = []
+    stack_config: dict[str, Any] = {}
+    project = "lambda-rds"
+    try:
+        if args.preview_json:
+            resources = from_preview_json(args.preview_json.read_text(encoding="utf-8"))
+            source = f"pulumi preview --json ({args.preview_json.name})"
+            if (program / "Pulumi.yaml").is_file():
+                from lambda_rds.capture import load_config
+
+                project, stack_config = load_config(program, args.stack)
+        else:
+            from lambda_rds.capture import CaptureError, capture
+
+            try:
+                captured = capture(program, args.stack)
+            except CaptureError as exc:
+                return _fail(str(exc), exc.details)
+            resources, exports, stack_config = captured.resources, captured.exports, captured.raw_config
+            project, messages = captured.project, captured.messages
+            source = "program under mocks"
+        timings["capture"] = time.perf_counter() - started
+        # `lambda-rds:waivers`, or `<project>:waivers` for any other project planned with this tool.
+        raw_waivers = stack_config.get(WAIVERS_CONFIG_KEY, stack_config.get(f"{project}:waivers"))
+        waivers = parse_waivers(raw_waivers, f"Pulumi.{args.stack}.yaml")
+        if args.waivers:
+            waivers += parse_waivers(_load_yaml(args.waivers, "waivers file"), str(args.waivers))
+        usage = parse_usage(_load_yaml(args.usage, "usage file")) if args.usage else None
+        base_cost = None
+        if args.base:
+            base_doc = json.loads(args.base.read_text(encoding="utf-8"))
+            base_cost = base_doc.get("cost") if isinstance(base_doc, dict) else None
+            if base_cost is None:
+                raise ValueError(f"base {args.base}: not a plan JSON (no 'cost' section)")
+    except (WaiverError, UsageError, ValueError, OSError) as exc:
+        return _fail(str(exc))
+
+    analysis_started = time.perf_counter()
+    report = analyze(
+        resources,
+        stack=args.stack,
+        source=source,
+        program=str(program),
+        production=args.production,
+        waivers=waivers,
+        usage=usage,
+        base_cost=base_cost,
+        exports=exports,
+        messages=messages,
+    )
+    timings["analysis"] = time.perf_counter() - analysis_started
+    timings["total"] = time.perf_counter() - started
+    report.timings = timings
+    text = render(report, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return report.exit_code
