@@ -84,7 +84,8 @@ LOG_RETENTION_DAYS = (
 )
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
-# Lambda runs these on Amazon Linux 2; psycopg2-binary's aarch64 wheels need glibc 2.27+ (packaging/targets.py).
+# Lambda runs these on Amazon Linux 2; psycopg2-binary's aarch64 wheels need glibc 2.27+
+# (packaging/targets.py).
 ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
 # Availability Zones (by zone id) where RDS Proxy cannot run (REFERENCE.md: us-east-1 use1-az3).
 PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
@@ -684,8 +685,8 @@ def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ..
         if architecture is Architecture.ARM64 and runtime in ARM64_GLIBC_226_RUNTIMES:
             raise ConfigError(
                 f"{key}.runtime",
-                f"{runtime!r} on arm64 runs on Amazon Linux 2 (glibc 2.26), for which psycopg2-binary ships no "
-                "aarch64 wheel; use python3.12 or python3.13 on arm64, or architecture 'x86_64'",
+                f"{runtime!r} on arm64 runs on Amazon Linux 2 (glibc 2.26), for which psycopg2-binary ships "
+                "no aarch64 wheel; use python3.12 or python3.13 on arm64, or architecture 'x86_64'",
             )
         connect_timeout = _int(f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), 5, 1, 60)
         timeout = _int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)

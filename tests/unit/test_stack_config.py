@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from lambda_rds.settings import ConfigError
 from lambda_rds.stack_config import args_from_config
 
