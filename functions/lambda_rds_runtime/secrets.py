@@ -1,0 +1,136 @@
+"""Secrets Manager `GetSecretValue` as one signed HTTPS POST (standard library only, see sigv4.py for why).
+
+Honours AWS_ENDPOINT_URL_SECRETSMANAGER / AWS_ENDPOINT_URL (moto in tests, a custom endpoint) and
+AWS_CA_BUNDLE. Every wait is bounded by the caller's timeout: a Lambda in a VPC without a NAT gateway or a
+Secrets Manager interface endpoint otherwise hangs here until the function times out (REFERENCE.md #3), and
+the error says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from .errors import SecretFetchError
+from .sigv4 import host_header, sign_headers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .awscreds import AwsCredentials
+
+_TARGET = "secretsmanager.GetSecretValue"
+
+
+class Endpoint:
+    """scheme, host, port and path of the Secrets Manager endpoint."""
+
+    __slots__ = ("host", "path", "port", "scheme")
+
+    def __init__(self, scheme: str, host: str, port: int, path: str) -> None:
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.path = path
+
+
+def parse_endpoint(url: str) -> Endpoint:
+    """Split `scheme://host[:port][/path]` (no urllib: it costs ~4 ms of import for a 10-line job)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("http", "https"):
+        raise SecretFetchError(f"endpoint URL {url!r} must start with http:// or https://")
+    netloc, slash, path = rest.partition("/")
+    host, colon, port_text = netloc.rpartition(":") if netloc.count(":") == 1 else (netloc, "", "")
+    if not colon:
+        host = netloc
+    try:
+        port = int(port_text) if colon else (443 if scheme == "https" else 80)
+    except ValueError:
+        raise SecretFetchError(f"endpoint URL {url!r} has an invalid port") from None
+    return Endpoint(scheme, host, port, "/" + path if slash else "/")
+
+
+def resolve_endpoint(region: str, environ: Mapping[str, str] | None = None) -> Endpoint:
+    """Service-specific override, then the global override, then the regional public endpoint."""
+    env = os.environ if environ is None else environ
+    url = env.get("AWS_ENDPOINT_URL_SECRETSMANAGER") or env.get("AWS_ENDPOINT_URL")
+    if not url:
+        suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+        url = f"https://secretsmanager.{region}.{suffix}"
+    return parse_endpoint(url)
+
+
+def get_secret_json(
+    secret_id: str,
+    *,
+    region: str,
+    credentials: AwsCredentials,
+    timeout: float,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """Fetch the secret and parse its SecretString as a JSON object. Raises SecretFetchError."""
+    import http.client  # deferred: only secret mode pays for it, and only on first use
+
+    env = os.environ if environ is None else environ
+    endpoint = resolve_endpoint(region, env)
+    body = json.dumps({"SecretId": secret_id}).encode("utf-8")
+    headers = sign_headers(
+        method="POST",
+        host=host_header(endpoint.host, endpoint.port, endpoint.scheme),
+        path=endpoint.path,
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": _TARGET},
+        body=body,
+        credentials=credentials,
+        region=region,
+        service="secretsmanager",
+        epoch_seconds=time.time(),
+    )
+    connection: http.client.HTTPConnection
+    if endpoint.scheme == "https":
+        import ssl
+
+        context = ssl.create_default_context(cafile=env.get("AWS_CA_BUNDLE") or None)
+        connection = http.client.HTTPSConnection(
+            endpoint.host, endpoint.port, timeout=timeout, context=context
+        )
+    else:
+        connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=timeout)
+    where = f"{endpoint.scheme}://{endpoint.host}:{endpoint.port}"
+    try:
+        connection.request("POST", endpoint.path, body=body, headers=headers)
+        response = connection.getresponse()
+        status, payload = response.status, response.read()
+    except TimeoutError:
+        raise SecretFetchError(
+            f"Secrets Manager at {where} did not answer within {timeout:g}s: a function in a VPC needs a "
+            "NAT gateway or a secretsmanager interface endpoint with private DNS"
+        ) from None
+    except OSError as exc:
+        raise SecretFetchError(f"cannot reach Secrets Manager at {where}: {exc}") from None
+    finally:
+        connection.close()
+    return _parse_response(secret_id, status, payload)
+
+
+def _parse_response(secret_id: str, status: int, payload: bytes) -> dict[str, object]:
+    try:
+        document = json.loads(payload or b"{}")
+    except ValueError:
+        raise SecretFetchError(f"Secrets Manager answered HTTP {status} with a non-JSON body") from None
+    if status != 200:
+        kind = str(document.get("__type", "error")).rpartition("#")[2]
+        message = document.get("message") or document.get("Message") or ""
+        raise SecretFetchError(f"GetSecretValue({secret_id}) failed: HTTP {status} {kind}: {message}")
+    text = document.get("SecretString")
+    if not isinstance(text, str):
+        raise SecretFetchError(f"secret {secret_id} has no SecretString (binary secrets are not supported)")
+    try:
+        secret = json.loads(text)
+    except ValueError:
+        # Deliberately no detail: a JSON error message would quote part of the secret.
+        raise SecretFetchError(f"secret {secret_id} is not a JSON object") from None
+    if not isinstance(secret, dict):
+        raise SecretFetchError(f"secret {secret_id} is not a JSON object")
+    return secret
