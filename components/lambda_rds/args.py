@@ -165,7 +165,9 @@ class DatabaseArgs(TypedDict):
     `{"log_min_duration_statement": "500"}`. TLS enforcement cannot be turned off here."""
     statement_timeout_ms: NotRequired[int]
     """Statement timeout set on the application user's role by the bootstrap (not per session: a session
-    SET pins RDS Proxy connections). Default `10000`. Must be below every function timeout."""
+    SET pins RDS Proxy connections). Default `10000`. RDS MySQL has no per-user timeout: the parameter
+    group's `max_execution_time` gets this value (SELECTs only); on Aurora MySQL set it in `parameters`.
+    Must be below every function timeout."""
     migrations_dir: NotRequired[str]
     """Folder of `NNNN_name.sql` migrations the bootstrap applies in order, recording checksums. Default:
     the example app's `functions/app/migrations`. Example: `db/migrations`."""

@@ -565,6 +565,13 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     if tls_name in params and params[tls_name] not in (tls_value, "ON", "on"):
         raise ConfigError(f"database.parameters.{tls_name}", "TLS enforcement cannot be turned off")
     params[tls_name] = "ON" if engine is Engine.AURORA_MYSQL else tls_value
+    statement_timeout_ms = _int(
+        "database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100, 900_000
+    )
+    if engine is Engine.MYSQL:
+        # MySQL has no per-user statement timeout (the bootstrap sets one on the role for PostgreSQL and
+        # MariaDB); max_execution_time bounds SELECTs instance-wide instead.
+        params.setdefault("max_execution_time", str(statement_timeout_ms))
 
     log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[family]
     for i, name in enumerate(log_exports):
@@ -624,9 +631,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             "an RDS CA id like 'rds-ca-rsa2048-g1'",
         ),
         parameters=tuple(sorted(params.items())),
-        statement_timeout_ms=_int(
-            "database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100, 900_000
-        ),
+        statement_timeout_ms=statement_timeout_ms,
         migrations_dir=migrations,
         max_connections=max_conn,
     )

@@ -273,3 +273,12 @@ def test_byo_subnets_must_span_two_zones() -> None:
     with pytest.raises(ConfigError, match="at least 2 AZs"):
         settings.check_subnet_zones({"subnet-1": "us-east-1a", "subnet-2": "us-east-1a"})
     settings.check_subnet_zones({"subnet-1": "us-east-1a", "subnet-2": "us-east-1b"})
+
+
+def test_mysql_gets_max_execution_time_from_the_statement_timeout() -> None:
+    settings = resolve({"engine": "mysql", "database": {"statement_timeout_ms": 5000}})
+    params = dict(settings.database.parameters)
+    assert params["max_execution_time"] == "5000"
+    assert "max_execution_time" not in dict(resolve({}).database.parameters)
+    own = {"engine": "mysql", "database": {"parameters": {"max_execution_time": "1000"}}}
+    assert dict(resolve(own).database.parameters)["max_execution_time"] == "1000"

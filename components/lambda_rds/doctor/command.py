@@ -1,0 +1,123 @@
+"""Diagnose why a deployed Lambda function cannot reach its database, from the live account.
+
+Reads the function (configuration, reserved concurrency, role and its policies), the RDS instance, Aurora
+cluster or RDS Proxy its DB_HOST names (or --db), the secret's metadata, and every VPC on the path
+(subnets, route tables, internet and NAT gateways, VPC endpoints, security groups, network ACLs); then
+runs the same reachability checks as `lambda-rds plan` and prints each check's verdict and, for each
+failure, the exact cause and the fix (with the aws CLI command), in the order to apply them.
+
+READ ONLY: doctor makes only Describe*, Get* and List* calls (enforced in code) and never changes anything
+in the account. The one exception is --probe, which calls lambda:Invoke once with the event
+{"lambda_rds_probe": true}: the function (if its handler answers the probe, as lambda-rds's runtime does)
+resolves the database host, opens TCP, negotiates TLS, gets credentials and logs in with SELECT 1, and
+returns the timings. Nothing is written.
+
+AWS configuration as usual: --profile or AWS_PROFILE, --region or AWS_REGION / AWS_DEFAULT_REGION,
+AWS_ENDPOINT_URL(_<SERVICE>) for a different endpoint. Throttling is retried (botocore standard mode).
+
+Exit status: 0 every check passed (or could not be decided); 1 a check failed or the probe failed;
+2 doctor could not run (function or database not found, no credentials, no region, access denied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--function",
+        required=True,
+        metavar="NAME",
+        help="the Lambda function (name or ARN) whose path to the database to diagnose",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="ID",
+        help="the database or proxy to check against: an instance, cluster or proxy identifier, "
+        "or an endpoint (default: the one the function's DB_HOST names)",
+    )
+    parser.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
+    )
+    parser.add_argument("--profile", help="AWS profile from ~/.aws/config (default: AWS_PROFILE or default)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help='also invoke the function once with {"lambda_rds_probe": true} and report measured '
+        "DNS/TCP/TLS/auth timings (the only non-read call: lambda:Invoke; off by default)",
+    )
+    parser.add_argument(
+        "--no-shared",
+        dest="shared",
+        action="store_false",
+        help="do not list the account's functions to find others sharing the database "
+        "(their concurrency then is not counted against max_connections)",
+    )
+    parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"lambda-rds doctor: {message}\n")
+    return 2
+
+
+def _region(args: argparse.Namespace, session: object) -> str | None:
+    # botocore reads AWS_DEFAULT_REGION and the profile, not AWS_REGION (which Lambda and most tools set).
+    return args.region or os.environ.get("AWS_REGION") or getattr(session, "region_name", None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, check, report; returns the exit status (see the module docstring)."""
+    try:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+        from botocore.parsers import ResponseParserError
+    except ModuleNotFoundError:
+        return _fail("boto3 is not installed: pip install 'lambda-rds[doctor]'")
+
+    from lambda_rds.doctor import probe as probe_mod
+    from lambda_rds.doctor import source
+    from lambda_rds.doctor.aws import Aws, AwsError, ReadOnlyViolation
+    from lambda_rds.doctor.report import DoctorReport, diagnose, render
+
+    started = time.perf_counter()
+    try:
+        session = boto3.Session(profile_name=args.profile)
+    except ProfileNotFound as exc:
+        return _fail(str(exc))
+    region = _region(args, session)
+    if not region:
+        return _fail("no region: pass --region or set AWS_REGION")
+    aws = Aws(session, region, allow={"Invoke"} if args.probe else ())
+    try:
+        snapshot = source.read(aws, args.function, args.db, include_siblings=args.shared)
+    except AwsError as exc:
+        return _fail(str(exc))
+    except NoCredentialsError:
+        return _fail("no AWS credentials: set AWS_PROFILE, or run `aws configure` / `aws sso login`")
+    except ReadOnlyViolation as exc:  # a bug, never a request sent: say so loudly
+        return _fail(f"internal error: {exc}")
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
+        return _fail(f"AWS call failed: {exc}")
+
+    model, verdicts, steps = diagnose(snapshot)
+    report = DoctorReport(snapshot, model, verdicts, steps)
+    if args.probe:
+        fn = next((f for f in model.functions if f.name == snapshot.function), None)
+        report.probe = probe_mod.invoke(
+            aws, snapshot.function_arn or snapshot.function, fn.timeout if fn else 60
+        )
+    report.api_calls = dict(aws.calls)
+    report.seconds = time.perf_counter() - started
+    text = render(report, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return report.exit_code
