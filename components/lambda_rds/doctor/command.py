@@ -15,7 +15,8 @@ returns the timings. Nothing is written.
 AWS configuration as usual: --profile or AWS_PROFILE, --region or AWS_REGION / AWS_DEFAULT_REGION,
 AWS_ENDPOINT_URL(_<SERVICE>) for a different endpoint. Throttling is retried (botocore standard mode).
 
-Exit status: 0 every check passed (or could not be decided); 1 a check failed or the probe failed;
+Exit status: 0 every check passed (or could not be decided); 1 a check failed, AWS reports a state
+nothing connects through (a stopped database, an unavailable proxy target), or the probe failed;
 2 doctor could not run (function or database not found, no credentials, no region, access denied).
 """
 
