@@ -551,3 +551,13 @@ def test_proxy_in_use1_az3_fails() -> None:
     v = one(t.resources, "ha.proxy-azs")
     assert v.status == "fail"
     assert "use1-az3" in v.summary
+
+
+def test_db_connect_fails_when_the_database_has_iam_auth_disabled() -> None:
+    # Found by doctor against live accounts: the grant is right but RDS refuses every token.
+    v = one(baseline(db_props={"iamDatabaseAuthenticationEnabled": False}), "iam.db-connect")
+    assert v.status == "fail"
+    assert any("IAM database authentication disabled" in m for m in v.missing)
+    assert (
+        one(baseline(db_props={"iamDatabaseAuthenticationEnabled": True}), "iam.db-connect").status == "pass"
+    )

@@ -27,6 +27,7 @@ from typing import Any
 
 from lambda_rds import iam, sizing
 from lambda_rds.analysis.paths import Endpoint, PathResult, Status, internet_egress, tcp_path
+from lambda_rds.analysis.values import as_bool
 from lambda_rds.analysis.views import Database, Function, Model, Proxy
 
 VERDICT_IDS: tuple[str, ...] = (
@@ -415,6 +416,14 @@ def check_db_connect(model: Model, fn: Function, target: Proxy | Database) -> Ve
     arn = iam.rds_db_connect_arn(model.region, model.account_id or "*", kind, rid, user)  # type: ignore[arg-type]
     evidence = []
     missing = []
+    if (
+        isinstance(target, Database)
+        and as_bool(target.resource.get("iamDatabaseAuthenticationEnabled")) is False
+    ):
+        missing.append(
+            f"database {target.name} has IAM database authentication disabled "
+            "(iamDatabaseAuthenticationEnabled: false): every token is refused"
+        )
     if isinstance(target, Proxy) and not target.iam_auth:
         missing.append(
             f"proxy {target.name} does not require IAM auth (auths iamAuth/defaultAuthScheme): tokens "
