@@ -21,9 +21,9 @@ _logger: logging.Logger | None = None
 
 def _get_logger() -> logging.Logger:
     global _logger
-    if _logger is None:
-        import logging
+    import logging
 
+    if _logger is None:
         logger = logging.getLogger(LOGGER_NAME)
         if not logger.handlers:
             handler = logging.StreamHandler(sys.stdout)
@@ -31,9 +31,11 @@ def _get_logger() -> logging.Logger:
             logger.addHandler(handler)
             # Our lines are already JSON; passing them up to Lambda's root handler would wrap them again.
             logger.propagate = False
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.INFO)
         _logger = logger
+    # Checked on every event, not only the first: if anything resets our level to NOTSET, the root's
+    # WARNING would silently swallow every INFO event (reconnects, auth refreshes).
+    if _logger.level == logging.NOTSET:
+        _logger.setLevel(logging.INFO)
     return _logger
 
 

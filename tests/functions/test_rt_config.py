@@ -106,3 +106,17 @@ def test_log_lines_are_json_and_drop_secret_fields() -> None:
         "engine": "postgres",
         "ms": 1.5,
     }
+
+
+def test_events_survive_a_reset_of_the_logger_level() -> None:
+    logger = logging.getLogger("lambda_rds_runtime")
+    runtime_log.emit("warmup")  # the runtime's logger exists
+    logger.setLevel(logging.NOTSET)  # what a test fixture or a host framework may do
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        runtime_log.emit("auth_refresh", engine="mysql")
+    finally:
+        logger.removeHandler(handler)
+    assert json.loads(stream.getvalue().strip().splitlines()[-1])["event"] == "auth_refresh"
