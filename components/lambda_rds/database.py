@@ -105,6 +105,52 @@ def _master_secret_arn(secrets: pulumi.Output[Sequence[Any]]) -> pulumi.Output[s
     return secrets.apply(lambda s: (s[0].secret_arn if s else "") or "")
 
 
+def _cluster_or_instance_args(
+    db: DatabaseSettings,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    tags: dict[str, str],
+) -> dict[str, Any]:
+    """What an RDS instance and an Aurora cluster share: the safe defaults, stated once."""
+    return {
+        "engine": db.engine.value,
+        "engine_version": db.engine_version,
+        "storage_encrypted": True,
+        "kms_key_id": db.kms_key_arn,
+        "manage_master_user_password": True,
+        "iam_database_authentication_enabled": True,
+        "port": db.port,
+        "db_subnet_group_name": subnet_group.name,
+        "vpc_security_group_ids": [sg_id],
+        "backup_retention_period": db.backup_retention_days,
+        "copy_tags_to_snapshot": True,
+        "enabled_cloudwatch_logs_exports": list(db.log_exports),
+        "deletion_protection": db.deletion_protection,
+        "skip_final_snapshot": False,
+        "final_snapshot_identifier": final_snapshot,
+        "delete_automated_backups": False,
+        "apply_immediately": db.apply_immediately,
+        "tags": tags,
+    }
+
+
+def _instance_level_args(
+    db: DatabaseSettings, monitoring_role_arn: pulumi.Output[str] | None
+) -> dict[str, Any]:
+    """What an RDS instance and an Aurora cluster instance share: placement, CA, upgrades, monitoring."""
+    return {
+        "instance_class": db.instance_class,
+        "publicly_accessible": False,
+        "ca_cert_identifier": db.ca_cert_identifier,
+        "auto_minor_version_upgrade": db.auto_minor_version_upgrade,
+        "performance_insights_enabled": db.performance_insights,
+        "performance_insights_retention_period": 7 if db.performance_insights else None,
+        "monitoring_interval": db.monitoring_interval,
+        "monitoring_role_arn": monitoring_role_arn,
+    }
+
+
 def _instance(
     name: str,
     db: DatabaseSettings,
@@ -128,40 +174,16 @@ def _instance(
     )
     instance = aws.rds.Instance(
         f"{name}-db",
-        engine=db.engine.value,
-        engine_version=db.engine_version,
-        instance_class=db.instance_class,
         allocated_storage=db.allocated_storage_gb,
         max_allocated_storage=db.max_allocated_storage_gb or None,
         storage_type="gp3",
-        storage_encrypted=True,
-        kms_key_id=db.kms_key_arn,
         db_name=db.db_name,
         username=db.master_username,
-        manage_master_user_password=True,
-        iam_database_authentication_enabled=True,
-        port=db.port,
         multi_az=db.multi_az,
-        publicly_accessible=False,
-        db_subnet_group_name=subnet_group.name,
-        vpc_security_group_ids=[sg_id],
         parameter_group_name=params.name,
-        ca_cert_identifier=db.ca_cert_identifier,
-        backup_retention_period=db.backup_retention_days,
-        auto_minor_version_upgrade=db.auto_minor_version_upgrade,
-        copy_tags_to_snapshot=True,
-        enabled_cloudwatch_logs_exports=list(db.log_exports),
-        performance_insights_enabled=db.performance_insights,
-        performance_insights_retention_period=7 if db.performance_insights else None,
-        monitoring_interval=db.monitoring_interval,
-        monitoring_role_arn=monitoring_role_arn,
-        deletion_protection=db.deletion_protection,
-        skip_final_snapshot=False,
-        final_snapshot_identifier=final_snapshot,
-        delete_automated_backups=False,
-        apply_immediately=db.apply_immediately,
-        tags=tags,
         opts=db_opts,
+        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
+        **_instance_level_args(db, monitoring_role_arn),
     )
     return Database(
         host=instance.address,
@@ -206,50 +228,27 @@ def _aurora(
         )
     cluster = aws.rds.Cluster(
         f"{name}-db-cluster",
-        engine=db.engine.value,
-        engine_version=db.engine_version,
         database_name=db.db_name,
         master_username=db.master_username,
-        manage_master_user_password=True,
-        iam_database_authentication_enabled=True,
-        port=db.port,
-        storage_encrypted=True,
-        kms_key_id=db.kms_key_arn,
         storage_type="aurora-iopt1" if db.io_optimized else None,
-        db_subnet_group_name=subnet_group.name,
-        vpc_security_group_ids=[sg_id],
         db_cluster_parameter_group_name=params.name,
-        backup_retention_period=db.backup_retention_days,
-        copy_tags_to_snapshot=True,
-        enabled_cloudwatch_logs_exports=list(db.log_exports),
-        deletion_protection=db.deletion_protection,
-        skip_final_snapshot=False,
-        final_snapshot_identifier=final_snapshot,
-        delete_automated_backups=False,
-        apply_immediately=db.apply_immediately,
         serverlessv2_scaling_configuration=scaling,
-        tags=tags,
         opts=db_opts,
+        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
     )
+    level = _instance_level_args(db, monitoring_role_arn)
     instances = [
         aws.rds.ClusterInstance(
             f"{name}-db-{i}",
             cluster_identifier=cluster.id,
             engine=aws.rds.EngineType(db.engine.value),
             engine_version=cluster.engine_version,
-            instance_class=db.instance_class,
             db_subnet_group_name=subnet_group.name,
-            publicly_accessible=False,
-            ca_cert_identifier=db.ca_cert_identifier,
-            auto_minor_version_upgrade=db.auto_minor_version_upgrade,
             copy_tags_to_snapshot=True,
-            performance_insights_enabled=db.performance_insights,
-            performance_insights_retention_period=7 if db.performance_insights else None,
-            monitoring_interval=db.monitoring_interval,
-            monitoring_role_arn=monitoring_role_arn,
             apply_immediately=db.apply_immediately,
             tags=tags,
             opts=db_opts,
+            **level,
         )
         for i in range(db.instances)
     ]

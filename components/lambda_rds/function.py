@@ -128,38 +128,24 @@ def _log_group(
     )
 
 
-def build_function(
+def _deploy(
     name: str,
+    key: str,
     fn: FunctionSettings,
-    s: Settings,
     *,
+    env: dict[str, pulumi.Input[str]],
+    grant: pulumi.Output[str] | None,
     layer: aws.lambda_.LayerVersion,
     subnet_ids: list[pulumi.Output[str]],
     security_group_id: pulumi.Output[str],
-    db_host: pulumi.Output[str],
-    grant: pulumi.Output[str],
-    app_secret_arn: pulumi.Output[str] | None,
     depends_on: list[pulumi.Resource],
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
-) -> DeployedFunction:
-    key = f"fn-{fn.name}"
+) -> tuple[aws.lambda_.Function, aws.iam.Role, str]:
+    """One VPC function with its log group, role and deterministic package; returns the package hash too."""
     log_group = _log_group(name, key, fn.log_retention_days, opts, tags)
     role, policies = _role(name, key, log_group, grant, opts, tags)
     artifact = packaging.build_function_zip(fn.code)
-    env: dict[str, pulumi.Input[str]] = {
-        "DB_ENGINE": s.database.family,
-        "DB_HOST": db_host,
-        "DB_PORT": str(s.database.port),
-        "DB_NAME": s.database.db_name,
-        "DB_USER": s.database.app_username,
-        "DB_AUTH": s.auth.value,
-        "DB_CA_BUNDLE": CA_BUNDLE_PATH,
-        "DB_CONNECT_TIMEOUT": str(fn.connect_timeout_s),
-        **dict(fn.environment),
-    }
-    if s.auth is Auth.SECRET and app_secret_arn is not None:
-        env["DB_SECRET_ARN"] = app_secret_arn
     function = aws.lambda_.Function(
         f"{name}-{key}",
         role=role.arn,
@@ -182,6 +168,50 @@ def build_function(
         replace_security_groups_on_destroy=True,
         tags=tags,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[*policies, *depends_on])),
+    )
+    return function, role, artifact.sha256
+
+
+def build_function(
+    name: str,
+    fn: FunctionSettings,
+    s: Settings,
+    *,
+    layer: aws.lambda_.LayerVersion,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    db_host: pulumi.Output[str],
+    grant: pulumi.Output[str],
+    app_secret_arn: pulumi.Output[str] | None,
+    depends_on: list[pulumi.Resource],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> DeployedFunction:
+    env: dict[str, pulumi.Input[str]] = {
+        "DB_ENGINE": s.database.family,
+        "DB_HOST": db_host,
+        "DB_PORT": str(s.database.port),
+        "DB_NAME": s.database.db_name,
+        "DB_USER": s.database.app_username,
+        "DB_AUTH": s.auth.value,
+        "DB_CA_BUNDLE": CA_BUNDLE_PATH,
+        "DB_CONNECT_TIMEOUT": str(fn.connect_timeout_s),
+        **dict(fn.environment),
+    }
+    if s.auth is Auth.SECRET and app_secret_arn is not None:
+        env["DB_SECRET_ARN"] = app_secret_arn
+    function, role, _ = _deploy(
+        name,
+        f"fn-{fn.name}",
+        fn,
+        env=env,
+        grant=grant,
+        layer=layer,
+        subnet_ids=subnet_ids,
+        security_group_id=security_group_id,
+        depends_on=depends_on,
+        opts=opts,
+        tags=tags,
     )
     return DeployedFunction(function.name, function.arn, role.arn)
 
@@ -212,32 +242,32 @@ def build_bootstrap(
     The master credentials are read here, on the deployer's side, and travel only in the (secret)
     invocation payload: the bootstrap needs no route to Secrets Manager, so it works with egress `none`.
     """
-    key = "bootstrap"
-    log_group = _log_group(name, key, 30, opts, tags)
-    role, policies = _role(name, key, log_group, None, opts, tags)
-    artifact = packaging.build_function_zip(functions_dir() / "bootstrap")
-    function = aws.lambda_.Function(
-        f"{name}-{key}",
-        role=role.arn,
-        runtime=BOOTSTRAP_RUNTIME,
+    spec = FunctionSettings(
+        name="bootstrap",
+        code=functions_dir() / "bootstrap",
         handler="handler.handler",
-        architectures=[BOOTSTRAP_ARCH.value],
-        code=pulumi.FileArchive(str(artifact.path)),
-        source_code_hash=artifact.sha256,
-        layers=[layer.arn],
-        memory_size=256,
-        timeout=300,
-        reserved_concurrent_executions=1,  # counted in sizing.RESERVED_CONNECTIONS
-        vpc_config=aws.lambda_.FunctionVpcConfigArgs(
-            subnet_ids=subnet_ids, security_group_ids=[security_group_id]
-        ),
-        environment=aws.lambda_.FunctionEnvironmentArgs(
-            variables={"DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "10"}
-        ),
-        logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="JSON", log_group=log_group.name),
-        replace_security_groups_on_destroy=True,
+        runtime=BOOTSTRAP_RUNTIME,
+        architecture=BOOTSTRAP_ARCH,
+        memory_mb=256,
+        timeout_s=300,
+        connect_timeout_s=10,
+        reserved_concurrency=1,  # counted in sizing.RESERVED_CONNECTIONS
+        environment=(),
+        log_retention_days=30,
+    )
+    env: dict[str, pulumi.Input[str]] = {"DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "10"}
+    function, _, code_sha256 = _deploy(
+        name,
+        "bootstrap",
+        spec,
+        env=env,
+        grant=None,
+        layer=layer,
+        subnet_ids=subnet_ids,
+        security_group_id=security_group_id,
+        depends_on=depends_on,
+        opts=opts,
         tags=tags,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[*policies, *depends_on])),
     )
     master = aws.secretsmanager.get_secret_version_output(secret_id=master_secret_arn, opts=invoke_opts)
     steps = migrations(s.database.migrations_dir)
@@ -261,7 +291,7 @@ def build_bootstrap(
     # Re-invoke when what the bootstrap does changes, not when RDS rotates the master password (every 7
     # days): the payload is ignored for diffs and these triggers decide.
     fingerprint = hashlib.sha256(
-        json.dumps([steps, db.app_username, s.auth.value, db.statement_timeout_ms, artifact.sha256]).encode()
+        json.dumps([steps, db.app_username, s.auth.value, db.statement_timeout_ms, code_sha256]).encode()
     ).hexdigest()
     return aws.lambda_.Invocation(
         f"{name}-bootstrap-run",
