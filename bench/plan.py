@@ -5,6 +5,10 @@
 Each run is `python -m lambda_rds.cli plan --stack S --format json` in a subprocess
 (interpreter start, imports, the program under mocks, the analysis, rendering). Also reports the
 in-process split (capture vs analysis) from the report's own timings, and the monthly estimate per stack.
+
+Baseline, measured in the same run and interleaved with the plans: a fresh process that only imports the
+Pulumi SDK modules the program needs (the floor any offline run of it pays). `ratio_vs_import_floor` says
+how much of a plan is ours on top of that floor.
 """
 
 from __future__ import annotations
@@ -38,6 +42,21 @@ def run_once(stack: str) -> tuple[float, dict]:
     return wall, json.loads(done.stdout)
 
 
+# pulumi-aws loads a service module lazily on first attribute access, so the floor touches every class
+# family the program uses, not just the modules.
+BASELINE = (
+    "import pulumi, pulumi_random, pulumi_aws as aws;"
+    "aws.ec2.Vpc; aws.vpc.SecurityGroupIngressRule; aws.rds.Instance; aws.lambda_.Function; aws.iam.Role;"
+    "aws.cloudwatch.LogGroup; aws.secretsmanager.Secret; aws.get_region"
+)
+
+
+def baseline_once() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BASELINE], check=True, timeout=120)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -45,9 +64,10 @@ def main() -> None:
     args = parser.parse_args()
     results = {}
     for stack in args.stacks:
-        walls, captures, analyses = [], [], []
+        walls, captures, analyses, floors = [], [], [], []
         report: dict = {}
         for _ in range(max(1, args.runs)):
+            floors.append(baseline_once())
             wall, report = run_once(stack)
             walls.append(wall)
             captures.append(report["timings_s"]["capture"])
@@ -57,6 +77,8 @@ def main() -> None:
             "wall_s_median": round(statistics.median(walls), 3),
             "wall_s_min": round(min(walls), 3),
             "wall_s_max": round(max(walls), 3),
+            "import_floor_s_median": round(statistics.median(floors), 3),
+            "ratio_vs_import_floor": round(statistics.median(walls) / statistics.median(floors), 2),
             "capture_s_median": round(statistics.median(captures), 3),
             "analysis_s_median": round(statistics.median(analyses), 4),
             "resources": report["summary"]["resources"],
