@@ -9,7 +9,6 @@ No ``from __future__ import annotations`` here: the schema analyzer needs evalua
 """
 
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -18,7 +17,7 @@ from lambda_rds import settings as settings_mod
 from lambda_rds.appsecret import build_app_secret
 from lambda_rds.args import LambdaRdsArgs
 from lambda_rds.database import build_database
-from lambda_rds.function import CA_BUNDLE_PATH, build_bootstrap, build_function, build_layers, connect_policy
+from lambda_rds.function import build_bootstrap, build_function, build_layers, connect_policy, connection_env
 from lambda_rds.network import build_network
 from lambda_rds.proxy import build_proxy
 from lambda_rds.settings import Auth
@@ -157,18 +156,8 @@ class LambdaRds(pulumi.ComponentResource):
             for fn in s.functions
         }
 
-        env: dict[str, Any] = {
-            "DB_ENGINE": s.database.family,
-            "DB_HOST": connect_host,
-            "DB_PORT": str(s.database.port),
-            "DB_NAME": s.database.db_name,
-            "DB_USER": s.database.app_username,
-            "DB_AUTH": s.auth.value,
-            "DB_CA_BUNDLE": CA_BUNDLE_PATH,
-            "DB_CONNECT_TIMEOUT": "5",
-        }
-        if secret_arn is not None:
-            env["DB_SECRET_ARN"] = secret_arn
+        # The contract for functions you attach yourself, with the default connect timeout.
+        env = connection_env(s, connect_host, 5, secret_arn)
 
         self.vpc_id = net.vpc_id
         self.private_subnet_ids = pulumi.Output.all(*net.private_subnet_ids)

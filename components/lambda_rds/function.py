@@ -172,6 +172,25 @@ def _deploy(
     return function, role, artifact.sha256
 
 
+def connection_env(
+    s: Settings, host: pulumi.Input[str], connect_timeout_s: int, app_secret_arn: pulumi.Input[str] | None
+) -> dict[str, pulumi.Input[str]]:
+    """The environment contract of ARCHITECTURE.md (component -> runtime), in one place."""
+    env: dict[str, pulumi.Input[str]] = {
+        "DB_ENGINE": s.database.family,
+        "DB_HOST": host,
+        "DB_PORT": str(s.database.port),
+        "DB_NAME": s.database.db_name,
+        "DB_USER": s.database.app_username,
+        "DB_AUTH": s.auth.value,
+        "DB_CA_BUNDLE": CA_BUNDLE_PATH,
+        "DB_CONNECT_TIMEOUT": str(connect_timeout_s),
+    }
+    if s.auth is Auth.SECRET and app_secret_arn is not None:
+        env["DB_SECRET_ARN"] = app_secret_arn
+    return env
+
+
 def build_function(
     name: str,
     fn: FunctionSettings,
@@ -187,19 +206,7 @@ def build_function(
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
 ) -> DeployedFunction:
-    env: dict[str, pulumi.Input[str]] = {
-        "DB_ENGINE": s.database.family,
-        "DB_HOST": db_host,
-        "DB_PORT": str(s.database.port),
-        "DB_NAME": s.database.db_name,
-        "DB_USER": s.database.app_username,
-        "DB_AUTH": s.auth.value,
-        "DB_CA_BUNDLE": CA_BUNDLE_PATH,
-        "DB_CONNECT_TIMEOUT": str(fn.connect_timeout_s),
-        **dict(fn.environment),
-    }
-    if s.auth is Auth.SECRET and app_secret_arn is not None:
-        env["DB_SECRET_ARN"] = app_secret_arn
+    env = {**connection_env(s, db_host, fn.connect_timeout_s, app_secret_arn), **dict(fn.environment)}
     function, role, _ = _deploy(
         name,
         f"fn-{fn.name}",
