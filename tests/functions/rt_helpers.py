@@ -55,22 +55,20 @@ def new_password() -> str:
     return "p'w d\\" + secrets.token_urlsafe(12)
 
 
-class PgTarget:
-    """A fresh database on the PostgreSQL server plus a password user that may use it."""
+class _Target:
+    """A database and a password user on a test server; subclasses create them."""
 
-    def __init__(self, server: rt_servers.PostgresServer, tls: rt_servers.TlsFiles) -> None:
-        self.server = server
-        self.tls = tls
-        self.database = unique("db")
-        self.user = unique("app")
-        self.password = new_password()
-        server.sql(f'CREATE ROLE "{self.user}" LOGIN PASSWORD %s', (self.password,))
-        server.create_database(self.database, owner=self.user)
+    engine: str
+    server: Any
+    tls: rt_servers.TlsFiles
+    database: str
+    user: str
+    password: str
 
     def config(self, **overrides: Any) -> DbConfig:
         """Secret-mode settings pointing at this database (the secret itself is injected by the test)."""
         values: dict[str, Any] = {
-            "engine": "postgres",
+            "engine": self.engine,
             "host": "localhost",
             "port": self.server.port,
             "database": self.database,
@@ -92,13 +90,30 @@ class PgTarget:
         source = SecretSource(config, fetch=lambda: {"username": self.user, "password": self.password})
         return Database(config, source=source)
 
+
+class PgTarget(_Target):
+    """A fresh database on the PostgreSQL server plus a password user that may use it."""
+
+    engine = "postgres"
+
+    def __init__(self, server: rt_servers.PostgresServer, tls: rt_servers.TlsFiles) -> None:
+        self.server = server
+        self.tls = tls
+        self.database = unique("db")
+        self.user = unique("app")
+        self.password = new_password()
+        server.sql(f'CREATE ROLE "{self.user}" LOGIN PASSWORD %s', (self.password,))
+        server.create_database(self.database, owner=self.user)
+
     def backends(self) -> list[int]:
         """Server-side sessions of the user."""
         return self.server.backends(self.user)
 
 
-class MariaTarget:
+class MariaTarget(_Target):
     """A fresh database on MariaDB plus a password user (TLS required) that may use it."""
+
+    engine = "mysql"
 
     def __init__(self, server: rt_servers.MariaDbServer, tls: rt_servers.TlsFiles) -> None:
         self.server = server
@@ -109,31 +124,6 @@ class MariaTarget:
         server.sql(f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4")
         server.sql("CREATE USER %s@'%%' IDENTIFIED BY %s REQUIRE SSL", (self.user, self.password))
         server.sql(f"GRANT ALL PRIVILEGES ON `{self.database}`.* TO %s@'%%'", (self.user,))
-
-    def config(self, **overrides: Any) -> DbConfig:
-        """Secret-mode settings for this database."""
-        values: dict[str, Any] = {
-            "engine": "mysql",
-            "host": "localhost",
-            "port": self.server.port,
-            "database": self.database,
-            "user": self.user,
-            "auth": "secret",
-            "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:test",
-            "ca_bundle": str(self.tls.ca),
-            "connect_timeout": 2.0,
-            "region": "us-east-1",
-        }
-        values.update(overrides)
-        return DbConfig(**values)
-
-    def database_for(self, **overrides: Any) -> Database:
-        """A runtime Database with an in-memory secret source."""
-        from lambda_rds_runtime.credentials import SecretSource
-
-        config = self.config(**overrides)
-        source = SecretSource(config, fetch=lambda: {"username": self.user, "password": self.password})
-        return Database(config, source=source)
 
     def sessions(self) -> list[int]:
         """Server-side sessions of the user."""
