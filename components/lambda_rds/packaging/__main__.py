@@ -1,6 +1,6 @@
 """``python -m lambda_rds.packaging zip|layer ...``: build an artifact and print it as JSON.
 
-Lets ``make setup`` (or CI) fill the layer cache ahead of an offline ``lambda-rds plan``.
+Fills the layer cache ahead of an offline ``lambda-rds plan`` (needs PyPI and the RDS CA trust store).
 """
 
 from __future__ import annotations

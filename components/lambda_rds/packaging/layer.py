@@ -147,8 +147,8 @@ def _cached(entry_dir: Path) -> Path | None:
 def _placeholder(spec: LayerSpec, key: str, cache_dir: Path) -> Artifact:
     note = (
         f"layer not built offline ({PACKAGING_ENV}=offline): its dependencies were not installed and it "
-        "must not be deployed. Run `make setup` or any online build (`python -m lambda_rds.packaging "
-        f"layer ...`, `pulumi preview`) to populate the cache at {cache_dir}."
+        f"must not be deployed. Any online build fills the cache at {cache_dir}: `pulumi preview` / "
+        "`pulumi up` (they package for real), or `python -m lambda_rds.packaging layer ...`."
     )
     text = f"{note}\ncontent hash: {key}\nruntime: {spec.runtime}\narchitecture: {spec.architecture}\n"
     entry = ZipEntry(PLACEHOLDER_PATH_IN_LAYER, text.encode())
