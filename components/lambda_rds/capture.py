@@ -1,18 +1,14 @@
 """Run a Pulumi Python program offline, under recording mocks, and return what it would register.
 
 This is the one module of the plan that touches the Pulumi runtime. It loads the stack's config the way the
-CLI would (``Pulumi.yaml`` defaults, then ``Pulumi.<stack>.yaml``), runs the program's ``__main__.py`` in a
-fresh event loop inside a copied ``contextvars`` context (Pulumi keeps its settings, root stack and config
-in context variables, so nothing leaks from one capture to the next or into the caller), waits for every
-outstanding registration the way the language host does (``run_pulumi_func``), and records each resource
-with its parent: a ``MockMonitor`` subclass sees the parent URN that ``MockResourceArgs`` does not carry.
+CLI would (``Pulumi.yaml`` defaults, then ``Pulumi.<stack>.yaml``), runs the program's ``__main__.py``
+through ``lambda_rds.mocks.run_program`` (a fresh, isolated runtime per run, settled the way the language
+host does it), and records each resource with its parent: a ``MockMonitor`` subclass sees the parent URN
+that ``MockResourceArgs`` does not carry.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import json
 import logging
 import os
 import runpy
@@ -28,10 +24,9 @@ import pulumi
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
 
 from lambda_rds.analysis.resources import Resource
-from lambda_rds.mocks import RecordingMocks
+from lambda_rds.mocks import RecordingMocks, encode_config, run_program
 
 # Values we cannot decrypt (``secure:`` config) are replaced by this placeholder: no secret is needed to plan.
 SECRET_PLACEHOLDER = "mock-secret-value"
@@ -80,13 +75,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _qualify(key: str, project: str) -> str:
     return key if ":" in key else f"{project}:{key}"
-
-
-def _encode(value: Any) -> str:
-    """Pulumi passes config values as strings; structured values travel as JSON (as the CLI does)."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
 
 
 def load_config(program_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
@@ -173,6 +161,11 @@ def _resources(monitor: _TreeMonitor, mocks: RecordingMocks) -> list[Resource]:
 
 
 # ---- running -----------------------------------------------------------------------------------------
+async def _stack_exports() -> dict[str, Any]:
+    """What the program passed to `pulumi.export`, resolved."""
+    return await _resolve_exports(getattr(pulumi_settings.get_root_resource(), "outputs", {}) or {})
+
+
 async def _resolve_exports(outputs: Mapping[str, Any]) -> dict[str, Any]:
     resolved = {}
     for key, value in outputs.items():
@@ -199,49 +192,6 @@ def _program_logger() -> tuple[logging.Logger, _Collect]:
     return logger, collect
 
 
-def _run(
-    main: Path,
-    project: str,
-    stack: str,
-    config: dict[str, str],
-    mocks: RecordingMocks,
-    logger: logging.Logger,
-) -> tuple[_TreeMonitor, dict[str, Any]]:
-    """Runs inside a copied context with its own event loop (see module docstring)."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        pulumi_settings.ROOT.set(None)
-        # MockSettings does not reset these, and the defaults are shared objects: a failed program elsewhere
-        # in the process would leave tasks of a closed loop in ``outputs``. Fresh ones, in this context only.
-        runtime = pulumi_settings.SETTINGS
-        runtime.outputs = set()
-        runtime.lock = threading.Lock()
-        runtime.package_refs = {}
-        runtime.base_providers_by_ref = {}
-        monitor = _TreeMonitor(mocks)
-        pulumi.runtime.set_mocks(
-            mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=logger
-        )
-        pulumi.runtime.set_all_config(config, [])
-
-        def program() -> None:
-            runpy.run_path(str(main), run_name="__main__")
-
-        loop.run_until_complete(run_pulumi_func(program))
-        root = pulumi_settings.get_root_resource()
-        outputs = getattr(root, "outputs", {}) or {}
-        exports = loop.run_until_complete(_resolve_exports(outputs))
-        return monitor, exports
-    finally:
-        try:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
-        finally:
-            loop.close()
-            asyncio.set_event_loop(None)
-
-
 def capture(
     program_dir: str | Path | None = None,
     stack: str = "dev",
@@ -260,7 +210,7 @@ def capture(
         raise CaptureError(f"{directory}: no __main__.py (only Python programs can be planned offline)")
     project, raw = load_config(directory, stack)
     raw.update(config_overrides or {})
-    config = {k: _encode(v) for k, v in raw.items()}
+    config = encode_config(raw)
     region = str(raw.get("aws:region") or "us-east-1")
     mocks = mocks or RecordingMocks(region=region)
 
@@ -272,7 +222,22 @@ def capture(
     os.chdir(directory)  # programs resolve relative paths from their directory, as under the CLI
     logger, collected = _program_logger()
     try:
-        monitor, exports = contextvars.copy_context().run(_run, main, project, stack, config, mocks, logger)
+        monitor = _TreeMonitor(mocks)
+        exports = (
+            run_program(
+                lambda: runpy.run_path(str(main), run_name="__main__"),
+                mocks,
+                project=project,
+                stack=stack,
+                config=config,
+                monitor=monitor,
+                logger=logger,
+                finish=lambda: _resolve_exports(
+                    getattr(pulumi_settings.get_root_resource(), "outputs", {}) or {}
+                ),
+            )
+            or {}
+        )
     except Exception as exc:  # the program's own error, reported with its traceback
         details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         raise CaptureError(

@@ -20,11 +20,6 @@ def _types(resources: list[Any]) -> list[str]:
     return [r.type for r in resources]
 
 
-def test_there_is_one_stack_per_seed_article() -> None:
-    articles = sorted((Path("/work/shared/seeds")).glob("*.txt")) or [None] * 4
-    assert len(SEED_STACKS) == len(articles) == 4
-
-
 @pytest.mark.parametrize("stack", SEED_STACKS)
 def test_seed_topology_builds(stack: str) -> None:
     cap = capture(EXAMPLES / "seeds", stack)
