@@ -1,0 +1,159 @@
+"""How values arrive (plain JSON from any language) and how a bad one is reported: one place.
+
+Other languages send plain JSON, so integers may arrive as floats and enums as strings: both are accepted.
+Every helper raises `ConfigError` naming the dotted key path, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=Enum)
+
+
+class ConfigError(ValueError):
+    """A user error in the component's arguments. ``key`` is the dotted path of the offending setting."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"lambda-rds: {key}: {message}")
+        self.key = key
+
+
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def _check_keys(key: str, value: Any, schema: type) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, f"expected an object, got {type(value).__name__} {value!r}")
+    allowed = sorted(schema.__annotations__)
+    for k in value:
+        if k not in allowed:
+            raise ConfigError(f"{key}.{k}" if key else k, f"unknown key; allowed keys: {', '.join(allowed)}")
+    return value
+
+
+def _enum(key: str, value: Any, enum: type[E], default: E) -> E:
+    if value is None:
+        return default
+    raw = value.value if isinstance(value, Enum) else value
+    for member in enum:
+        if member.value == raw:
+            return member
+    allowed = ", ".join(str(m.value) for m in enum)
+    raise ConfigError(key, f"{raw!r} is not allowed; allowed values: {allowed}")
+
+
+def _int(key: str, value: Any, default: int, lo: int, hi: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(key, f"expected an integer {lo}..{hi}, got {value!r}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ConfigError(key, f"expected an integer {lo}..{hi}, got {value!r}")
+        value = int(value)
+    if not lo <= value <= hi:
+        raise ConfigError(key, f"{value} is out of range; allowed {lo}..{hi}")
+    return value
+
+
+def _float(key: str, value: Any, default: float, lo: float, hi: float, step: float | None = None) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(key, f"expected a number {lo}..{hi}, got {value!r}")
+    value = float(value)
+    if not lo <= value <= hi:
+        raise ConfigError(key, f"{value:g} is out of range; allowed {lo:g}..{hi:g}")
+    if step and not (value / step).is_integer():
+        raise ConfigError(key, f"{value:g} is not a multiple of {step:g}")
+    return value
+
+
+def _bool(key: str, value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"expected true or false, got {value!r}")
+    return value
+
+
+def _str(key: str, value: Any, default: str, pattern: re.Pattern[str] | None = None, what: str = "") -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value:
+        raise ConfigError(key, f"expected a non-empty string, got {value!r}")
+    if pattern is not None and not pattern.match(value):
+        raise ConfigError(key, f"{value!r} is not allowed; expected {what or pattern.pattern}")
+    return value
+
+
+def _str_list(key: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigError(key, f"expected a list of strings, got {value!r}")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise ConfigError(f"{key}[{i}]", f"expected a non-empty string, got {item!r}")
+    return tuple(value)
+
+
+def _str_map(key: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, f"expected an object of strings, got {value!r}")
+    out: dict[str, str] = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or not isinstance(v, (str, int, float)) or isinstance(v, bool):
+            raise ConfigError(f"{key}.{k}", f"expected a string value, got {v!r}")
+        out[k] = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    return out
+
+
+def _folder(key: str, value: str, base: Path) -> Path:
+    path = Path(value)
+    if not path.is_absolute():
+        path = base / path
+    if not path.is_dir():
+        raise ConfigError(key, f"folder {value!r} does not exist (resolved to {path})")
+    return path
+
+
+def _retention(key: str, value: Any, default: int) -> int:
+    days = _int(key, value, default, 1, 3653)
+    if days not in LOG_RETENTION_DAYS:
+        raise ConfigError(
+            key, f"{days} is not a CloudWatch retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    return days

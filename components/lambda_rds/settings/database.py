@@ -1,0 +1,249 @@
+"""The `database` section: engine, version, class, names, parameters, backups, monitoring, migrations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lambda_rds import sizing
+from lambda_rds.args import Engine, ServerlessV2Args
+from lambda_rds.paths import functions_dir
+from lambda_rds.settings.coerce import (
+    ConfigError,
+    _bool,
+    _check_keys,
+    _float,
+    _folder,
+    _int,
+    _str,
+    _str_list,
+    _str_map,
+)
+from lambda_rds.settings.model import DatabaseSettings, ServerlessSettings
+
+DEFAULT_ENGINE_VERSION = {
+    Engine.POSTGRES: "16",
+    Engine.MYSQL: "8.0",
+    Engine.AURORA_POSTGRESQL: "16.6",
+    Engine.AURORA_MYSQL: "8.0.mysql_aurora.3.08.0",
+}
+DEFAULT_PORT = {"postgres": 5432, "mysql": 3306}
+DEFAULT_LOG_EXPORTS = {"postgres": ("postgresql", "upgrade"), "mysql": ("error", "slowquery")}
+ALLOWED_LOG_EXPORTS = {
+    "postgres": ("postgresql", "upgrade", "iam-db-auth-error"),
+    "mysql": ("audit", "error", "general", "slowquery", "iam-db-auth-error"),
+}
+# The parameter that forces TLS, and the value that does it (REFERENCE.md: RDS PostgreSQL 15+ defaults
+# rds.force_ssl=1 but Aurora and older versions do not; MySQL's require_secure_transport defaults OFF).
+TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+IDENTIFIER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
+RESERVED_DB_USERS = {
+    "postgres": {"postgres", "rdsadmin", "rds_iam", "public"},
+    "mysql": {"root", "rdsadmin", "mysql", "admin"},
+}
+AURORA_ONLY_KEYS = ("instances", "serverless_v2", "io_optimized")
+RDS_ONLY_KEYS = ("allocated_storage_gb", "max_allocated_storage_gb", "multi_az")
+
+
+def _parameter_family(engine: Engine, version: str) -> str:
+    major = version.split(".")[0]
+    if engine is Engine.POSTGRES:
+        return f"postgres{major}"
+    if engine is Engine.AURORA_POSTGRESQL:
+        return f"aurora-postgresql{major}"
+    mysql_major = ".".join(version.split(".")[:2])
+    return f"mysql{mysql_major}" if engine is Engine.MYSQL else f"aurora-mysql{mysql_major}"
+
+
+def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Path) -> DatabaseSettings:
+    aurora = engine in (Engine.AURORA_POSTGRESQL, Engine.AURORA_MYSQL)
+    family = "postgres" if engine in (Engine.POSTGRES, Engine.AURORA_POSTGRESQL) else "mysql"
+    wrong = AURORA_ONLY_KEYS if not aurora else RDS_ONLY_KEYS
+    for k in wrong:
+        if k in raw:
+            hint = "use database.instances >= 2 for Multi-AZ on Aurora" if k == "multi_az" else ""
+            kind = (
+                "Aurora engines (aurora-postgresql, aurora-mysql)"
+                if not aurora
+                else "RDS engines (postgres, mysql)"
+            )
+            raise ConfigError(
+                f"database.{k}", f"only applies to {kind}; engine is {engine.value!r}. {hint}".strip()
+            )
+    version = _str(
+        "engine_version",
+        version_raw,
+        DEFAULT_ENGINE_VERSION[engine],
+        re.compile(r"^\d+(\.[0-9A-Za-z_]+)*$"),
+        "a version like '16' or '8.0'",
+    )
+    if family == "postgres" and int(version.split(".")[0]) < 13:
+        raise ConfigError("engine_version", f"{version!r} is past end of standard support; use 13 or newer")
+
+    serverless: ServerlessSettings | None = None
+    if aurora and raw.get("serverless_v2") is not None:
+        sv = _check_keys("database.serverless_v2", raw["serverless_v2"], ServerlessV2Args)
+        min_c = _float("database.serverless_v2.min_capacity", sv.get("min_capacity"), 0.5, 0, 256, 0.5)
+        max_c = _float("database.serverless_v2.max_capacity", sv.get("max_capacity"), 4, 1, 256, 0.5)
+        if max_c < min_c:
+            raise ConfigError(
+                "database.serverless_v2.max_capacity", f"{max_c:g} is below min_capacity {min_c:g}"
+            )
+        pause: int | None = None
+        if min_c == 0:
+            pause = _int(
+                "database.serverless_v2.seconds_until_auto_pause",
+                sv.get("seconds_until_auto_pause"),
+                300,
+                300,
+                86400,
+            )
+        elif sv.get("seconds_until_auto_pause") is not None:
+            raise ConfigError(
+                "database.serverless_v2.seconds_until_auto_pause", "only applies with min_capacity 0"
+            )
+        serverless = ServerlessSettings(min_c, max_c, pause)
+
+    default_class = "db.serverless" if serverless else ("db.t4g.medium" if aurora else "db.t4g.micro")
+    instance_class = _str(
+        "database.instance_class",
+        raw.get("instance_class"),
+        default_class,
+        re.compile(r"^db\.[a-z0-9]+(\.[a-z0-9]+)?$"),
+        "a class like 'db.t4g.micro'",
+    )
+    if serverless is not None and instance_class != "db.serverless":
+        raise ConfigError(
+            "database.instance_class", f"{instance_class!r} conflicts with serverless_v2; omit it"
+        )
+    if serverless is None and instance_class == "db.serverless":
+        raise ConfigError("database.instance_class", "'db.serverless' needs database.serverless_v2 settings")
+    try:
+        max_conn = (
+            sizing.max_connections(engine.value, serverless_max_acu=serverless.max_capacity)
+            if serverless
+            else sizing.max_connections(engine.value, instance_class)
+        )
+    except sizing.UnknownInstanceClass:
+        raise ConfigError(
+            "database.instance_class",
+            f"{instance_class!r} is not a class lambda-rds can size (t3/t4g micro..2xlarge, m/r families "
+            "large..24xlarge, e.g. db.t4g.micro, db.m7g.large, db.r6g.xlarge)",
+        ) from None
+
+    allocated = _int("database.allocated_storage_gb", raw.get("allocated_storage_gb"), 20, 20, 65536)
+    max_alloc = _int("database.max_allocated_storage_gb", raw.get("max_allocated_storage_gb"), 100, 0, 65536)
+    if max_alloc and max_alloc <= allocated:
+        raise ConfigError(
+            "database.max_allocated_storage_gb",
+            f"{max_alloc} must exceed allocated_storage_gb {allocated} (or be 0 to disable)",
+        )
+    db_name = _str(
+        "database.db_name",
+        raw.get("db_name"),
+        "app",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter, at most 32",
+    )
+    master = _str(
+        "database.master_username",
+        raw.get("master_username"),
+        "lambda_rds_admin",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter",
+    )
+    app_user = _str(
+        "database.app_username",
+        raw.get("app_username"),
+        "app",
+        IDENTIFIER_RE,
+        "lowercase letters, digits and underscores, starting with a letter",
+    )
+    for key, user in (("database.master_username", master), ("database.app_username", app_user)):
+        if user in RESERVED_DB_USERS[family]:
+            raise ConfigError(key, f"{user!r} is reserved on {family}; choose another name")
+    if app_user == master:
+        raise ConfigError(
+            "database.app_username", "must differ from master_username: functions never use the master user"
+        )
+    port = _int("database.port", raw.get("port"), DEFAULT_PORT[family], 1150, 65535)
+
+    params = _str_map("database.parameters", raw.get("parameters"))
+    tls_name, tls_value = TLS_PARAMETER[family]
+    if tls_name in params and params[tls_name] not in (tls_value, "ON", "on"):
+        raise ConfigError(f"database.parameters.{tls_name}", "TLS enforcement cannot be turned off")
+    params[tls_name] = "ON" if engine is Engine.AURORA_MYSQL else tls_value
+    statement_timeout_ms = _int(
+        "database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100, 900_000
+    )
+    if engine is Engine.MYSQL:
+        # MySQL has no per-user statement timeout (the bootstrap sets one on the role for PostgreSQL and
+        # MariaDB); max_execution_time bounds SELECTs instance-wide instead.
+        params.setdefault("max_execution_time", str(statement_timeout_ms))
+
+    log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[family]
+    for i, name in enumerate(log_exports):
+        if name not in ALLOWED_LOG_EXPORTS[family]:
+            raise ConfigError(
+                f"database.log_exports[{i}]",
+                f"{name!r} is not allowed for {family}; allowed: {', '.join(ALLOWED_LOG_EXPORTS[family])}",
+            )
+    monitoring = _int("database.monitoring_interval", raw.get("monitoring_interval"), 0, 0, 60)
+    if monitoring not in MONITORING_INTERVALS:
+        raise ConfigError(
+            "database.monitoring_interval",
+            f"{monitoring} is not allowed; allowed: {', '.join(map(str, MONITORING_INTERVALS))}",
+        )
+    migrations = _folder(
+        "database.migrations_dir",
+        raw.get("migrations_dir") or str(functions_dir() / "app" / "migrations"),
+        base,
+    )
+    kms = raw.get("kms_key_arn")
+    if kms is not None:
+        kms = _str("database.kms_key_arn", kms, "", re.compile(r"^arn:aws[a-z-]*:kms:"), "a KMS key ARN")
+
+    return DatabaseSettings(
+        engine=engine,
+        engine_version=version,
+        parameter_family=_parameter_family(engine, version),
+        instance_class=instance_class,
+        allocated_storage_gb=allocated,
+        max_allocated_storage_gb=max_alloc,
+        db_name=db_name,
+        master_username=master,
+        app_username=app_user,
+        port=port,
+        multi_az=_bool("database.multi_az", raw.get("multi_az"), False),
+        instances=_int("database.instances", raw.get("instances"), 1, 1, 15),
+        serverless=serverless,
+        io_optimized=_bool("database.io_optimized", raw.get("io_optimized"), False),
+        backup_retention_days=_int(
+            "database.backup_retention_days", raw.get("backup_retention_days"), 7, 1, 35
+        ),
+        deletion_protection=_bool("database.deletion_protection", raw.get("deletion_protection"), True),
+        protect=_bool("database.protect", raw.get("protect"), True),
+        kms_key_arn=kms,
+        performance_insights=_bool("database.performance_insights", raw.get("performance_insights"), False),
+        monitoring_interval=monitoring,
+        log_exports=tuple(log_exports),
+        auto_minor_version_upgrade=_bool(
+            "database.auto_minor_version_upgrade", raw.get("auto_minor_version_upgrade"), True
+        ),
+        apply_immediately=_bool("database.apply_immediately", raw.get("apply_immediately"), False),
+        ca_cert_identifier=_str(
+            "database.ca_cert_identifier",
+            raw.get("ca_cert_identifier"),
+            "rds-ca-rsa2048-g1",
+            re.compile(r"^rds-ca-[a-z0-9-]+$"),
+            "an RDS CA id like 'rds-ca-rsa2048-g1'",
+        ),
+        parameters=tuple(sorted(params.items())),
+        statement_timeout_ms=statement_timeout_ms,
+        migrations_dir=migrations,
+        max_connections=max_conn,
+    )

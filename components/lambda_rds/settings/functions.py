@@ -1,0 +1,160 @@
+"""The `functions` section, and the limits that tie functions to the database (connections, timeouts)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from lambda_rds import sizing
+from lambda_rds.args import Architecture, FunctionArgs
+from lambda_rds.paths import functions_dir
+from lambda_rds.settings.coerce import (
+    ConfigError,
+    _check_keys,
+    _enum,
+    _folder,
+    _int,
+    _retention,
+    _str,
+    _str_map,
+)
+from lambda_rds.settings.model import DatabaseSettings, FunctionSettings, ProxySettings
+
+RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+# Lambda runs these on Amazon Linux 2; psycopg2-binary's aarch64 wheels need glibc 2.27+
+# (packaging/targets.py).
+ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
+# Availability Zones (by zone id) where RDS Proxy cannot run (REFERENCE.md: us-east-1 use1-az3).
+PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
+RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
+FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ...]:
+    raw_all = top.get("functions")
+    if raw_all is None:
+        raw_all = {"app": {}}
+    if not isinstance(raw_all, Mapping):
+        raise ConfigError("functions", f"expected an object of name -> function settings, got {raw_all!r}")
+    out: list[FunctionSettings] = []
+    for name in sorted(raw_all):
+        key = f"functions.{name}"
+        if not isinstance(name, str) or not FUNCTION_NAME_RE.match(name):
+            raise ConfigError(
+                key, "names are lowercase letters, digits and dashes, starting with a letter, at most 40"
+            )
+        if name in RESERVED_FUNCTION_NAMES:
+            raise ConfigError(key, f"{name!r} is reserved for the component's own function")
+        raw = _check_keys(key, raw_all[name], FunctionArgs)
+        code_raw = raw.get("code")
+        if code_raw is None and name != "app":
+            raise ConfigError(f"{key}.code", "required: the folder with the function's source")
+        code = _folder(f"{key}.code", code_raw or str(functions_dir() / "app"), base)
+        runtime = _str(f"{key}.runtime", raw.get("runtime"), "python3.12")
+        if runtime not in RUNTIMES:
+            raise ConfigError(f"{key}.runtime", f"{runtime!r} is not allowed; allowed: {', '.join(RUNTIMES)}")
+        architecture = _enum(f"{key}.architecture", raw.get("architecture"), Architecture, Architecture.ARM64)
+        if architecture is Architecture.ARM64 and runtime in ARM64_GLIBC_226_RUNTIMES:
+            raise ConfigError(
+                f"{key}.runtime",
+                f"{runtime!r} on arm64 runs on Amazon Linux 2 (glibc 2.26), for which psycopg2-binary ships "
+                "no aarch64 wheel; use python3.12 or python3.13 on arm64, or architecture 'x86_64'",
+            )
+        connect_timeout = _int(f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), 5, 1, 60)
+        timeout = _int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)
+        if timeout <= connect_timeout:
+            raise ConfigError(
+                f"{key}.timeout_s",
+                f"{timeout} s must exceed connect_timeout_s {connect_timeout} s, "
+                "or a database outage surfaces as 'Task timed out'",
+            )
+        env = _str_map(f"{key}.environment", raw.get("environment"))
+        for k in env:
+            if k.startswith("DB_"):
+                raise ConfigError(
+                    f"{key}.environment.{k}",
+                    "DB_* variables are set by the component (the connection contract); rename it",
+                )
+        reserved = raw.get("reserved_concurrency")
+        out.append(
+            FunctionSettings(
+                name=name,
+                code=code,
+                handler=_str(
+                    f"{key}.handler",
+                    raw.get("handler"),
+                    "handler.handler",
+                    re.compile(r"^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$"),
+                    "module.function, e.g. 'handler.handler'",
+                ),
+                runtime=runtime,
+                architecture=architecture,
+                memory_mb=_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
+                timeout_s=timeout,
+                connect_timeout_s=connect_timeout,
+                reserved_concurrency=None
+                if reserved is None
+                else _int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
+                environment=tuple(sorted(env.items())),
+                log_retention_days=_retention(f"{key}.log_retention_days", raw.get("log_retention_days"), 30),
+            )
+        )
+    return tuple(out)
+
+
+def _check_function_limits(
+    functions: tuple[FunctionSettings, ...],
+    db: DatabaseSettings,
+    proxy: bool,
+    proxy_settings: ProxySettings | None,
+) -> None:
+    for fn in functions:
+        if db.statement_timeout_ms >= fn.timeout_s * 1000:
+            raise ConfigError(
+                "database.statement_timeout_ms",
+                f"{db.statement_timeout_ms} ms is not below functions.{fn.name}.timeout_s "
+                f"({fn.timeout_s} s): a slow query would surface as 'Task timed out'",
+            )
+    if proxy:
+        return
+    usable = sizing.usable_connections(db.max_connections)
+    explicit = sum(fn.reserved_concurrency or 0 for fn in functions)
+    if explicit > usable:
+        detail = ", ".join(
+            f"{fn.name}={fn.reserved_concurrency}" for fn in functions if fn.reserved_concurrency
+        )
+        raise ConfigError(
+            "functions.*.reserved_concurrency",
+            f"{explicit} concurrent executions ({detail}) could open {explicit} connections, but "
+            f"{db.instance_class} {db.engine.value} allows max_connections={db.max_connections}, of which "
+            f"{usable} are usable by functions; lower it, pick a larger instance class, or set proxy: true",
+        )
+    unreserved = [fn for fn in functions if fn.reserved_concurrency is None]
+    if unreserved and (usable - explicit) // len(unreserved) < 1:
+        raise ConfigError(
+            "functions.*.reserved_concurrency",
+            f"no connections left for {', '.join(fn.name for fn in unreserved)}: "
+            f"{explicit} of {usable} usable "
+            f"connections are reserved explicitly",
+        )
+
+
+def _apply_default_concurrency(
+    functions: tuple[FunctionSettings, ...], db: DatabaseSettings, proxy: bool
+) -> tuple[FunctionSettings, ...]:
+    """Without a proxy, every function gets a reserved concurrency the database can hold (an equal share)."""
+    if proxy:
+        return functions
+    unreserved = [fn for fn in functions if fn.reserved_concurrency is None]
+    if not unreserved:
+        return functions
+    left = sizing.usable_connections(db.max_connections) - sum(
+        fn.reserved_concurrency or 0 for fn in functions
+    )
+    share = left // len(unreserved)
+    return tuple(
+        replace(fn, reserved_concurrency=share) if fn.reserved_concurrency is None else fn for fn in functions
+    )

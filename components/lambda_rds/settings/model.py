@@ -1,0 +1,125 @@
+"""The resolved, immutable settings the component wires resources from (pure data, no validation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambda_rds.args import Architecture, Auth, Egress, Engine, NatGateways
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    vpc_cidr: str
+    vpc_id: str | None
+    private_subnet_ids: tuple[str, ...]
+    endpoint_services: tuple[str, ...]
+    """Interface endpoints to create (already includes secretsmanager in secret+endpoints mode)."""
+    s3_gateway_endpoint: bool
+    flow_logs: bool
+    flow_logs_retention_days: int
+
+    @property
+    def bring_your_own(self) -> bool:
+        return self.vpc_id is not None
+
+
+@dataclass(frozen=True)
+class ServerlessSettings:
+    min_capacity: float
+    max_capacity: float
+    seconds_until_auto_pause: int | None
+
+    @property
+    def auto_pause(self) -> bool:
+        return self.min_capacity == 0
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    engine: Engine
+    engine_version: str
+    parameter_family: str
+    instance_class: str
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    db_name: str
+    master_username: str
+    app_username: str
+    port: int
+    multi_az: bool
+    instances: int
+    serverless: ServerlessSettings | None
+    io_optimized: bool
+    backup_retention_days: int
+    deletion_protection: bool
+    protect: bool
+    kms_key_arn: str | None
+    performance_insights: bool
+    monitoring_interval: int
+    log_exports: tuple[str, ...]
+    auto_minor_version_upgrade: bool
+    apply_immediately: bool
+    ca_cert_identifier: str
+    parameters: tuple[tuple[str, str], ...]
+    """User parameters plus the TLS-forcing one, sorted (stable diffs)."""
+    statement_timeout_ms: int
+    migrations_dir: Path
+    max_connections: int
+
+    @property
+    def is_aurora(self) -> bool:
+        return self.engine in (Engine.AURORA_POSTGRESQL, Engine.AURORA_MYSQL)
+
+    @property
+    def family(self) -> str:
+        """`postgres` or `mysql`: the wire protocol, the runtime's DB_ENGINE."""
+        return "postgres" if self.engine in (Engine.POSTGRES, Engine.AURORA_POSTGRESQL) else "mysql"
+
+    @property
+    def proxy_engine_family(self) -> str:
+        return "POSTGRESQL" if self.family == "postgres" else "MYSQL"
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    max_connections_percent: int
+    max_idle_connections_percent: int
+    connection_borrow_timeout_s: int
+    idle_client_timeout_s: int
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    name: str
+    code: Path
+    handler: str
+    runtime: str
+    architecture: Architecture
+    memory_mb: int
+    timeout_s: int
+    connect_timeout_s: int
+    reserved_concurrency: int | None
+    environment: tuple[tuple[str, str], ...]
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: Engine
+    az_count: int
+    proxy: bool
+    egress: Egress
+    nat_gateways: NatGateways
+    auth: Auth
+    network: NetworkSettings
+    database: DatabaseSettings
+    proxy_settings: ProxySettings | None
+    functions: tuple[FunctionSettings, ...]
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def nat_gateway_count(self) -> int:
+        if self.egress is not Egress.NAT or self.network.bring_your_own:
+            return 0
+        return 1 if self.nat_gateways is NatGateways.SINGLE else self.az_count
