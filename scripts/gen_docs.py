@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from lambda_rds import docs, schema_command
+from lambda_rds.analysis import aws
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +17,8 @@ def main() -> None:
     )
     readme = ROOT / "README.md"
     readme.write_text(docs.splice(readme.read_text(), reference))
-    print("schema.json, docs/reference.md and README.md regenerated")
+    (ROOT / "docs" / "aws-rules.md").write_text(aws.rule_table_markdown())
+    print("schema.json, docs/reference.md, docs/aws-rules.md and README.md regenerated")
 
 
 if __name__ == "__main__":

@@ -85,10 +85,11 @@ def security_validation(policy: analysis_policies.Policy) -> Callable[[Any, Repo
     def validate(args: Any, report_violation: ReportViolation) -> None:
         resources = resources_from_policy(args.resources)
         stack = _stack_of(resources)
-        if not policy.applies(analysis_policies.Context(stack, is_production(stack))):
+        ctx = analysis_policies.Context(stack, is_production(stack))
+        if not policy.applies(ctx):
             return
         by_name = {(r.type, r.name): r.urn for r in resources}
-        for res, message in policy.check(build_model(resources)):
+        for res, message in policy.run(build_model(resources), ctx):
             report_violation(f"{policy.id} {res.name}: {message}", by_name.get((res.type, res.name)) or None)
 
     return validate

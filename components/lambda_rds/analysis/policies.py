@@ -39,6 +39,9 @@ Scope = Literal["all", "prod"]
 class Context:
     stack: str = "dev"
     production: bool = False
+    lambda_concurrency_limit: int = 1000
+    """The account's Lambda ConcurrentExecutions quota in the region (default quota 1000; `doctor` reads
+    the real one with GetAccountSettings; `lambda-rds plan --lambda-concurrency-limit N` sets it)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Finding:
     message: str
     waived: bool = False
     waiver_reason: str | None = None
+    source: str = ""
+    """Where the rule comes from (the AWS reference URL), for AWS rules; empty for FSBP policies."""
 
     @property
     def blocking(self) -> bool:
@@ -68,11 +73,13 @@ class Finding:
             "message": self.message,
             "waived": self.waived,
             "waiver_reason": self.waiver_reason,
+            "source": self.source,
         }
 
 
 Violation = tuple[Resource, str]
 Check = Callable[[Model], Iterator[Violation]]
+ContextCheck = Callable[[Model, Context], Iterator[Violation]]
 
 
 @dataclass(frozen=True)
@@ -83,19 +90,42 @@ class Policy:
     mandatory: bool
     scope: Scope
     check: Check
+    source: str = ""
+    """AWS rules: the reference the rule is read from (URL)."""
+    read_on: str = ""
+    """AWS rules: the date the source was read (YYYY-MM-DD)."""
+    requires: str = ""
+    """AWS rules: what AWS requires, in one sentence (the docs table's middle column)."""
+    context_check: ContextCheck | None = None
+    """Checks that depend on the account (quotas) take the context too."""
 
     def applies(self, ctx: Context) -> bool:
         return self.scope == "all" or ctx.production
+
+    def run(self, model: Model, ctx: Context) -> Iterator[Violation]:
+        if self.context_check is not None:
+            return self.context_check(model, ctx)
+        return self.check(model)
 
 
 POLICIES: list[Policy] = []
 
 
 def policy(
-    pid: str, title: str, severity: Severity, *, mandatory: bool, scope: Scope = "all"
+    pid: str,
+    title: str,
+    severity: Severity,
+    *,
+    mandatory: bool,
+    scope: Scope = "all",
+    source: str = "",
+    read_on: str = "",
+    requires: str = "",
 ) -> Callable[[Check], Check]:
     def register(fn: Check) -> Check:
-        POLICIES.append(Policy(pid, title, severity, mandatory, scope, fn))
+        if any(p.id == pid for p in POLICIES):
+            raise ValueError(f"policy id {pid} registered twice")
+        POLICIES.append(Policy(pid, title, severity, mandatory, scope, fn, source, read_on, requires))
         return fn
 
     return register
@@ -629,8 +659,10 @@ def evaluate(model: Model, ctx: Context) -> list[Finding]:
     for p in POLICIES:
         if not p.applies(ctx):
             continue
-        for res, message in p.check(model):
-            findings.append(Finding(p.id, p.title, p.severity, p.mandatory, res.name, res.type, message))
+        for res, message in p.run(model, ctx):
+            findings.append(
+                Finding(p.id, p.title, p.severity, p.mandatory, res.name, res.type, message, source=p.source)
+            )
     return findings
 
 
@@ -645,5 +677,9 @@ def catalogue() -> list[dict[str, Any]]:
 def with_waiver(finding: Finding, reason: str) -> Finding:
     return replace(finding, waived=True, waiver_reason=reason)
 
+
+# AWS's own rules (what a real `pulumi up` would reject) register into the same list: imported last, as
+# they use `policy` above.
+from lambda_rds.analysis import aws as _aws_rules  # noqa: E402, F401
 
 __all__ = ["POLICIES", "Context", "Finding", "Policy", "catalogue", "evaluate", "with_waiver"]

@@ -108,6 +108,8 @@ def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
         level = "MANDATORY" if f.mandatory else "advisory"
         tail = f"  [waived: {f.waiver_reason}]" if f.waived else ""
         out.append(f"  {f.severity:<8} {level:<9} {f.policy:<18} {f.resource}: {f.message}{tail}")
+        if f.source and not f.waived:
+            out.append(f"{'':30}source: {f.source}")
     out.append("")
     out.extend(_cost_text(report))
     if report.messages:
@@ -206,6 +208,8 @@ def render_markdown(report: PlanReport) -> str:
         for f in report.findings:
             policy = f"`{f.policy}`" + (" **mandatory**" if f.mandatory else "")
             msg = _md(f.message) + (f" _(waived: {_md(f.waiver_reason or '')})_" if f.waived else "")
+            if f.source:
+                msg += f" ([source]({f.source}))"
             out.append(f"| {f.severity} | {policy} | {_md(f.resource)} | {msg} |")
         out.append("")
         out.append("</details>")

@@ -1,0 +1,53 @@
+"""Every AWS rule passes on what the component builds, across engines × auth × proxy × egress."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from lambda_rds.analysis import aws
+from lambda_rds.analysis.model import build_model
+from lambda_rds.analysis.policies import Context
+from lambda_rds.analysis.resources import Resource
+
+from .conftest import Built
+
+ENGINES = ["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]
+MATRIX = [
+    {"engine": e, "auth": au, "proxy": p, "egress": eg}
+    for e, au, p, eg in itertools.product(
+        ENGINES, ["iam", "secret"], [False, True], ["nat", "endpoints", "none"]
+    )
+    if not (au == "secret" and eg == "none")
+]
+EXTRA = [
+    {"engine": "aurora-postgresql", "database": {"serverless_v2": {"min_capacity": 0, "max_capacity": 2}}},
+    {"engine": "aurora-mysql", "proxy": True, "database": {"serverless_v2": {"min_capacity": 0.5}}},
+    {
+        "engine": "postgres",
+        "az_count": 3,
+        "database": {"performance_insights": True, "monitoring_interval": 60},
+    },
+    {"engine": "mysql", "database": {"instance_class": "db.m7g.large", "performance_insights": True}},
+]
+
+
+def analysis_resources(b: Built) -> list[Resource]:
+    return [
+        Resource(type=r.type, name=r.name, id=r.id or "", inputs=dict(r.inputs), outputs=dict(r.outputs))
+        for r in b.mocks.resources
+        if r.custom
+    ]
+
+
+def aws_violations(b: Built, ctx: Context | None = None) -> list[str]:
+    model = build_model(analysis_resources(b))
+    context = ctx or Context()
+    return [f"{r.id} {res.name}: {msg}" for r in aws.rules() for res, msg in r.run(model, context)]
+
+
+@pytest.mark.parametrize("cfg", MATRIX + EXTRA, ids=lambda c: "-".join(str(v) for v in c.values()))
+def test_component_passes_every_aws_rule(build: Callable[..., Built], cfg: dict[str, Any]) -> None:
+    assert aws_violations(build(cfg)) == []
