@@ -1,4 +1,4 @@
-"""Every AWS rule passes on what the component builds, across engines × auth × proxy × egress."""
+"""Every AWS rule passes on what the component builds, across engines x auth x proxy x egress."""
 
 from __future__ import annotations
 
