@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import gen_api_fields  # type: ignore[import-not-found]
 from lambda_rds import docs, schema_command
 from lambda_rds.analysis import aws
 
@@ -17,6 +18,8 @@ def main() -> None:
     )
     readme = ROOT / "README.md"
     readme.write_text(docs.splice(readme.read_text(), reference))
+    # The API-model table first: the rule table counts the resource types it covers.
+    gen_api_fields.main()
     (ROOT / "docs" / "aws-rules.md").write_text(aws.rule_table_markdown())
     print("schema.json, docs/reference.md, docs/aws-rules.md and README.md regenerated")
 

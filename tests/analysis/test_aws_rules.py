@@ -43,6 +43,11 @@ def test_rule_trips_on_the_failing_fixture_only(case: RuleCase) -> None:
     failing = list(rule.run(build_model(list(case.failing)), case.context))
     assert failing, f"{case.rule} did not trip on its failing fixture"
     assert all(case.expect in message for _, message in failing), [m for _, m in failing]
+    if case.each:
+        tripped = {res.name for res, _ in failing}
+        assert tripped == {r.name for r in case.failing}, (
+            f"did not trip on {set(r.name for r in case.failing) - tripped}"
+        )
 
 
 def test_every_rule_has_a_case_a_source_and_a_date() -> None:

@@ -22,8 +22,10 @@ class RuleCase:
     context: Context = field(default_factory=Context)
     expect: str = ""
     """A substring the failing finding's message must contain (names the bad value)."""
+    each: bool = False
+    """Every failing resource must trip the rule on its own (independent bad examples in one list)."""
 
 
-def res(type_token: str, name: str, **inputs: Any) -> Resource:
+def res(type_token: str, name: str, /, **inputs: Any) -> Resource:
     """A resource as the capture records it: camelCase inputs, no outputs."""
     return Resource(type=type_token, name=name, id=f"{name}-id", inputs=inputs)

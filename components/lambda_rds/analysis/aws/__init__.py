@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambda_rds.analysis.aws import rds as _rds  # noqa: F401  (registers its rules)
+from lambda_rds.analysis.aws import api as _api  # noqa: F401  (registers its rules)
+from lambda_rds.analysis.aws import rds as _rds  # noqa: F401
 
 RULE_PREFIX = "aws."
 
