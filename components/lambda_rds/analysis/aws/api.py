@@ -57,6 +57,14 @@ def _values(resource: Resource, path: str) -> Iterator[Any]:
     yield from (v for v in current if v is not None and not is_unknown(v))
 
 
+def _enum_text(value: str, allowed: list[str]) -> str:
+    """The allowed values, or for long enums (Lambda runtimes) the ones that look like the bad value."""
+    if len(allowed) <= 10:
+        return ", ".join(allowed)
+    near = [a for a in allowed if a[:3].lower() == value[:3].lower()] or allowed[:10]
+    return f"{', '.join(near)} (of {len(allowed)} values)"
+
+
 def check_value(path: str, value: Any, spec: dict[str, Any]) -> str | None:
     """Why ``value`` breaks the API member ``spec``, or None when it is valid (or not judgeable)."""
     kind = spec["type"]
@@ -65,7 +73,7 @@ def check_value(path: str, value: Any, spec: dict[str, Any]) -> str | None:
         if not isinstance(value, str):
             return None
         if "enum" in spec and value not in spec["enum"]:
-            return f"{path}={value!r} is not one of {', '.join(spec['enum'])} ({api})"
+            return f"{path}={value!r} is not one of {_enum_text(value, spec['enum'])} ({api})"
         if ("min" in spec and len(value) < spec["min"]) or ("max" in spec and len(value) > spec["max"]):
             return (
                 f"{path} is {len(value)} characters; {api} takes "
