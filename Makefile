@@ -38,6 +38,8 @@ lint: setup system-deps
 
 test: setup system-deps lint
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	# A consumer's own mock tests, run the way a consumer runs them: from their project folder.
+	cd examples/python-consumer && ../../$(VENV)/bin/pytest -q -p no:cacheprovider tests
 
 test-fast: setup
 	$(VENV)/bin/pytest -q tests/unit tests/analysis

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,8 +128,23 @@ class LayerSpec:
         return hashlib.sha256(canonical).hexdigest()
 
 
+def under_pulumi_mocks() -> bool:
+    """True while a Pulumi program runs under ``pulumi.runtime.set_mocks`` (a consumer's unit test, or
+    `lambda-rds plan`): nothing will be deployed, so packaging must not reach for pip or the network.
+
+    Read from the already-imported SDK (never imported here): the mocks install a ``MockMonitor``.
+    """
+    settings = sys.modules.get("pulumi.runtime.settings")
+    mocks = sys.modules.get("pulumi.runtime.mocks")
+    if settings is None or mocks is None:
+        return False
+    monitor = getattr(getattr(settings, "SETTINGS", None), "monitor", None)
+    return isinstance(monitor, mocks.MockMonitor)
+
+
 def offline_by_default() -> bool:
-    return os.environ.get(PACKAGING_ENV, "").strip().lower() == "offline"
+    """Offline when asked (``LAMBDA_RDS_PACKAGING=offline``) or when running under Pulumi mocks."""
+    return os.environ.get(PACKAGING_ENV, "").strip().lower() == "offline" or under_pulumi_mocks()
 
 
 def _sha256_file(path: Path) -> str:
@@ -145,10 +161,11 @@ def _cached(entry_dir: Path) -> Path | None:
 
 
 def _placeholder(spec: LayerSpec, key: str, cache_dir: Path) -> Artifact:
+    # No absolute path in the note: it lands in plan reports and PR comments.
     note = (
-        f"layer not built offline ({PACKAGING_ENV}=offline): its dependencies were not installed and it "
-        f"must not be deployed. Any online build fills the cache at {cache_dir}: `pulumi preview` / "
-        "`pulumi up` (they package for real), or `python -m lambda_rds.packaging layer ...`."
+        "layer not built offline (under Pulumi mocks or LAMBDA_RDS_PACKAGING=offline): its dependencies "
+        "were not installed and it must not be deployed. `pulumi preview` / `pulumi up` package for real "
+        "and fill the cache (.lambda-rds/layers), as does `python -m lambda_rds.packaging layer ...`."
     )
     text = f"{note}\ncontent hash: {key}\nruntime: {spec.runtime}\narchitecture: {spec.architecture}\n"
     entry = ZipEntry(PLACEHOLDER_PATH_IN_LAYER, text.encode())
