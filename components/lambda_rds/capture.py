@@ -25,8 +25,10 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 
+from lambda_rds import yaml12
 from lambda_rds.analysis.resources import Resource
 from lambda_rds.mocks import RecordingMocks, encode_config, run_program
+from lambda_rds.settings import ConfigError
 
 # Values we cannot decrypt (``secure:`` config) are replaced by this placeholder: no secret is needed to plan.
 SECRET_PLACEHOLDER = "mock-secret-value"
@@ -65,7 +67,8 @@ class Capture:
 # ---- configuration -----------------------------------------------------------------------------------
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # YAML 1.2, as the Pulumi CLI reads stack files: `yes` stays a string (and is then refused).
+        doc = yaml12.load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise CaptureError(f"{path}: invalid YAML: {exc}") from exc
     if not isinstance(doc, dict):
@@ -238,6 +241,9 @@ def capture(
             )
             or {}
         )
+    except (ConfigError, pulumi.RunError) as exc:
+        # A configuration mistake: its one-line message says everything; a traceback would bury it.
+        raise CaptureError(f"stack {stack!r}: {exc}") from None
     except Exception as exc:  # the program's own error, reported with its traceback
         details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         raise CaptureError(

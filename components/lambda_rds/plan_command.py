@@ -71,8 +71,10 @@ def _default_program() -> Path:
 def _load_yaml(path: Path, what: str) -> Any:
     import yaml
 
+    from lambda_rds import yaml12
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml12.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{what} {path}: {exc}") from exc
 

@@ -49,6 +49,10 @@ def args_from_config(config: Mapping[str, Any], namespace: str = "lambda-rds") -
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError:
+                if raw.lower() in ("yes", "no", "on", "off", "y", "n"):
+                    raise ConfigError(
+                        full_key, f"{raw!r} is a string in Pulumi config (YAML 1.2); write true or false"
+                    ) from None
                 raise ConfigError(
                     full_key,
                     f"expected a structured value (YAML object, list, number or boolean), got {raw!r}",

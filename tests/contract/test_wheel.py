@@ -30,6 +30,9 @@ def test_wheel_contains_library_data_and_lambda_code(wheel: Path) -> None:
     for required in (
         "lambda_rds/component.py",
         "lambda_rds/analysis/prices/us-east-1.json",
+        "lambda_rds/analysis/aws/api_fields.json",
+        "lambda_rds/py.typed",
+        "lambda_rds/testing.py",
         "lambda_rds/_functions/app/handler.py",
         "lambda_rds/_functions/bootstrap/handler.py",
         "lambda_rds/_functions/lambda_rds_runtime/__init__.py",

@@ -103,6 +103,9 @@ def _bool(key: str, value: Any, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            # YAML 1.1 read these as booleans; Pulumi's config (YAML 1.2) keeps them as strings.
+            raise ConfigError(key, f"{value!r} is a string in Pulumi config (YAML 1.2); write true or false")
         raise ConfigError(key, f"expected true or false, got {value!r}")
     return value
 
