@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 .PHONY: setup system-deps plan test test-fast lint bench schema docs clean
 
@@ -14,14 +15,21 @@ $(STAMP): pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+# `make plan` needs only the library and its runtime dependencies (what the Pulumi program needs), not
+# the test toolchain: a cold quick start stays under a minute.
+$(RUNTIME_STAMP): pyproject.toml requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(RUNTIME_STAMP)
 
 # Database servers the runtime tests start themselves (PostgreSQL 15 is in the image;
 # MariaDB and PgBouncer come from Debian's packages) and the workflow linter.
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-plan: setup
+plan: $(RUNTIME_STAMP)
 	$(VENV)/bin/lambda-rds plan --stack $(STACK)
 
 # mypy runs per entry point: the two Lambda handlers are both module `handler`, and the repository's and
