@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import gen_api_fields  # type: ignore[import-not-found]
-from lambda_rds import docs, schema_command
+from lambda_rds import deployer, docs, schema_command
 from lambda_rds.analysis import aws
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +21,8 @@ def main() -> None:
     # The API-model table first: the rule table counts the resource types it covers.
     gen_api_fields.main()
     (ROOT / "docs" / "aws-rules.md").write_text(aws.rule_table_markdown())
+    deploying = ROOT / "docs" / "deploying.md"
+    deploying.write_text(deployer.splice_docs(deploying.read_text()))
     print("schema.json, docs/reference.md, docs/aws-rules.md and README.md regenerated")
 
 

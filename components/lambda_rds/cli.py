@@ -1,4 +1,4 @@
-"""`lambda-rds` command line: plan | doctor | schema.
+"""`lambda-rds` command line: plan | doctor | schema | deployer-policy.
 
 Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
 they are imported only when chosen, so `lambda-rds --help` stays instant and `doctor` alone needs boto3.
@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "diagnose a deployed function's path to its database (read-only AWS calls; changes nothing)",
     ),
     "schema": ("lambda_rds.schema_command", "write the multi-language Pulumi package schema"),
+    "deployer-policy": (
+        "lambda_rds.deployer",
+        "print the IAM policy that `pulumi up` of a lambda-rds stack needs (generated from the code)",
+    ),
 }
 
 

@@ -1,0 +1,84 @@
+"""The deployer policy covers every resource type and lookup the component uses, every action is a real
+API operation (or a known permission-only action), and the committed docs carry the generated document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import botocore.session
+import pytest
+from lambda_rds import deployer
+
+from .conftest import Built
+
+REPO = Path(__file__).resolve().parents[2]
+# Between them these use every kind of resource the component can register.
+EXTRAS = {"network": {"flow_logs": True}, "database": {"monitoring_interval": 60}}
+CONFIGS = [
+    {"engine": "postgres", "proxy": True, "egress": "nat", "auth": "secret", **EXTRAS},
+    {"engine": "aurora-mysql", "proxy": True, "egress": "endpoints", "auth": "secret", **EXTRAS},
+    {"engine": "aurora-postgresql", "egress": "none", "auth": "iam"},
+]
+
+
+def test_covers_every_type_and_invoke_the_component_uses(build: Callable[..., Built]) -> None:
+    types: set[str] = set()
+    invokes: set[str] = set()
+    for cfg in CONFIGS:
+        b = build(cfg)
+        types |= {r.type for r in b.mocks.resources if r.custom}
+        invokes |= {c.token for c in b.mocks.calls}
+    assert types - set(deployer.RESOURCE_ACTIONS) == set(), "types without deployer actions"
+    assert invokes - set(deployer.INVOKE_ACTIONS) == set(), "invokes without deployer actions"
+    assert len(types) >= 25  # the matrix really exercised the component
+
+
+def _operations() -> dict[str, set[str]]:
+    session = botocore.session.get_session()
+    out: dict[str, set[str]] = {}
+    for service in session.get_available_services():
+        model = session.get_service_model(service)
+        prefix = model.metadata.get("signingName") or model.endpoint_prefix
+        out.setdefault(prefix, set()).update(model.operation_names)
+    return out
+
+
+def test_every_action_is_an_api_operation() -> None:
+    ops = _operations()
+    actions = deployer.actions_for(deployer.RESOURCE_ACTIONS, deployer.INVOKE_ACTIONS)
+    unknown = []
+    for action in actions:
+        if action in deployer.PERMISSION_ONLY:
+            continue
+        service, name = action.split(":", 1)
+        if deployer.ACTION_OPERATION.get(action, name) not in ops.get(service, set()):
+            unknown.append(action)
+    assert unknown == []
+
+
+def test_policy_shape_fits_a_managed_policy() -> None:
+    policy = deployer.deployer_policy()
+    compact = json.dumps(policy, separators=(",", ":"))
+    assert len(compact) <= 6144  # IAM managed policy size limit (non-whitespace characters)
+    pass_role = next(s for s in policy["Statement"] if s["Action"] == "iam:PassRole")
+    assert set(pass_role["Condition"]["StringEquals"]["iam:PassedToService"]) == set(deployer.PASSED_TO)
+    granted = {
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert granted == set(deployer.actions_for(deployer.RESOURCE_ACTIONS, deployer.INVOKE_ACTIONS))
+
+
+def test_only_needed_services_for_a_subset() -> None:
+    policy = deployer.deployer_policy(["aws:ec2/vpc:Vpc"], [])
+    assert [s["Sid"] for s in policy["Statement"]] == ["Ec2"]
+    with pytest.raises(KeyError):
+        deployer.actions_for(["aws:dynamodb/table:Table"])
+
+
+def test_docs_embed_the_generated_policy() -> None:
+    text = (REPO / "docs" / "deploying.md").read_text()
+    assert deployer.splice_docs(text) == text, "docs/deploying.md drifted: run `make docs`"
