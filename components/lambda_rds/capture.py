@@ -80,6 +80,19 @@ def _qualify(key: str, project: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
+def program_entry(project_dir: Path) -> Path:
+    """The Python file the Pulumi CLI would run for the project in ``project_dir``: ``__main__.py`` of the
+    project folder, or of the folder (or the file) that ``main:`` in Pulumi.yaml names."""
+    project_file = project_dir / "Pulumi.yaml"
+    main_opt = _read_yaml(project_file).get("main") if project_file.is_file() else None
+    target = (project_dir / str(main_opt)).resolve() if main_opt else project_dir
+    entry = target if target.is_file() else target / "__main__.py"
+    if not entry.is_file():
+        where = f"{target} (main: {main_opt})" if main_opt else str(target)
+        raise CaptureError(f"{where}: no __main__.py (only Python programs can be planned offline)")
+    return entry
+
+
 def load_config(program_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
     """The project name and the stack's effective config (qualified keys, parsed values, not yet encoded)."""
     project_file = program_dir / "Pulumi.yaml"
@@ -208,9 +221,7 @@ def capture(
     ``details`` carries the program's traceback.
     """
     directory = Path(program_dir or Path.cwd()).resolve()
-    main = directory / "__main__.py"
-    if not main.is_file():
-        raise CaptureError(f"{directory}: no __main__.py (only Python programs can be planned offline)")
+    main = program_entry(directory)
     project, raw = load_config(directory, stack)
     raw.update(config_overrides or {})
     config = encode_config(raw)
@@ -221,8 +232,8 @@ def capture(
     saved_path = list(sys.path)
     saved_cwd = os.getcwd()
     os.environ["LAMBDA_RDS_PACKAGING"] = "offline"  # the packager never touches the network during a plan
-    sys.path.insert(0, str(directory))
-    os.chdir(directory)  # programs resolve relative paths from their directory, as under the CLI
+    sys.path.insert(0, str(main.parent))
+    os.chdir(main.parent)  # programs resolve relative paths from their folder, as under the CLI
     logger, collected = _program_logger()
     try:
         monitor = _TreeMonitor(mocks)

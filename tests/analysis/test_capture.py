@@ -161,3 +161,24 @@ def test_program_warnings_are_collected_not_printed(
     cap = capture(_program(tmp_path, "import pulumi\npulumi.log.warn('careful with that axe')\n"), "test")
     assert cap.messages == ["warning: careful with that axe"]
     assert "careful" not in capsys.readouterr().err
+
+
+def test_main_in_pulumi_yaml_points_at_the_program(tmp_path: Path) -> None:
+    """`main: infra/` (Pulumi.yaml) is honoured: the program in that folder runs, from that folder, with
+    the project's stack config."""
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "Pulumi.yaml").write_text("name: sub\nruntime: python\nmain: infra/\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  sub:bucket: logs\n")
+    (tmp_path / "infra" / "__main__.py").write_text(
+        "import os, pulumi, pulumi_aws as aws\n"
+        "aws.s3.Bucket(pulumi.Config().require('bucket'), tags={'cwd': os.path.basename(os.getcwd())})\n"
+    )
+    cap = capture(tmp_path, "dev")
+    bucket = cap.by_name("logs")
+    assert bucket.inputs["tags"] == {"cwd": "infra"}
+
+
+def test_main_naming_a_missing_program_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: sub\nruntime: python\nmain: src/\n")
+    with pytest.raises(CaptureError, match=r"src.*no __main__.py"):
+        capture(tmp_path, "dev")
