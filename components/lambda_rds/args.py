@@ -80,12 +80,19 @@ class NetworkArgs(TypedDict):
     private_subnet_ids: NotRequired[list[str]]
     """Bring your own VPC: private subnets in at least 2 AZs for functions, database and proxy.
     Example: `["subnet-0a1", "subnet-0b2"]`."""
+    availability_zones: NotRequired[list[str]]
+    """Pin the AZs (by name) the private subnets go into, in subnet order. Default: the region's first
+    `az_count` real AZs by name, skipping any where RDS Proxy cannot run (us-east-1 `use1-az3`) whether
+    or not the proxy is on, so no later edit moves a subnet. Pin them to keep a stack created by an
+    older lambda-rds where it is (its subnets hold the database's and functions' network interfaces).
+    Example: `["us-east-1a", "us-east-1b"]`; to add an AZ, append one."""
     endpoint_services: NotRequired[list[str]]
     """Extra interface endpoints (egress `endpoints`), by service name. Default `[]` (Secrets Manager is
     added automatically in `secret` mode). Example: `["sts", "kms", "ssm"]`. Cost: ~$7.30/month per
     service per AZ plus $0.01/GB."""
     s3_gateway_endpoint: NotRequired[bool]
-    """Add a free S3 gateway endpoint to the private route tables. Default `false`."""
+    """Add a free S3 gateway endpoint to the private route tables. Default `false`. Not with a brought
+    `vpc_id` (the component owns no route tables there: add the endpoint to yours)."""
     flow_logs: NotRequired[bool]
     """VPC flow logs to CloudWatch Logs (FSBP EC2.6). Default `false` (on in the prod stack). Cost:
     $0.50 per GB ingested."""
@@ -117,10 +124,17 @@ class DatabaseArgs(TypedDict):
     """RDS only: initial gp3 storage in GB, 20 to 65536. Default `20`. Cost: $0.115/GB-month Single-AZ."""
     max_allocated_storage_gb: NotRequired[int]
     """RDS only: storage autoscaling ceiling in GB, 0 to disable. Default `100`."""
+    identifier: NotRequired[str]
+    """The RDS instance or Aurora cluster identifier. Default `<project>-<stack>-<component name>`,
+    lowercased, unique per project, stack and component (e.g. `lambda-rds-prod-app`). Set it to keep the
+    identifier of a database created before lambda-rds chose it (one Pulumi auto-named, e.g.
+    `app-db-1a2b3c4`): changing the identifier replaces the database. 1 to 63 letters, digits and single
+    hyphens, starting with a letter."""
     db_name: NotRequired[str]
     """Database created at launch. Default `app`. Example: `orders`."""
     master_username: NotRequired[str]
     """Admin user (its password is managed and rotated by RDS in Secrets Manager; functions never use it).
+    1 to 16 lowercase letters, digits and underscores, starting with a letter (RDS's MasterUsername limit).
     Default `lambda_rds_admin` (not `postgres`/`admin`: FSBP RDS.24/25)."""
     app_username: NotRequired[str]
     """The user functions connect as, created by the bootstrap function. Default `app`."""
@@ -138,6 +152,11 @@ class DatabaseArgs(TypedDict):
     """Aurora only: I/O-Optimized storage (no per-I/O charge, ~30% more for compute). Default `false`."""
     backup_retention_days: NotRequired[int]
     """Automated backup retention, 1 to 35 days (FSBP RDS.11 wants >= 7). Default `7`."""
+    delete_automated_backups: NotRequired[bool]
+    """Delete the automated backups when the database is deleted. Default `false`: they are kept until
+    their retention runs out, so a deleted database can still be restored to a point in time. Cost: kept
+    backups are billed as backup storage beyond the free allocation (per GB-month, e.g. $0.095 in
+    us-east-1). The final snapshot is kept either way."""
     deletion_protection: NotRequired[bool]
     """AWS-side deletion protection (FSBP RDS.7/8). Default `true`. Set `false` only for throwaway stacks."""
     protect: NotRequired[bool]
@@ -147,15 +166,29 @@ class DatabaseArgs(TypedDict):
     """Customer KMS key for storage encryption (always on). Default: the AWS-managed `aws/rds` key (free).
     Example: `arn:aws:kms:us-east-1:123456789012:key/...`. Cost: a customer key is $1/month."""
     performance_insights: NotRequired[bool]
-    """Performance Insights with 7-day retention (free tier). Default `false` (true in prod)."""
+    """Performance Insights with 7-day retention (free tier), in Database Insights' `standard` mode (set
+    explicitly: `advanced` is billed per vCPU/ACU). Not available on db.t2/t3/t4g micro and small for
+    MySQL, nor on db.t2/db.t3 and db.t4g micro/small for Aurora MySQL: refused there. Default `false`
+    (true in prod)."""
     monitoring_interval: NotRequired[int]
     """Enhanced monitoring interval in seconds: 0 (off), 1, 5, 10, 15, 30 or 60 (FSBP RDS.6). Default `0`
     (60 in prod). Cost: CloudWatch Logs ingestion of the OS metrics."""
     log_exports: NotRequired[list[str]]
-    """Logs exported to CloudWatch (FSBP RDS.9). Default `["postgresql", "upgrade"]` for PostgreSQL engines,
-    `["error", "slowquery"]` for MySQL engines."""
+    """Logs exported to CloudWatch (FSBP RDS.9), per engine. Default `["postgresql", "upgrade"]`
+    (postgres), `["error", "slowquery"]` (mysql), `["postgresql"]` (aurora-postgresql),
+    `["audit", "error", "slowquery"]` (aurora-mysql). Allowed: postgres postgresql, upgrade,
+    iam-db-auth-error; mysql audit, error, general, slowquery, iam-db-auth-error; aurora-postgresql
+    instance, postgresql, iam-db-auth-error; aurora-mysql audit, error, general, instance, slowquery,
+    iam-db-auth-error. Their log groups (`/aws/rds/instance|cluster/<id>/<log>`) are created by the
+    component with `log_retention_days`."""
+    log_retention_days: NotRequired[int]
+    """Retention of the exported database logs' log groups (a CloudWatch retention value). Default `30`.
+    Example: `365`. Cost: CloudWatch Logs storage, $0.03/GB-month (RDS would otherwise create them with
+    no expiry)."""
     auto_minor_version_upgrade: NotRequired[bool]
-    """Apply minor engine upgrades in the maintenance window (FSBP RDS.13). Default `true`."""
+    """Apply minor engine upgrades in the maintenance window (FSBP RDS.13). Default `true`. While on, the
+    component sends only the stable part of `engine_version` (`16`, `8.4`) so the next `up` never plans a
+    downgrade after AWS upgraded the minor; an Aurora MySQL version stays the floor it started from."""
     apply_immediately: NotRequired[bool]
     """Apply modifications now instead of in the maintenance window. Default `false`."""
     ca_cert_identifier: NotRequired[str]
@@ -222,9 +255,11 @@ class LambdaRdsArgs(TypedDict):
     engine: NotRequired[Engine]
     """Database engine: `postgres`, `mysql`, `aurora-postgresql` or `aurora-mysql`. Default `postgres`."""
     engine_version: NotRequired[str]
-    """Engine version. Default `16` (postgres), `8.0` (mysql), `16.6` (aurora-postgresql),
-    `8.0.mysql_aurora.3.08.0` (aurora-mysql). A major-version change replaces nothing but needs
-    `allow_major_version_upgrade`, which we leave to you."""
+    """Engine version. Default `16` (postgres), `8.4` (mysql; 8.0 left RDS standard support on
+    2026-07-31 and is billed Extended Support), `16` (aurora-postgresql), `8.0.mysql_aurora.3.10.0`
+    (aurora-mysql, a long-term-support release). A major-version change replaces nothing but needs
+    `allow_major_version_upgrade`, which we leave to you. The database identifier is
+    `<project>-<stack>-<name>` (sanitised): renaming any of them replaces the database."""
     az_count: NotRequired[int]
     """Availability Zones to spread subnets over, 2 to 6, at most what the region offers. Default `2`."""
     proxy: NotRequired[bool]

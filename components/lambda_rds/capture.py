@@ -23,6 +23,7 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc as pulumi_rpc
 from pulumi.runtime import settings as pulumi_settings
 
 from lambda_rds import yaml12
@@ -126,6 +127,26 @@ def load_config(program_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
 
 
 # ---- the recording monitor ---------------------------------------------------------------------------
+def _holds_secret(value: Any) -> bool:
+    """True when a serialized property value (a protobuf ``Value``) is, or contains, a Pulumi secret."""
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        sig = fields.get(pulumi_rpc._special_sig_key)
+        if sig is not None and sig.string_value == pulumi_rpc._special_secret_sig:
+            return True
+        return any(_holds_secret(v) for v in fields.values())
+    if kind == "list_value":
+        return any(_holds_secret(v) for v in value.list_value.values)
+    return False
+
+
+def _secret_keys(properties: Any) -> frozenset[str]:
+    """The top-level input keys of a registration whose value is (or holds) a secret."""
+    fields = getattr(properties, "fields", None) or {}
+    return frozenset(str(k) for k, v in fields.items() if _holds_secret(v))
+
+
 class _TreeMonitor(pulumi_mocks.MockMonitor):
     """Records each registration's URN and parent URN next to the mocks' own record (same index)."""
 
@@ -135,6 +156,8 @@ class _TreeMonitor(pulumi_mocks.MockMonitor):
         self.lock = threading.Lock()
         self.meta: dict[int, tuple[str, str]] = {}
         self.stack_urn = ""
+        self.secret_keys: dict[int, frozenset[str]] = {}
+        self.alias_urns: dict[str, tuple[str, ...]] = {}
 
     def _tracked(self, request: Any, call: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -147,7 +170,35 @@ class _TreeMonitor(pulumi_mocks.MockMonitor):
             response = call(request)
             if len(self.recorder.resources) == before + 1:
                 self.meta[before] = (urn, request.parent)
+                self.secret_keys[before] = _secret_keys(request.object)
+                self.alias_urns[urn] = self._aliases(request, urn)
         return response
+
+    def _aliases(self, request: Any, urn: str) -> tuple[str, ...]:
+        """The URNs the resource was known by: its own ``opts.aliases`` (alias specs or URNs) and, as the
+        engine derives them, one per alias of its parent (a child named after its parent is renamed with
+        it: ``orders-v2-db`` under an alias ``orders`` is also ``orders-db``)."""
+        out: list[str] = list(getattr(request, "aliasURNs", ()) or ())
+        # `aliases` holds Alias messages (a URN or a spec); `aliasSpecs` is only the flag saying so.
+        for alias in getattr(request, "aliases", ()) or ():
+            if alias.urn:
+                out.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            candidate = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            if spec.stack or spec.project:
+                _, _, _, rest = candidate.split(":", 3)
+                _stack, _project, tail = rest.split("::", 2)
+                candidate = f"urn:pulumi:{spec.stack or _stack}::{spec.project or _project}::{tail}"
+            out.append(candidate)
+        parent_name = request.parent.rsplit("::", 1)[-1] if request.parent else ""
+        for parent_alias in self.alias_urns.get(request.parent, ()):
+            name = request.name
+            if parent_name and name.startswith(parent_name):
+                name = parent_alias.rsplit("::", 1)[-1] + name[len(parent_name) :]
+            out.append(self.make_urn(parent_alias, request.type, name))
+        return tuple(dict.fromkeys(u for u in out if u != urn))
 
     def RegisterResource(self, request: Any) -> Any:
         return self._tracked(request, super().RegisterResource)
@@ -170,6 +221,8 @@ def _resources(monitor: _TreeMonitor, mocks: RecordingMocks) -> list[Resource]:
                 parent=None if not parent or parent == monitor.stack_urn else parent,
                 urn=urn,
                 custom=rec.custom,
+                secret_keys=monitor.secret_keys.get(i, frozenset()),
+                aliases=monitor.alias_urns.get(urn, ()),
             )
         )
     # Registration order is not deterministic: sort so two runs give identical reports.

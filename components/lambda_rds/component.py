@@ -16,11 +16,15 @@ import pulumi_aws as aws
 from lambda_rds import settings as settings_mod
 from lambda_rds.appsecret import build_app_secret
 from lambda_rds.args import LambdaRdsArgs
+from lambda_rds.bootstrap import build_bootstrap
 from lambda_rds.database import build_database
-from lambda_rds.function import build_bootstrap, build_function, build_layers, connect_policy, connection_env
+from lambda_rds.function import build_function, build_layers, connect_policy, connection_env
 from lambda_rds.network import build_network
 from lambda_rds.proxy import build_proxy
 from lambda_rds.settings import Auth
+from lambda_rds.settings.functions import default_connect_timeout
+from lambda_rds.settings.names import check_names
+from lambda_rds.settings.zones import REAL_ZONES_FILTER_NAME, REAL_ZONES_FILTER_VALUES
 
 TYPE_TOKEN = "lambda-rds:index:LambdaRds"
 
@@ -68,11 +72,13 @@ class LambdaRds(pulumi.ComponentResource):
     def __init__(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Everything that can be validated without the account, before anything is registered.
         s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
+        # The name starts physical names (RDS identifiers, IAM roles, functions, layers): refuse one AWS
+        # cannot take now, not halfway through an `up`.
+        check_names(name, s)
         super().__init__(TYPE_TOKEN, name, {}, opts)
         self.settings = s
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
-        invoke_output = pulumi.InvokeOutputOptions(parent=self)
 
         region = aws.get_region(opts=invoke).region
         account_id = aws.get_caller_identity(opts=invoke).account_id
@@ -84,7 +90,12 @@ class LambdaRds(pulumi.ComponentResource):
             settings_mod.check_subnet_zones(zone_of)
             zones = sorted(set(zone_of.values()))
         else:
-            available = aws.get_availability_zones(state="available", opts=invoke)
+            # Real AZs only: opted-in Local Zones come back too and sort first (`us-east-1-bos-1a`).
+            available = aws.get_availability_zones(
+                state="available",
+                filters=[{"name": REAL_ZONES_FILTER_NAME, "values": list(REAL_ZONES_FILTER_VALUES)}],
+                opts=invoke,
+            )
             zones = settings_mod.choose_zones(s, available.names, available.zone_ids, region)
         tags = {"lambda-rds:component": name, **s.tags}
 
@@ -130,12 +141,13 @@ class LambdaRds(pulumi.ComponentResource):
             security_group_id=net.bootstrap_sg_id,
             db_host=db.host,
             db_port=db.port,
+            db_resource_id=db.resource_id,
             master_secret_arn=db.master_secret_arn,
             app_password=secret.password if secret else None,
+            region=region,
             depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])],
             opts=child,
             tags=tags,
-            invoke_opts=invoke_output,
         )
         after_bootstrap: list[pulumi.Resource] = [*net.ready, bootstrap, *(proxy.ready if proxy else [])]
         deployed = {
@@ -156,8 +168,9 @@ class LambdaRds(pulumi.ComponentResource):
             for fn in s.functions
         }
 
-        # The contract for functions you attach yourself, with the default connect timeout.
-        env = connection_env(s, connect_host, 5, secret_arn)
+        # The contract for functions you attach yourself, with the default connect timeout (longer when an
+        # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).
+        env = connection_env(s, connect_host, default_connect_timeout(s.database), secret_arn)
 
         self.vpc_id = net.vpc_id
         self.private_subnet_ids = pulumi.Output.all(*net.private_subnet_ids)

@@ -18,7 +18,9 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds import iam
+from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.settings import DatabaseSettings
+from lambda_rds.settings.database import database_identifier
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
 # until someone reboots).
@@ -39,6 +41,8 @@ class Database:
     """The instance or cluster (proxy target, dependency anchor)."""
     ready: list[pulumi.Resource]
     """Resources the database is usable only after (Aurora: the instances)."""
+    log_groups: list[aws.cloudwatch.LogGroup]
+    """The export log groups RDS writes to, owned here so they have a retention."""
 
 
 def build_database(
@@ -56,18 +60,53 @@ def build_database(
         tags=tags,
         opts=opts,
     )
-    # A random suffix chosen once: a final snapshot name must be unique in the account, or the next
-    # delete of a database with the same name fails (and leaves it behind).
-    suffix = random.RandomId(f"{name}-db-final-snapshot-suffix", byte_length=4, opts=opts)
-    final_snapshot = suffix.hex.apply(lambda h: f"{name}-final-{h}")
+    # A deterministic identifier (project-stack-component): the export log groups are named after it and
+    # must exist before the database writes its first line, or RDS creates them itself with no retention.
+    identifier = db.identifier or database_identifier(pulumi.get_project(), pulumi.get_stack(), name)
+    kind = "cluster" if db.is_aurora else "instance"
+    # RDS exports to `/aws/rds/<kind>/<identifier>/<log>` and creates missing groups that never expire
+    # (facts_rds.LOG_GROUP_SOURCE): own them, with a retention, before the database exists.
+    log_groups = [
+        aws.cloudwatch.LogGroup(
+            f"{name}-db-log-{log}",
+            name=facts_rds.export_log_group(kind, identifier, log),
+            retention_in_days=db.log_retention_days,
+            tags=tags,
+            opts=opts,
+        )
+        for log in db.log_exports
+    ]
+    # The final snapshot name must be unique in the account: a suffix kept by the inputs that force a new
+    # database (facts_rds.REPLACEMENT_KEYS_SOURCE), so a replacement gets a new name and the delete of
+    # its predecessor does not fail on "snapshot already exists".
+    suffix = random.RandomId(
+        f"{name}-db-final-snapshot-suffix",
+        byte_length=4,
+        keepers={
+            "identifier": identifier,
+            "engine": db.engine.value,
+            "db_name": db.db_name,
+            "master_username": db.master_username,
+            "kms_key_arn": db.kms_key_arn or "aws/rds",
+            "storage_encrypted": "true",
+        },
+        opts=opts,
+    )
+    final_snapshot = suffix.hex.apply(lambda h: f"{identifier}-final-{h}")
+    monitoring = _monitoring_role(name, db, opts, tags)
+    monitoring_role_arn = monitoring[0] if monitoring else None
+    # The database starts exporting and monitoring as soon as it exists: its log groups and the
+    # monitoring role's policy attachment come first (without the attachment, RDS may reject the role:
+    # "IAM role ARN value is invalid or does not include the required permissions").
+    after: list[pulumi.Resource] = [*log_groups, *([monitoring[1]] if monitoring else [])]
     # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
     # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
-    db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect))
-    monitoring_role_arn = _monitoring_role(name, db, opts, tags)
+    db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect, depends_on=after))
     if db.is_aurora:
-        return _aurora(
+        built = _aurora(
             name,
             db,
+            identifier,
             subnet_group,
             security_group_id,
             final_snapshot,
@@ -76,14 +115,26 @@ def build_database(
             db_opts,
             tags,
         )
-    return _instance(
-        name, db, subnet_group, security_group_id, final_snapshot, monitoring_role_arn, opts, db_opts, tags
-    )
+    else:
+        built = _instance(
+            name,
+            db,
+            identifier,
+            subnet_group,
+            security_group_id,
+            final_snapshot,
+            monitoring_role_arn,
+            opts,
+            db_opts,
+            tags,
+        )
+    built.log_groups = log_groups
+    return built
 
 
 def _monitoring_role(
     name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions, tags: dict[str, str]
-) -> pulumi.Output[str] | None:
+) -> tuple[pulumi.Output[str], aws.iam.RolePolicyAttachment] | None:
     if db.monitoring_interval == 0:
         return None
     role = aws.iam.Role(
@@ -92,13 +143,13 @@ def _monitoring_role(
         tags=tags,
         opts=opts,
     )
-    aws.iam.RolePolicyAttachment(
+    attachment = aws.iam.RolePolicyAttachment(
         f"{name}-db-monitoring-policy",
         role=role.name,
         policy_arn=iam.ENHANCED_MONITORING_POLICY_ARN,
         opts=opts,
     )
-    return role.arn
+    return role.arn, attachment
 
 
 def _master_secret_arn(secrets: pulumi.Output[Sequence[Any]]) -> pulumi.Output[str]:
@@ -115,7 +166,11 @@ def _cluster_or_instance_args(
     """What an RDS instance and an Aurora cluster share: the safe defaults, stated once."""
     return {
         "engine": db.engine.value,
-        "engine_version": db.engine_version,
+        # With automatic minor upgrades, only the part of the version AWS keeps stable (facts_rds.
+        # stable_engine_version): a pinned minor would read as a downgrade once RDS upgraded it.
+        "engine_version": facts_rds.stable_engine_version(
+            db.engine.value, db.engine_version, db.auto_minor_version_upgrade
+        ),
         "storage_encrypted": True,
         "kms_key_id": db.kms_key_arn,
         "manage_master_user_password": True,
@@ -129,7 +184,13 @@ def _cluster_or_instance_args(
         "deletion_protection": db.deletion_protection,
         "skip_final_snapshot": False,
         "final_snapshot_identifier": final_snapshot,
-        "delete_automated_backups": False,
+        # database.delete_automated_backups (default False: keep them, billed as backup storage beyond
+        # the free allocation, until their retention runs out).
+        "delete_automated_backups": db.delete_automated_backups,
+        # Explicit where Performance Insights is on, so nobody is billed for advanced mode by surprise
+        # (Aurora instances inherit the cluster's mode; Performance Insights' console reached end of life
+        # in 2026). Left unset otherwise: classes without Database Insights must not be sent a mode.
+        "database_insights_mode": "standard" if db.performance_insights else None,
         "apply_immediately": db.apply_immediately,
         "tags": tags,
     }
@@ -154,6 +215,7 @@ def _instance_level_args(
 def _instance(
     name: str,
     db: DatabaseSettings,
+    identifier: str,
     subnet_group: aws.rds.SubnetGroup,
     sg_id: pulumi.Output[str],
     final_snapshot: pulumi.Output[str],
@@ -174,6 +236,7 @@ def _instance(
     )
     instance = aws.rds.Instance(
         f"{name}-db",
+        identifier=identifier,
         allocated_storage=db.allocated_storage_gb,
         max_allocated_storage=db.max_allocated_storage_gb or None,
         storage_type="gp3",
@@ -194,12 +257,14 @@ def _instance(
         kind="instance",
         resource=instance,
         ready=[instance],
+        log_groups=[],
     )
 
 
 def _aurora(
     name: str,
     db: DatabaseSettings,
+    identifier: str,
     subnet_group: aws.rds.SubnetGroup,
     sg_id: pulumi.Output[str],
     final_snapshot: pulumi.Output[str],
@@ -226,14 +291,29 @@ def _aurora(
             max_capacity=db.serverless.max_capacity,
             seconds_until_auto_pause=db.serverless.seconds_until_auto_pause,
         )
+    # Aurora MySQL versions (8.0.mysql_aurora.3.10.0) have no documented partial form: with automatic
+    # minor upgrades the pinned version is where the cluster starts, and later differences between it
+    # and what AWS upgraded to are not planned (a downgrade AWS would refuse:
+    # terraform-aws-modules/terraform-aws-rds-aurora#228). To move to a newer version on purpose, set
+    # auto_minor_version_upgrade false for that `up`, or upgrade in the console.
+    pin_floor = (
+        db.auto_minor_version_upgrade
+        and facts_rds.stable_engine_version(db.engine.value, db.engine_version, True) == db.engine_version
+    )
+    cluster_opts = (
+        pulumi.ResourceOptions.merge(db_opts, pulumi.ResourceOptions(ignore_changes=["engineVersion"]))
+        if pin_floor
+        else db_opts
+    )
     cluster = aws.rds.Cluster(
         f"{name}-db-cluster",
+        cluster_identifier=identifier,
         database_name=db.db_name,
         master_username=db.master_username,
         storage_type="aurora-iopt1" if db.io_optimized else None,
         db_cluster_parameter_group_name=params.name,
         serverlessv2_scaling_configuration=scaling,
-        opts=db_opts,
+        opts=cluster_opts,
         **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
     )
     level = _instance_level_args(db, monitoring_role_arn)
@@ -242,7 +322,9 @@ def _aurora(
             f"{name}-db-{i}",
             cluster_identifier=cluster.id,
             engine=aws.rds.EngineType(db.engine.value),
-            engine_version=cluster.engine_version,
+            # No engine_version: cluster instances run the cluster's version (CreateDBInstance: "Amazon
+            # Aurora ... the engine version is managed by the DB cluster"), so an upgrade of the cluster
+            # is never planned back on its instances.
             db_subnet_group_name=subnet_group.name,
             copy_tags_to_snapshot=True,
             apply_immediately=db.apply_immediately,
@@ -261,4 +343,5 @@ def _aurora(
         kind="cluster",
         resource=cluster,
         ready=[cluster, *instances],
+        log_groups=[],
     )

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
 from lambda_rds import iam, packaging
-from lambda_rds.appsecret import as_secret
+from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings import Architecture, Auth, FunctionSettings, Settings
 
@@ -33,6 +33,47 @@ class DeployedFunction:
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+
+
+def _fit(value: str, max_len: int) -> str:
+    """``value`` cut to ``max_len`` with a short digest of the whole, so distinct long names stay distinct."""
+    if len(value) <= max_len:
+        return value
+    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
+    return f"{value[: max_len - 9]}-{digest}"
+
+
+def log_group_name(name: str, key: str) -> str:
+    """``/lambda-rds/<project>/<stack>/<component>/<key>``: unique per project, stack and component.
+
+    Log group names are unique per account and region, so a name without the stack makes the second
+    stack (dev, then staging) of one account fail with ResourceAlreadyExistsException. CreateLogGroup
+    (facts_lambda.LOG_GROUP_NAME_SOURCE): 1..512 of [.-_/#A-Za-z0-9]; Pulumi project and stack names
+    only use letters, digits, '-', '_' and '.', which all fit.
+    """
+    raw = f"/lambda-rds/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/{key}"
+    return _fit(re.sub(r"[^.\-_/#A-Za-z0-9]", "-", raw), facts_lambda.LOG_GROUP_NAME_MAX)
+
+
+def layer_name(name: str, key: str) -> str:
+    """``<component>-<project>-<stack>-deps-<key>``: unique per project, stack and component.
+
+    PublishLayerVersion (facts_lambda.LAYER_NAME_SOURCE): 1..140 of [a-zA-Z0-9-_], so the '.' a project
+    or stack name may hold becomes '-', and a long result is cut with a digest.
+    """
+    raw = f"{name}-{pulumi.get_project()}-{pulumi.get_stack()}-deps-{key}"
+    return _fit(re.sub(r"[^a-zA-Z0-9_-]", "-", raw), facts_lambda.LAYER_NAME_MAX)
+
+
+def logging_config(log_group: pulumi.Input[str]) -> aws.lambda_.FunctionLoggingConfigArgs:
+    """JSON logs with both levels stated: without them the provider plans a change on every `up`
+    (facts_lambda.JSON_LOG_LEVELS_SOURCE, terraform-provider-aws #42181)."""
+    return aws.lambda_.FunctionLoggingConfigArgs(
+        log_format="JSON",
+        log_group=log_group,
+        application_log_level=facts_lambda.DEFAULT_APPLICATION_LOG_LEVEL,
+        system_log_level=facts_lambda.DEFAULT_SYSTEM_LOG_LEVEL,
+    )
 
 
 def layer_requirements() -> tuple[str, ...]:
@@ -62,7 +103,7 @@ def build_layers(
         key = f"{runtime.replace('.', '')}-{arch.replace('_', '')}"
         layers[(runtime, arch)] = aws.lambda_.LayerVersion(
             f"{name}-layer-{key}",
-            layer_name=f"{name}-{pulumi.get_stack()}-deps-{key}",
+            layer_name=layer_name(name, key),
             description=f"lambda-rds runtime, database drivers and CA bundle ({runtime}, {arch})",
             code=pulumi.FileArchive(str(artifact.path)),
             source_code_hash=artifact.sha256,
@@ -92,7 +133,7 @@ def connect_policy(
             )
         )
     assert app_secret_arn is not None
-    return app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key_arn)))
+    return app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key_arn, region)))
 
 
 def _role(
@@ -124,7 +165,7 @@ def _log_group(
     name: str, key: str, days: int, opts: pulumi.ResourceOptions, tags: dict[str, str]
 ) -> aws.cloudwatch.LogGroup:
     return aws.cloudwatch.LogGroup(
-        f"{name}-{key}-logs", name=f"/lambda-rds/{name}/{key}", retention_in_days=days, tags=tags, opts=opts
+        f"{name}-{key}-logs", name=log_group_name(name, key), retention_in_days=days, tags=tags, opts=opts
     )
 
 
@@ -162,7 +203,7 @@ def _deploy(
             subnet_ids=subnet_ids, security_group_ids=[security_group_id]
         ),
         environment=aws.lambda_.FunctionEnvironmentArgs(variables=env),
-        logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="JSON", log_group=log_group.name),
+        logging_config=logging_config(log_group.name),
         # Hand the ENIs to the default group on destroy so deleting our group does not wait 20-45 minutes
         # for Lambda to release them (pulumi-aws#2642).
         replace_security_groups_on_destroy=True,
@@ -221,91 +262,3 @@ def build_function(
         tags=tags,
     )
     return DeployedFunction(function.name, function.arn, role.arn)
-
-
-def migrations(folder: Path) -> list[dict[str, str]]:
-    """The SQL migrations in apply order (by file name)."""
-    return [{"name": p.name, "sql": p.read_text()} for p in sorted(folder.glob("*.sql"))]
-
-
-def build_bootstrap(
-    name: str,
-    s: Settings,
-    *,
-    layer: aws.lambda_.LayerVersion,
-    subnet_ids: list[pulumi.Output[str]],
-    security_group_id: pulumi.Output[str],
-    db_host: pulumi.Output[str],
-    db_port: pulumi.Output[int],
-    master_secret_arn: pulumi.Output[str],
-    app_password: pulumi.Output[str] | None,
-    depends_on: list[pulumi.Resource],
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-    invoke_opts: pulumi.InvokeOutputOptions,
-) -> aws.lambda_.Invocation:
-    """Create the application user and apply migrations, from inside the VPC, at deploy time.
-
-    The master credentials are read here, on the deployer's side, and travel only in the (secret)
-    invocation payload: the bootstrap needs no route to Secrets Manager, so it works with egress `none`.
-    """
-    spec = FunctionSettings(
-        name="bootstrap",
-        code=functions_dir() / "bootstrap",
-        handler="handler.handler",
-        runtime=BOOTSTRAP_RUNTIME,
-        architecture=BOOTSTRAP_ARCH,
-        memory_mb=256,
-        timeout_s=300,
-        connect_timeout_s=10,
-        reserved_concurrency=1,  # counted in sizing.RESERVED_CONNECTIONS
-        environment=(),
-        log_retention_days=30,
-    )
-    env: dict[str, pulumi.Input[str]] = {"DB_CA_BUNDLE": CA_BUNDLE_PATH, "DB_CONNECT_TIMEOUT": "10"}
-    function, _, code_sha256 = _deploy(
-        name,
-        "bootstrap",
-        spec,
-        env=env,
-        grant=None,
-        layer=layer,
-        subnet_ids=subnet_ids,
-        security_group_id=security_group_id,
-        depends_on=depends_on,
-        opts=opts,
-        tags=tags,
-    )
-    master = aws.secretsmanager.get_secret_version_output(secret_id=master_secret_arn, opts=invoke_opts)
-    steps = migrations(s.database.migrations_dir)
-    db = s.database
-    payload = pulumi.Output.all(db_host, db_port, master.secret_string, app_password or "").apply(
-        lambda v: json.dumps(
-            {
-                "engine": db.family,
-                "host": v[0],
-                "port": int(v[1]),
-                "database": db.db_name,
-                "master": {k: json.loads(v[2])[k] for k in ("username", "password")},
-                "app_user": db.app_username,
-                "auth": s.auth.value,
-                "app_password": v[3] or None,
-                "statement_timeout_ms": db.statement_timeout_ms,
-                "migrations": steps,
-            }
-        )
-    )
-    # Re-invoke when what the bootstrap does changes, not when RDS rotates the master password (every 7
-    # days): the payload is ignored for diffs and these triggers decide.
-    fingerprint = hashlib.sha256(
-        json.dumps([steps, db.app_username, s.auth.value, db.statement_timeout_ms, code_sha256]).encode()
-    ).hexdigest()
-    return aws.lambda_.Invocation(
-        f"{name}-bootstrap-run",
-        function_name=function.name,
-        input=as_secret(payload),
-        triggers={"fingerprint": fingerprint},
-        opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=[function, *depends_on], ignore_changes=["input"])
-        ),
-    )

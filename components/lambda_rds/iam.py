@@ -43,9 +43,22 @@ VPC_ACCESS_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccess
 ENI_MANAGEMENT_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
 ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
+# AWSLambdaENIManagementAccess v2 (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/
+# AWSLambdaENIManagementAccess.html, read 2026-12-01): the five ENI actions, no DescribeSubnets.
+ENI_MANAGEMENT_ACTIONS: tuple[str, ...] = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
+# The EC2 actions of AWSLambdaVPCAccessExecutionRole v3 (edited 2024-01-05; https://docs.aws.amazon.com/
+# aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html, read 2026-12-01): AWS added
+# ec2:DescribeSubnets to what Lambda's service needs for VPC functions; our inline policy grants the same.
 ENI_ACTIONS: tuple[str, ...] = (
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
     "ec2:DeleteNetworkInterface",
     "ec2:AssignPrivateIpAddresses",
     "ec2:UnassignPrivateIpAddresses",
@@ -55,8 +68,53 @@ LOG_ACTIONS: tuple[str, ...] = ("logs:CreateLogGroup", "logs:CreateLogStream", "
 MANAGED_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
     BASIC_EXECUTION_POLICY_ARN: LOG_ACTIONS,
     VPC_ACCESS_POLICY_ARN: LOG_ACTIONS + ENI_ACTIONS,
-    ENI_MANAGEMENT_POLICY_ARN: ENI_ACTIONS,
+    ENI_MANAGEMENT_POLICY_ARN: ENI_MANAGEMENT_ACTIONS,
 }
+
+# IAM condition operators that compare exactly: a `*` or `?` in their value is a literal character, so a
+# wildcard there never matches (use the ...Like operators). ArnEquals is not among them: ARN operators
+# match wildcards per ARN segment whichever of ArnEquals/ArnLike is used.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+# (read 2026-12-01); https://iam.cloudcopilot.io/resources/operators/ArnNotEqualsIfExists
+EXACT_STRING_OPERATORS: frozenset[str] = frozenset(
+    {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}
+)
+
+
+def secretsmanager_service(region: str) -> str:
+    """The ``kms:ViaService`` value for Secrets Manager in ``region`` (exact: it is compared with
+    StringEquals). https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+    #conditions-kms-via-service
+
+    >>> secretsmanager_service("eu-west-1")
+    'secretsmanager.eu-west-1.amazonaws.com'
+    """
+    return f"secretsmanager.{region}.amazonaws.com"
+
+
+def exact_operator_wildcards(document: PolicyDocument) -> list[tuple[str, str, str]]:
+    """``(operator, key, value)`` for every exact string condition whose value holds ``*`` or ``?``.
+
+    Set-qualified (``ForAnyValue:``/``ForAllValues:``) and ``...IfExists`` forms count too: they compare
+    the same way.
+    """
+    found: list[tuple[str, str, str]] = []
+    statements = document.get("Statement", [])
+    for st in [statements] if isinstance(statements, dict) else statements:
+        if not isinstance(st, dict):
+            continue
+        conditions = st.get("Condition") or {}
+        if not isinstance(conditions, dict):
+            continue
+        for op, block in conditions.items():
+            base = str(op).split(":", 1)[-1].removesuffix("IfExists")
+            if base not in EXACT_STRING_OPERATORS or not isinstance(block, dict):
+                continue
+            for key, values in block.items():
+                for v in [values] if isinstance(values, str) else list(values or []):
+                    if isinstance(v, str) and ("*" in v or "?" in v):
+                        found.append((str(op), str(key), v))
+    return found
 
 
 def rds_db_connect_arn(region: str, account_id: str, kind: TargetKind, resource_id: str, db_user: str) -> str:
@@ -93,8 +151,13 @@ def rds_connect_policy(connect_arn: str) -> PolicyDocument:
     }
 
 
-def read_secret_policy(secret_arn: str, kms_key_arn: str | None = None) -> PolicyDocument:
-    """GetSecretValue on exactly one secret, and Decrypt with its key when it is a customer key."""
+def read_secret_policy(secret_arn: str, kms_key_arn: str | None = None, region: str = "") -> PolicyDocument:
+    """GetSecretValue on exactly one secret, and Decrypt with its key when it is a customer key.
+
+    The Decrypt grant is limited to calls Secrets Manager makes on the caller's behalf in ``region``
+    (``kms:ViaService``, compared exactly: a wildcard there never matches, so the region is required
+    with a key).
+    """
     statements: list[dict[str, Any]] = [
         {
             "Sid": "ReadOneSecret",
@@ -104,13 +167,15 @@ def read_secret_policy(secret_arn: str, kms_key_arn: str | None = None) -> Polic
         }
     ]
     if kms_key_arn:
+        if not region:
+            raise ValueError("read_secret_policy: a region is required with a KMS key (kms:ViaService)")
         statements.append(
             {
                 "Sid": "DecryptThatSecret",
                 "Effect": "Allow",
                 "Action": "kms:Decrypt",
                 "Resource": kms_key_arn,
-                "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}},
+                "Condition": {"StringEquals": {"kms:ViaService": secretsmanager_service(region)}},
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

@@ -100,6 +100,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
     region: str = DEFAULT_REGION
     account_id: str = DEFAULT_ACCOUNT
     zones: tuple[tuple[str, str], ...] = DEFAULT_ZONES
+    local_zones: tuple[tuple[str, str], ...] = ()
+    """Local Zones the account opted into, e.g. ``(("us-east-1-bos-1a", "use1-bos1-az1"),)``."""
     subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
     master_password: str = "mock-master-password"
     resources: list[RecordedResource] = field(default_factory=list)
@@ -160,13 +162,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "reverseDnsPrefix": "com.amazonaws",
             }, []
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {
-                "names": [z for z, _ in self.zones],
-                "zoneIds": [i for _, i in self.zones],
-                "state": "available",
-                "id": self.region,
-                "groupNames": [self.region],
-            }, []
+            return self._availability_zones(a), []
         if token == "aws:ec2/getSubnet:getSubnet":
             sid = a.get("id", "")
             info = self.subnets.get(sid)
@@ -189,6 +185,27 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return {}, []
 
     # ---- helpers --------------------------------------------------------------------------------
+    def _availability_zones(self, a: Mapping[str, Any]) -> dict[str, Any]:
+        """DescribeAvailabilityZones as the provider answers it: opted-in Local Zones come back too,
+        sorted by name with the real zones (`us-east-1-bos-1a` < `us-east-1a`), unless a filter on
+        `opt-in-status` or `zone-type` keeps them out (the only filters this mock honours)."""
+        zones = [(n, i, "availability-zone", "opt-in-not-required", self.region) for n, i in self.zones]
+        zones += [(n, i, "local-zone", "opted-in", n[:-1]) for n, i in self.local_zones]
+        for f in a.get("filters") or []:
+            values = set(f.get("values") or [])
+            if f.get("name") == "zone-type":
+                zones = [z for z in zones if z[2] in values]
+            elif f.get("name") == "opt-in-status":
+                zones = [z for z in zones if z[3] in values]
+        zones.sort()
+        return {
+            "names": [z[0] for z in zones],
+            "zoneIds": [z[1] for z in zones],
+            "state": "available",
+            "id": self.region,
+            "groupNames": sorted({z[4] for z in zones}),
+        }
+
     def _new_id(self, typ: str, name: str, inputs: dict[str, Any]) -> str:
         prefix = _ID_PREFIX.get(typ)
         if prefix is not None:
@@ -332,6 +349,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
             out = {"arn": self._arn("rds", f"target-group:prx-tg-{_hex(name)}"), "name": "default"}
         elif typ == "random:index/randomPassword:RandomPassword":
             out = {"result": "mock-" + _hex("pw", name, n=24)}
+        elif typ == "random:index/randomId:RandomId":
+            # Like the provider: new keepers, new value (a replacement gets a new id).
+            keepers = json.dumps(inputs.get("keepers") or {}, sort_keys=True)
+            n = 2 * int(inputs.get("byteLength") or 4)
+            out = {"hex": _hex("rid", name, keepers, n=n)}
         elif typ == "aws:ec2/flowLog:FlowLog":
             out = {"arn": self._arn("ec2", f"vpc-flow-log/{rid}")}
         if "arn" not in out and typ.startswith("aws:"):

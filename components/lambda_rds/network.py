@@ -148,7 +148,8 @@ def build_network(
             )
             endpoint_ids[svc] = ep.id
             ready.append(ep)
-    if s.network.s3_gateway_endpoint and route_table_ids:
+    # Settings refuse the S3 gateway endpoint with a brought VPC (we own no route tables there).
+    if s.network.s3_gateway_endpoint:
         s3 = aws.ec2.VpcEndpoint(
             f"{name}-vpce-s3",
             vpc_id=vpc_id,
@@ -257,7 +258,7 @@ def _flow_logs(
 ) -> None:
     group = aws.cloudwatch.LogGroup(
         f"{name}-flow-logs",
-        name=f"/lambda-rds/{name}/vpc-flow-logs",
+        name=f"/lambda-rds/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/vpc-flow-logs",
         retention_in_days=s.network.flow_logs_retention_days,
         tags=tags,
         opts=opts,

@@ -56,7 +56,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="apply production-only policies (default: when the stack is named prod*)",
     )
+    parser.add_argument(
+        "--lambda-concurrency-limit",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="the account's Lambda concurrent executions quota in the region (default: 1000, AWS's default "
+        "quota; new accounts start lower: `lambda-rds doctor` reads yours). Reserved concurrency must leave "
+        "100 of it unreserved",
+    )
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
 
 
 def _default_program() -> Path:
@@ -147,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
         base_cost=base_cost,
         exports=exports,
         messages=messages,
+        lambda_concurrency_limit=getattr(args, "lambda_concurrency_limit", 1000),
     )
     timings["analysis"] = time.perf_counter() - analysis_started
     timings["total"] = time.perf_counter() - started

@@ -59,7 +59,7 @@ def build_proxy(
         kms_key = (
             s.database.kms_key_arn
         )  # the app secret is encrypted with the database's key when one is given
-        policy = app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key)))
+        policy = app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key, region)))
         client_auth = (
             "POSTGRES_SCRAM_SHA_256" if s.database.family == "postgres" else "MYSQL_CACHING_SHA2_PASSWORD"
         )

@@ -73,19 +73,24 @@ def test_multi_az_direct_figure_is_grade_c_and_flagged() -> None:
 
 def test_multi_az_without_a_figure_doubles_single_az() -> None:
     est = cost(baseline(instance_class="db.r6g.large", db_props={"multiAz": True}))
-    # no rds.postgres.db.r6g.large.multi_az: 2.0 (grade B) x $0.225 (grade C) x 730 = $328.50
+    # no rds.postgres.db.r6g.large.multi_az: 2.0 (grade B) x $0.225 (grade B) x 730 = $328.50
     inst = line(est, "Multi-AZ")
     assert inst.monthly == pytest.approx(328.50)
     assert inst.price_keys == ("rds.postgres.db.r6g.large.single_az.hour", "rds.multi_az_multiplier")
-    assert inst.flagged and "2 x Single-AZ" in (inst.note or "")
+    assert inst.grade == "B" and not inst.flagged and "2 x Single-AZ" in (inst.note or "")
+    # the doubled line takes the worse grade: db.r7g.large PostgreSQL is grade C, so the line is flagged
+    # 2.0 x $0.239 x 730 = $348.94
+    flagged = line(cost(baseline(instance_class="db.r7g.large", db_props={"multiAz": True})), "Multi-AZ")
+    assert flagged.monthly == pytest.approx(348.94)
+    assert flagged.grade == "C" and flagged.flagged
 
 
 def test_unknown_class_is_unpriced_not_zero() -> None:
-    est = cost(baseline(instance_class="db.m7g.large"))
-    inst = line(est, "db.m7g.large")
+    est = cost(baseline(instance_class="db.m8g.large"))
+    inst = line(est, "db.m8g.large")
     assert inst.monthly is None and inst.unit_price is None
-    assert "rds.postgres.db.m7g.large.single_az.hour" in inst.source
-    assert est.to_json()["unpriced"] == ["db|db.m7g.large Single-AZ (postgres)"]
+    assert "rds.postgres.db.m8g.large.single_az.hour" in inst.source
+    assert est.to_json()["unpriced"] == ["db|db.m8g.large Single-AZ (postgres)"]
     assert est.total == pytest.approx(2.30)  # only the storage is priced
 
 

@@ -302,3 +302,72 @@ def test_clients_retry_throttling_in_standard_mode_and_invoke_never_retries() ->
     )
     assert invoke_client.meta.config.retries["total_max_attempts"] == 1
     assert invoke_client.meta.config.read_timeout == 42
+
+
+# ---- account concurrency (moto 5.2 does not implement lambda:GetAccountSettings) ------------------------
+def test_account_concurrency_is_read_and_replaces_the_default_quota(
+    stubbed: tuple[Aws, dict[str, Stubber]],
+) -> None:
+    from lambda_rds.analysis.reachability import evaluate
+
+    from tests.analysis.builders import baseline
+
+    aws, stubs = stubbed
+    # A new account: quota 400, of which 150 are already reserved by other functions.
+    stubs["lambda"].add_response(
+        "get_account_settings",
+        {
+            "AccountLimit": {
+                "TotalCodeSize": 80530636800,
+                "CodeSizeUnzipped": 262144000,
+                "CodeSizeZipped": 52428800,
+                "ConcurrentExecutions": 400,
+                "UnreservedConcurrentExecutions": 250,
+            },
+            "AccountUsage": {"TotalCodeSize": 0, "FunctionCount": 3},
+        },
+        {},
+    )
+    assert Reader(aws).account_concurrency() == (400, 250)
+    # The limit replaces the default 1000 in the checks doctor runs: 350 reserved cannot be granted.
+    model = build_model(baseline(reserved=350, instance_class="db.r6g.large"))
+    (capacity,) = [v for v in evaluate(model, 400) if v.id == "capacity.connections"]
+    assert capacity.status == "fail" and any("at most 300" in m for m in capacity.missing)
+    (default,) = [v for v in evaluate(model) if v.id == "capacity.connections"]
+    assert default.status == "pass"
+
+
+def test_account_concurrency_denied_is_noted_and_the_default_kept(
+    stubbed: tuple[Aws, dict[str, Stubber]],
+) -> None:
+    aws, stubs = stubbed
+    stubs["lambda"].add_client_error("get_account_settings", "AccessDeniedException", http_status_code=403)
+    reader = Reader(aws)
+    assert reader.account_concurrency() == (None, None)
+    assert any("lambda:GetAccountSettings" in n for n in reader.notes)
+
+
+def test_diagnose_checks_against_the_accounts_quota() -> None:
+    from lambda_rds.doctor import locate
+    from lambda_rds.doctor.report import diagnose
+    from lambda_rds.doctor.source import Snapshot
+
+    from tests.analysis.builders import baseline
+
+    resources = baseline(reserved=350, instance_class="db.r6g.large")
+    model = build_model(resources)
+    (fn,) = model.functions
+    (db,) = model.databases
+
+    def snapshot(limit: int | None) -> Snapshot:
+        match = locate.Match("instance", db.name, "host", "DB_HOST", {})
+        return Snapshot(
+            REGION, fn.name, None, match, resources, {fn.name, db.name}, account_concurrency_limit=limit
+        )
+
+    def capacity(limit: int | None) -> str:
+        _, verdicts, _ = diagnose(snapshot(limit))
+        return next(v.status for v in verdicts if v.id == "capacity.connections")
+
+    assert capacity(None) == "pass"  # not readable: AWS's default quota (1000)
+    assert capacity(400) == "fail"  # this account's quota: at most 300 reservable

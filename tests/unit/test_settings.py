@@ -245,9 +245,10 @@ def test_concurrency_is_shared_between_unreserved_functions(tmp_path: Any) -> No
     assert by_name == {"app": 50, "worker": 20}
 
 
-def test_with_a_proxy_concurrency_is_not_capped() -> None:
-    s = resolve({"proxy": True, "functions": {"app": {"reserved_concurrency": 900}}})
-    assert s.functions[0].reserved_concurrency == 900
+def test_with_a_proxy_concurrency_is_not_capped_by_the_database() -> None:
+    # Only by the account: 1000 - 100 kept unreserved - the bootstrap's 1 (test_settings_functions.py).
+    s = resolve({"proxy": True, "functions": {"app": {"reserved_concurrency": 899}}})
+    assert s.functions[0].reserved_concurrency == 899
     assert s.proxy_settings is not None and s.proxy_settings.max_connections_percent == 90
 
 
@@ -255,18 +256,37 @@ def test_functions_empty_means_none() -> None:
     assert resolve({"functions": {}}).functions == ()
 
 
-def test_choose_zones_skips_proxy_unsupported_zone_and_checks_count() -> None:
+def test_choose_zones_always_skips_the_proxy_unsupported_zone_and_checks_count() -> None:
+    # Issue 9 defect 6: use1-az3 used to be skipped only with a proxy, so turning the proxy on later
+    # moved a subnet (a replacement while it holds RDS and Lambda ENIs). Now the choice ignores `proxy`.
     names = ["us-east-1a", "us-east-1e", "us-east-1b"]
     ids = ["use1-az1", "use1-az3", "use1-az2"]
-    assert settings.choose_zones(resolve({"proxy": True}), names, ids, "us-east-1") == [
-        "us-east-1a",
-        "us-east-1b",
-    ]
-    assert settings.choose_zones(resolve({}), names, ids, "us-east-1") == ["us-east-1a", "us-east-1e"]
+    expected = ["us-east-1a", "us-east-1b"]
+    assert settings.choose_zones(resolve({"proxy": True}), names, ids, "us-east-1") == expected
+    assert settings.choose_zones(resolve({}), names, ids, "us-east-1") == expected
+    with pytest.raises(ConfigError, match=r"az_count: 3 is more than region us-east-1 offers \(skipping "):
+        settings.choose_zones(resolve({"az_count": 3}), names, ids, "us-east-1")
+
+
+def test_choose_zones_never_picks_a_local_zone_and_keeps_zone_i_as_az_count_grows() -> None:
+    # Local Zones sort before the real zones (`-` < `a`) and come back from get_availability_zones
+    # when the account opted in: never chosen, even if the invoke's filter is missing.
+    names = ["us-east-1-bos-1a", "us-east-1-wl1-bos-wlz-1", "us-east-1a", "us-east-1b", "us-east-1c"]
+    ids = ["use1-bos1-az1", "use1-wl1-bos-wlz1", "use1-az1", "use1-az2", "use1-az4"]
+    two = settings.choose_zones(resolve({}), names, ids, "us-east-1")
+    three = settings.choose_zones(resolve({"az_count": 3}), names, ids, "us-east-1")
+    assert two == ["us-east-1a", "us-east-1b"]
+    assert three[:2] == two and three == ["us-east-1a", "us-east-1b", "us-east-1c"]
+
+
+def test_s3_gateway_endpoint_with_a_brought_vpc_is_refused() -> None:
+    # Issue 9 defect 15: it used to be skipped silently (no route tables of ours to attach it to).
+    net = {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-1", "subnet-2"], "s3_gateway_endpoint": True}
     with pytest.raises(
-        ConfigError, match=r"az_count: 3 is more than region us-east-1 offers where RDS Proxy"
+        ConfigError, match=r"network\.s3_gateway_endpoint: cannot be used with a bring-your-own"
     ):
-        settings.choose_zones(resolve({"proxy": True, "az_count": 3}), names, ids, "us-east-1")
+        resolve({"network": net})
+    assert resolve({"network": {"s3_gateway_endpoint": True}}).network.s3_gateway_endpoint
 
 
 def test_byo_subnets_must_span_two_zones() -> None:

@@ -65,8 +65,46 @@ def test_allows_handles_wildcards_deny_and_case() -> None:
 
 
 def test_secret_policy_scopes_decrypt_to_secrets_manager() -> None:
-    doc = iam.read_secret_policy("arn:s", "arn:k")
+    doc = iam.read_secret_policy("arn:s", "arn:k", "eu-west-1")
     assert iam.allows([doc], "secretsmanager:GetSecretValue", "arn:s")
     assert not iam.allows([doc], "secretsmanager:GetSecretValue", "arn:other")
     decrypt = next(st for st in doc["Statement"] if st["Action"] == "kms:Decrypt")
-    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"].startswith("secretsmanager.")
+    # StringEquals is exact: the value must be the region's service name, never a wildcard (issue 9 #3).
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}
+    }
+    assert iam.exact_operator_wildcards(doc) == []
+    with pytest.raises(ValueError, match="region"):
+        iam.read_secret_policy("arn:s", "arn:k")
+
+
+def test_exact_operators_with_wildcards_are_found() -> None:
+    doc = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"},
+                    "StringLike": {"aws:PrincipalTag/team": "a*"},
+                    "ArnEquals": {"aws:SourceArn": "arn:aws:sns:*:1:t"},
+                    "ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": ["x", "y?"]},
+                },
+            }
+        ]
+    }
+    assert iam.exact_operator_wildcards(doc) == [
+        ("StringEquals", "kms:ViaService", "secretsmanager.*.amazonaws.com"),
+        ("ForAnyValue:StringEqualsIfExists", "aws:TagKeys", "y?"),
+    ]
+
+
+def test_eni_actions_match_the_managed_vpc_access_policy() -> None:
+    # AWSLambdaVPCAccessExecutionRole v3 (2024-01-05) grants ec2:DescribeSubnets too (issue 9 #15).
+    managed = iam.MANAGED_POLICY_ACTIONS[iam.VPC_ACCESS_POLICY_ARN]
+    assert "ec2:DescribeSubnets" in iam.ENI_ACTIONS
+    assert set(iam.statement_actions(iam.eni_policy()["Statement"][0])) == {
+        a for a in managed if a.startswith("ec2:")
+    }
+    assert "ec2:DescribeSubnets" not in iam.MANAGED_POLICY_ACTIONS[iam.ENI_MANAGEMENT_POLICY_ARN]

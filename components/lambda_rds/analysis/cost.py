@@ -4,7 +4,9 @@ Fixed costs come from the resources (NAT gateway hours, public IPv4, interface e
 Aurora instances with Multi-AZ, storage, RDS Proxy vCPU-hours with the 2-vCPU minimum, secrets, KMS keys);
 usage costs from the optional usage file (``usage.py``). A month is the price book's 730 hours. A line that
 uses a grade-C figure is flagged; a resource without a price in the book becomes an unpriced line (in the
-report, never silently zero).
+report, never silently zero). What depends on usage and is not priced (no usage file value for it, or no
+usage key at all, like data transfer) is named in ``not_included``, computed from the stack: Aurora I/O only
+for Aurora Standard clusters, NAT data only with NAT gateways, and so on.
 """
 
 from __future__ import annotations
@@ -64,11 +66,23 @@ class CostLine:
 
 
 @dataclass(frozen=True)
+class NotIncluded:
+    """A usage-dependent cost the estimate leaves out for this stack, and why (what would price it)."""
+
+    item: str
+    why: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"item": self.item, "why": self.why}
+
+
+@dataclass(frozen=True)
 class CostEstimate:
     currency: str
     region: str
     lines: tuple[CostLine, ...]
     free_tier: bool
+    not_included: tuple[NotIncluded, ...] = ()
 
     @property
     def total(self) -> float:
@@ -92,6 +106,7 @@ class CostEstimate:
             "lines": [line.to_json() for line in self.lines],
             "flagged_grade_c": [line.line_key for line in self.lines if line.flagged],
             "unpriced": [line.line_key for line in self.unpriced],
+            "not_included": [n.to_json() for n in self.not_included],
         }
 
 
@@ -210,7 +225,7 @@ def _db_lines(b: _Builder, m: Model, db: Database, hours: float, usage: Usage) -
                 (f"rds.storage.{storage_type}",),
             )
         return
-    io_optimized = (as_str(r.get("storageType")) or "") == "aurora-iopt1"
+    io_optimized = _io_optimized(db)
     for member in db.members:
         cls = as_str(member.get("instanceClass")) or "?"
         if cls == "db.serverless":
@@ -255,6 +270,16 @@ def _db_lines(b: _Builder, m: Model, db: Database, hours: float, usage: Usage) -
                 (acu_key,),
                 note="0 ACU pauses when idle; add usage for real load",
             )
+    if not io_optimized and usage.aurora_io_requests_per_month:
+        b.add(
+            db.name,
+            r.type,
+            "Aurora I/O requests (usage file)",
+            "usage",
+            usage.aurora_io_requests_per_month / 1e6,
+            "1M requests",
+            ("aurora.io.per_million",),
+        )
     storage_key = (
         "aurora.storage.io_optimized.gb_month" if io_optimized else "aurora.storage.standard.gb_month"
     )
@@ -474,7 +499,118 @@ def estimate(model: Model, book: PriceBook, usage: Usage | None = None) -> CostE
             "GB",
             ("logs.ingest_gb",),
         )
-    return CostEstimate(book.currency, book.region, tuple(b.lines), usage.lambda_free_tier)
+    return CostEstimate(
+        book.currency, book.region, tuple(b.lines), usage.lambda_free_tier, not_included(model, usage)
+    )
+
+
+def _io_optimized(db: Database) -> bool:
+    return (as_str(db.resource.get("storageType")) or "") == "aurora-iopt1"
+
+
+def _names(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
+    """The usage-dependent costs this stack has and the estimate does not price, in report order.
+
+    Only what applies: Aurora I/O only for Aurora Standard clusters (I/O-Optimized has no I/O charge), NAT
+    data processing only with NAT gateways, endpoint data only with interface endpoints, Lambda requests and
+    duration only for functions without usage; and only when the usage file does not already price it.
+    """
+    out: list[NotIncluded] = []
+    clusters = [db for db in model.databases if db.kind == "cluster"]
+    standard = [db.name for db in clusters if not _io_optimized(db)]
+    if standard and usage.aurora_io_requests_per_month is None:
+        out.append(
+            NotIncluded(
+                "Aurora I/O",
+                f"Aurora Standard cluster(s) {_names(standard)} bill each storage I/O request; "
+                "set aurora_io_requests_per_month in the usage file (or use I/O-Optimized storage)",
+            )
+        )
+    if clusters and not usage.aurora_storage_gb:
+        out.append(
+            NotIncluded(
+                "Aurora storage",
+                f"cluster(s) {_names([db.name for db in clusters])} bill the GB stored; "
+                "set aurora_storage_gb in the usage file",
+            )
+        )
+    serverless = [
+        db.name
+        for db in clusters
+        if any(as_str(mm.get("instanceClass")) == "db.serverless" for mm in db.members)
+    ]
+    if serverless and usage.aurora_acu_hours_per_month is None:
+        out.append(
+            NotIncluded(
+                "Aurora Serverless v2 capacity above the minimum",
+                f"{_names(serverless)} priced at the minimum ACU only; "
+                "set aurora_acu_hours_per_month in the usage file",
+            )
+        )
+    if model.of_type(T_NAT) and not usage.nat_gb_per_month:
+        out.append(
+            NotIncluded(
+                "NAT data processing",
+                "NAT gateways bill every GB they process; set nat_gb_per_month in the usage file",
+            )
+        )
+    interface = [r for r in model.of_type(T_VPCE) if as_str(r.get("vpcEndpointType")) == "Interface"]
+    if interface and not usage.endpoint_gb_per_month:
+        out.append(
+            NotIncluded(
+                "interface endpoint data processing",
+                "interface endpoints bill every GB they process; set endpoint_gb_per_month in the usage file",
+            )
+        )
+    idle = [fn.name for fn in model.functions if not usage.for_function(fn.name).requests_per_month]
+    if idle:
+        out.append(
+            NotIncluded(
+                "Lambda requests and duration",
+                f"no usage for function(s) {_names(idle)}; set functions (by name) or default_function "
+                "(requests_per_month, avg_duration_ms) in the usage file",
+            )
+        )
+    if model.functions and not usage.log_ingest_gb_per_month:
+        out.append(
+            NotIncluded(
+                "CloudWatch Logs ingestion",
+                "function logs bill per GB ingested; set log_ingest_gb_per_month in the usage file",
+            )
+        )
+    managed_secret = any(
+        as_bool(r.get("manageMasterUserPassword"))
+        for r in model.of_type(T_DB_INSTANCE) + model.of_type(T_CLUSTER)
+    )
+    if (model.of_type(T_SECRET) or managed_secret) and not usage.secrets_api_calls_per_month:
+        out.append(
+            NotIncluded(
+                "Secrets Manager API calls",
+                "each GetSecretValue is billed; set secrets_api_calls_per_month in the usage file",
+            )
+        )
+    if model.databases:
+        out.append(
+            NotIncluded(
+                "backup storage beyond the free allowance",
+                "automated backups and snapshots above the database size bill per GB-month; "
+                "not modelled (the usage file has no key for it)",
+            )
+        )
+    if model.databases or model.functions or model.of_type(T_NAT):
+        out.append(
+            NotIncluded(
+                "data transfer",
+                "cross-AZ traffic between functions and the database, and internet egress, bill per GB; "
+                "not modelled (the usage file has no key for it)",
+            )
+        )
+    return tuple(out)
 
 
 def diff(base: dict[str, Any], current: CostEstimate) -> dict[str, Any]:
@@ -506,4 +642,4 @@ def diff(base: dict[str, Any], current: CostEstimate) -> dict[str, Any]:
     }
 
 
-__all__ = ["CostEstimate", "CostLine", "diff", "estimate"]
+__all__ = ["CostEstimate", "CostLine", "NotIncluded", "diff", "estimate", "not_included"]

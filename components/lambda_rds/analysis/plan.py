@@ -38,6 +38,8 @@ class PlanReport:
     exports: Mapping[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    lambda_concurrency_limit: int = policies.Context.lambda_concurrency_limit
+    """The account's Lambda ConcurrentExecutions quota the plan was checked against."""
 
     @property
     def resources(self) -> list[Resource]:
@@ -99,7 +101,7 @@ class PlanReport:
         }
 
     def _ctx(self) -> policies.Context:
-        return policies.Context(self.stack, self.production)
+        return policies.Context(self.stack, self.production, self.lambda_concurrency_limit)
 
 
 def _plain(value: Any) -> Any:
@@ -124,11 +126,16 @@ def analyze(
     base_cost: Mapping[str, Any] | None = None,
     exports: Mapping[str, Any] | None = None,
     messages: Sequence[str] = (),
+    lambda_concurrency_limit: int = policies.Context.lambda_concurrency_limit,
 ) -> PlanReport:
-    """Build the model and run every check over it."""
+    """Build the model and run every check over it.
+
+    ``lambda_concurrency_limit``: the account's Lambda ConcurrentExecutions quota in the region (default
+    quota 1000; `lambda-rds doctor` reads the real one).
+    """
     model = build_model(resources)
     prod = is_production(stack) if production is None else production
-    ctx = policies.Context(stack, prod)
+    ctx = policies.Context(stack, prod, lambda_concurrency_limit)
     findings = apply_waivers(policies.evaluate(model, ctx), list(waivers))
     estimate = cost_mod.estimate(model, load_prices(model.region if model.region else "us-east-1"), usage)
     return PlanReport(
@@ -136,7 +143,7 @@ def analyze(
         source=source,
         program=program,
         model=model,
-        verdicts=reachability.evaluate(model),
+        verdicts=reachability.evaluate(model, lambda_concurrency_limit),
         findings=findings,
         cost=estimate,
         production=prod,
@@ -144,4 +151,5 @@ def analyze(
         cost_diff=cost_mod.diff(dict(base_cost), estimate) if base_cost is not None else None,
         exports=dict(exports or {}),
         messages=list(messages),
+        lambda_concurrency_limit=lambda_concurrency_limit,
     )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_rds import iam, sizing
+from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.analysis.paths import Endpoint, PathResult, Status, internet_egress, tcp_path
 from lambda_rds.analysis.values import as_bool
 from lambda_rds.analysis.views import Database, Function, Model, Proxy
@@ -48,8 +49,9 @@ VERDICT_IDS: tuple[str, ...] = (
 
 # RDS Proxy does not support this us-east-1 zone (REFERENCE.md).
 PROXY_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3"})
-# AWS's default per-region account concurrency: what an unreserved function can scale to.
-ACCOUNT_CONCURRENCY = 1000
+# AWS's default per-region account concurrency quota (facts_lambda: the plan's
+# --lambda-concurrency-limit and doctor's GetAccountSettings replace it with the account's own).
+ACCOUNT_CONCURRENCY = facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY
 # Of sizing.RESERVED_CONNECTIONS (5), PostgreSQL keeps 3 for superusers; the rest is for admin functions.
 ADMIN_BUDGET = 2
 
@@ -500,7 +502,45 @@ def db_max_connections(db: Database) -> int | None:
     return None
 
 
-def check_capacity(model: Model, target: Proxy | Database, fns: list[Function]) -> Verdict:
+def _account_reservation(model: Model, account_limit: int) -> tuple[int, int, str | None]:
+    """(reserved by every function in the plan, what an unreserved function can scale to, problem).
+
+    Lambda keeps at least 100 executions unreserved (facts_lambda.RESERVED_CONCURRENCY_SOURCE): more
+    reservations than ``account_limit - 100`` are rejected by PutFunctionConcurrency.
+    """
+    reserved = sum(f.reserved_concurrency or 0 for f in model.functions)
+    allowed = facts_lambda.max_total_reserved(account_limit)
+    problem = None
+    if reserved > allowed:
+        problem = (
+            f"reserved concurrency in this plan sums to {reserved}; an account with a limit of "
+            f"{account_limit} can reserve at most {allowed} (Lambda keeps "
+            f"{facts_lambda.MIN_UNRESERVED_CONCURRENCY} unreserved): AWS rejects the reservation"
+        )
+    return reserved, max(facts_lambda.MIN_UNRESERVED_CONCURRENCY, account_limit - reserved), problem
+
+
+def check_capacity(
+    model: Model,
+    target: Proxy | Database,
+    fns: list[Function],
+    account_limit: int = ACCOUNT_CONCURRENCY,
+) -> Verdict:
+    reserved_all, unreserved_pool, account_problem = _account_reservation(model, account_limit)
+    if account_problem:
+        return Verdict(
+            "capacity.connections",
+            target.name,
+            None,
+            "fail",
+            "reserved concurrency exceeds what the account can reserve",
+            (f"account concurrency limit {account_limit}, reserved in this plan {reserved_all}",),
+            (account_problem,),
+            (
+                f"keep the sum of reserved concurrency <= {facts_lambda.max_total_reserved(account_limit)}, "
+                "or raise the account's quota (Service Quotas) and pass --lambda-concurrency-limit",
+            ),
+        )
     dbs = model.proxy_databases(target) if isinstance(target, Proxy) else [target]
     maxes = [m for db in dbs if (m := db_max_connections(db)) is not None]
     if not maxes:
@@ -561,9 +601,9 @@ def check_capacity(model: Model, target: Proxy | Database, fns: list[Function]) 
             "unreserved concurrency can exhaust the database's connections",
             evidence,
             (
-                f"{', '.join(unreserved)} have no reserved concurrency: each can scale to the account limit "
-                f"({ACCOUNT_CONCURRENCY} by default), one connection per execution environment, against "
-                f"{usable} usable",
+                f"{', '.join(unreserved)} have no reserved concurrency: each can scale to the account's "
+                f"unreserved pool ({unreserved_pool} = limit {account_limit} - {reserved_all} reserved), one "
+                f"connection per execution environment, against {usable} usable",
             ),
             (
                 f"set reserved_concurrent_executions so the sum stays <= {usable}, or put an RDS Proxy "
@@ -669,12 +709,17 @@ def check_azs(
     )
 
 
-def evaluate(model: Model) -> list[Verdict]:
+def evaluate(model: Model, account_limit: int = ACCOUNT_CONCURRENCY) -> list[Verdict]:
     """Every verdict the model supports, in the order a person should read (and fix) them."""
     verdicts: list[Verdict] = []
     by_target: dict[str, tuple[Proxy | Database, list[Function]]] = {}
     for fn in model.functions:
         target = model.target_of(fn)
+        if target is not None and not fn.in_vpc and not fn.env.get("DB_HOST"):
+            # Outside any VPC and naming no database: not a database client (the component's bootstrap
+            # launcher reads a secret and invokes the in-VPC bootstrap). One that names a database
+            # in DB_HOST is still judged, and fails reach.db-port.
+            target = None
         if fn.in_vpc:
             verdicts.append(check_function_private(model, fn))
             verdicts.append(check_azs(model, "ha.function-azs", fn.name, fn.subnet_ids))
@@ -699,5 +744,5 @@ def evaluate(model: Model) -> list[Verdict]:
         verdicts.append(check_db_internet(model, db))
         verdicts.append(check_azs(model, "ha.database-azs", db.name, db.subnet_ids))
     for target, fns in by_target.values():
-        verdicts.append(check_capacity(model, target, fns))
+        verdicts.append(check_capacity(model, target, fns, account_limit))
     return verdicts

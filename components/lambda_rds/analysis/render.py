@@ -156,6 +156,11 @@ def _cost_text(report: PlanReport) -> list[str]:
         out.append("  † grade C: single secondary source, unconfirmed against the AWS Price List")
     for ln in c.unpriced:
         out.append(f"  unpriced: {ln.resource} {ln.item} ({ln.source})")
+    if c.not_included:
+        items = ", ".join(n.item for n in c.not_included)
+        out.append(f"  not included: {items}; add --usage FILE to price them")
+        for n in c.not_included:
+            out.append(f"    - {n.item}: {n.why}")
     if report.cost_diff:
         d = report.cost_diff
         out.append(
@@ -227,6 +232,14 @@ def render_markdown(report: PlanReport) -> str:
         )
     out.append(f"| **total** | | | | **{_money(report.cost.total)}** | |")
     out.append("")
+    if report.cost.not_included:
+        out.append(
+            "**Not included** (usage-dependent; add `--usage FILE` to price them): "
+            + ", ".join(_md(n.item) for n in report.cost.not_included)
+        )
+        out.append("")
+        out.extend(f"- {_md(n.item)}: {_md(n.why)}" for n in report.cost.not_included)
+        out.append("")
     if report.cost_diff and report.cost_diff["changes"]:
         out.append("Changes against the base branch:")
         out.append("")

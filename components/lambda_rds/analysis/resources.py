@@ -56,6 +56,10 @@ class Resource:
     parent: str | None = None
     urn: str = ""
     custom: bool = True
+    secret_keys: frozenset[str] = frozenset()
+    """Input keys whose value is (or holds) a Pulumi secret: never printed, shown as ``[secret]``."""
+    aliases: tuple[str, ...] = ()
+    """URNs this resource was known by before (``opts.aliases``, its parents' aliases applied)."""
 
     def get(self, key: str, default: Any = None) -> Any:
         """A property, outputs first (they include what the provider computed), then inputs."""
@@ -123,9 +127,21 @@ def from_dicts(items: Iterable[Mapping[str, Any]]) -> list[Resource]:
                 parent=item.get("parent") or None,
                 urn=str(item.get("urn") or ""),
                 custom=bool(item.get("custom", True)),
+                secret_keys=frozenset(item.get("secret_keys") or ()),
+                aliases=tuple(item.get("aliases") or ()),
             )
         )
     return out
+
+
+SECRET_MARK = "[secret]"
+
+
+def public_inputs(resource: Resource) -> dict[str, Any]:
+    """The resource's inputs, JSON-safe, with every secret input replaced by ``[secret]``."""
+    return {
+        str(k): SECRET_MARK if k in resource.secret_keys else _plain(v) for k, v in resource.inputs.items()
+    }
 
 
 def from_preview_json(document: Mapping[str, Any] | str) -> list[Resource]:
@@ -168,7 +184,9 @@ def _drop_stack_parent(resources: list[Resource]) -> list[Resource]:
     return [
         r
         if r.parent is None or r.parent in urns
-        else Resource(r.type, r.name, r.id, r.inputs, r.outputs, None, r.urn, r.custom)
+        else Resource(
+            r.type, r.name, r.id, r.inputs, r.outputs, None, r.urn, r.custom, r.secret_keys, r.aliases
+        )
         for r in resources
     ]
 

@@ -11,6 +11,7 @@ YAML, every key optional (shown with its meaning)::
     endpoint_gb_per_month: 0     # data processed by interface endpoints
     aurora_acu_hours_per_month: 0   # Serverless v2 capacity actually used (ACU x hours)
     aurora_storage_gb: 0
+    aurora_io_requests_per_month: 0   # Aurora Standard storage I/O requests (I/O-Optimized has no I/O charge)
     secrets_api_calls_per_month: 0
     log_ingest_gb_per_month: 0
     lambda_free_tier: false      # apply the account-wide Lambda free tier to this stack
@@ -45,6 +46,7 @@ class Usage:
     endpoint_gb_per_month: float = 0.0
     aurora_acu_hours_per_month: float | None = None
     aurora_storage_gb: float = 0.0
+    aurora_io_requests_per_month: float | None = None
     secrets_api_calls_per_month: float = 0.0
     log_ingest_gb_per_month: float = 0.0
     lambda_free_tier: bool = False
@@ -80,6 +82,7 @@ _TOP_KEYS = {
     "endpoint_gb_per_month",
     "aurora_acu_hours_per_month",
     "aurora_storage_gb",
+    "aurora_io_requests_per_month",
     "secrets_api_calls_per_month",
     "log_ingest_gb_per_month",
     "lambda_free_tier",
@@ -99,6 +102,7 @@ def parse_usage(raw: Any) -> Usage:
     if not isinstance(functions, Mapping):
         raise UsageError("functions: expected a mapping of function name -> usage")
     acu = raw.get("aurora_acu_hours_per_month")
+    io = raw.get("aurora_io_requests_per_month")
     free = raw.get("lambda_free_tier", False)
     if not isinstance(free, bool):
         raise UsageError(f"lambda_free_tier: expected true or false, got {free!r}")
@@ -109,6 +113,7 @@ def parse_usage(raw: Any) -> Usage:
         endpoint_gb_per_month=_num(raw, "endpoint_gb_per_month", ""),
         aurora_acu_hours_per_month=None if acu is None else _num(raw, "aurora_acu_hours_per_month", ""),
         aurora_storage_gb=_num(raw, "aurora_storage_gb", ""),
+        aurora_io_requests_per_month=None if io is None else _num(raw, "aurora_io_requests_per_month", ""),
         secrets_api_calls_per_month=_num(raw, "secrets_api_calls_per_month", ""),
         log_ingest_gb_per_month=_num(raw, "log_ingest_gb_per_month", ""),
         lambda_free_tier=free,

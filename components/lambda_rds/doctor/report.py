@@ -77,7 +77,9 @@ class DoctorReport:
 def diagnose(snapshot: Snapshot) -> tuple[Model, list[Verdict], list[fixes.Step]]:
     """Run the analysis's own checks over what was read; keep the verdicts about this function's path."""
     model = build_model(snapshot.resources)
-    verdicts = [v for v in reachability.evaluate(model) if v.subject in snapshot.related]
+    # The account's own concurrency quota (GetAccountSettings) where it could be read, else AWS's default.
+    limit = snapshot.account_concurrency_limit or reachability.ACCOUNT_CONCURRENCY
+    verdicts = [v for v in reachability.evaluate(model, limit) if v.subject in snapshot.related]
     verdicts.sort(key=lambda v: fixes.rank(v.id))
     return model, verdicts, fixes.plan_steps(verdicts, model, snapshot.function)
 

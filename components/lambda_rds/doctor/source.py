@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from lambda_rds import iam
+from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.analysis.resources import Resource
 from lambda_rds.doctor import locate, normalise
 from lambda_rds.doctor.aws import Aws, AwsError, error_code, is_access_denied
@@ -55,6 +56,10 @@ class Snapshot:
     siblings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     status: list[StatusNote] = field(default_factory=list)  # what AWS reports about their state
+    account_concurrency_limit: int | None = None
+    """Lambda GetAccountSettings AccountLimit.ConcurrentExecutions in the region (None: not readable)."""
+    unreserved_concurrency: int | None = None
+    """AccountLimit.UnreservedConcurrentExecutions: what unreserved functions share (at least 100)."""
 
 
 def _no_items() -> list[Any]:
@@ -116,6 +121,24 @@ class Reader:
             if code in NOT_FOUND_CODES:
                 raise AwsError(f"{what}: not found in {self.aws.region} ({code})") from None
             raise AwsError(f"{what} failed: {code}: {_message(exc)}") from None
+
+    # -- account ----------------------------------------------------------------------------------------
+    def account_concurrency(self) -> tuple[int | None, int | None]:
+        """(ConcurrentExecutions, UnreservedConcurrentExecutions) from lambda:GetAccountSettings.
+
+        The account's real quota (AWS's default is 1000, new accounts start lower): the checks use it
+        instead of the default (sources.GET_ACCOUNT_SETTINGS).
+        """
+        empty: dict[str, Any] = {}
+        answer = self.optional(
+            "lambda:GetAccountSettings", lambda: self.aws.call("lambda", "get_account_settings"), empty
+        )
+        limit = answer.get("AccountLimit") or {}
+        total, unreserved = limit.get("ConcurrentExecutions"), limit.get("UnreservedConcurrentExecutions")
+        return (
+            int(total) if isinstance(total, int) else None,
+            int(unreserved) if isinstance(unreserved, int) else None,
+        )
 
     # -- function and role ------------------------------------------------------------------------------
     def function(self, name: str) -> tuple[dict[str, Any], int | None]:
@@ -632,6 +655,18 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
                 _pin_host(sibling, match.primary_host if sib_host not in _model_hosts(match) else None)
             )
             sibling_names.append(sibling.name)
+    account_limit, unreserved = reader.account_concurrency()
+    if account_limit is not None and unreserved is not None:
+        minimum = facts_lambda.MIN_UNRESERVED_CONCURRENCY
+        reader.notes.append(
+            f"Lambda account concurrency in {aws.region}: limit {account_limit}, unreserved {unreserved}"
+            + (
+                f" (the minimum {minimum}: no function can reserve more until a reservation is lowered or "
+                "the quota raised)"
+                if unreserved <= minimum
+                else f" (at most {unreserved - minimum} more can be reserved)"
+            )
+        )
     return Snapshot(
         region=aws.region,
         function=name,
@@ -642,4 +677,6 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
         siblings=sibling_names,
         notes=reader.notes,
         status=reader.status,
+        account_concurrency_limit=account_limit,
+        unreserved_concurrency=unreserved,
     )

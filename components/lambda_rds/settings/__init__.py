@@ -76,6 +76,14 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
     proxy = _bool("proxy", top.get("proxy"), False)
 
     network = _network(_check_keys("network", top.get("network"), NetworkArgs), auth, egress, base)
+    pinned = network.availability_zones
+    if pinned and top.get("az_count") is None:
+        az_count = len(pinned)
+    if pinned and len(pinned) != az_count:
+        raise ConfigError(
+            "network.availability_zones",
+            f"names {len(pinned)} AZ(s) but az_count is {az_count}: list exactly az_count zones",
+        )
     database = _database(
         _check_keys("database", top.get("database"), DatabaseArgs), engine, top.get("engine_version"), base
     )
@@ -86,7 +94,7 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
             "use min_capacity >= 0.5 or proxy: false",
         )
     proxy_settings = _proxy_settings(top.get("proxy_settings"), proxy)
-    functions = _functions(top, base)
+    functions = _functions(top, base, database)
     _check_function_limits(functions, database, proxy, proxy_settings)
     functions = _apply_default_concurrency(functions, database, proxy)
     tags = _str_map("tags", top.get("tags"))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from lambda_rds import sizing
+from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.args import Engine, ServerlessV2Args
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings.coerce import (
+    LOG_RETENTION_DAYS,
     ConfigError,
     _bool,
     _check_keys,
@@ -23,23 +26,23 @@ from lambda_rds.settings.coerce import (
 )
 from lambda_rds.settings.model import DatabaseSettings, ServerlessSettings
 
-DEFAULT_ENGINE_VERSION = {
-    Engine.POSTGRES: "16",
-    Engine.MYSQL: "8.0",
-    Engine.AURORA_POSTGRESQL: "16.6",
-    Engine.AURORA_MYSQL: "8.0.mysql_aurora.3.08.0",
-}
+# Defaults and allowed values come from the same fact tables the plan's AWS rules read
+# (analysis/aws/facts_rds.py, each fact with its source), so a config is refused here for the reason the
+# plan would fail it.
+DEFAULT_ENGINE_VERSION = {e: facts_rds.DEFAULT_VERSIONS[e.value]["version"] for e in Engine}
 DEFAULT_PORT = {"postgres": 5432, "mysql": 3306}
-DEFAULT_LOG_EXPORTS = {"postgres": ("postgresql", "upgrade"), "mysql": ("error", "slowquery")}
-ALLOWED_LOG_EXPORTS = {
-    "postgres": ("postgresql", "upgrade", "iam-db-auth-error"),
-    "mysql": ("audit", "error", "general", "slowquery", "iam-db-auth-error"),
-}
+# Per ENGINE, not per family: `upgrade` exists for RDS PostgreSQL only (CreateDBCluster
+# EnableCloudwatchLogsExports), so aurora-postgresql must not inherit the postgres default.
+DEFAULT_LOG_EXPORTS = {e: facts_rds.DEFAULT_LOG_EXPORTS[e.value] for e in Engine}
+ALLOWED_LOG_EXPORTS = {e: facts_rds.LOG_EXPORTS[e.value] for e in Engine}
 # The parameter that forces TLS, and the value that does it (REFERENCE.md: RDS PostgreSQL 15+ defaults
 # rds.force_ssl=1 but Aurora and older versions do not; MySQL's require_secure_transport defaults OFF).
 TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 IDENTIFIER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# CreateDBInstance / CreateDBCluster MasterUsername: 1 to 16 letters, digits or underscores, first a
+# letter (facts_rds.MASTER_USERNAME_MAX; we also keep it lowercase so PostgreSQL needs no quoting).
+MASTER_USERNAME_RE = re.compile(rf"^[a-z][a-z0-9_]{{0,{facts_rds.MASTER_USERNAME_MAX - 1}}}$")
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 RESERVED_DB_USERS = {
     "postgres": {"postgres", "rdsadmin", "rds_iam", "public"},
@@ -92,6 +95,12 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         if max_c < min_c:
             raise ConfigError(
                 "database.serverless_v2.max_capacity", f"{max_c:g} is below min_capacity {min_c:g}"
+            )
+        if min_c == 0 and (minimum := facts_rds.auto_pause_minimum(engine.value, version)):
+            raise ConfigError(
+                "database.serverless_v2.min_capacity",
+                f"0 (auto-pause) needs {engine.value} {minimum} or newer; engine_version is {version!r}. "
+                f"Use engine_version >= {minimum} or min_capacity >= 0.5 ({facts_rds.AUTO_PAUSE_SOURCE})",
             )
         pause: int | None = None
         if min_c == 0:
@@ -149,12 +158,19 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         IDENTIFIER_RE,
         "lowercase letters, digits and underscores, starting with a letter, at most 32",
     )
+    identifier = raw.get("identifier")
+    if identifier is not None:
+        identifier = _str("database.identifier", identifier, "")
+        if why := facts_rds.identifier_problem(identifier, facts_rds.DB_IDENTIFIER_MAX):
+            raise ConfigError("database.identifier", why)
+        identifier = identifier.lower()  # RDS stores identifiers lowercased: keep the diff quiet
     master = _str(
         "database.master_username",
         raw.get("master_username"),
         "lambda_rds_admin",
-        IDENTIFIER_RE,
-        "lowercase letters, digits and underscores, starting with a letter",
+        MASTER_USERNAME_RE,
+        f"1 to {facts_rds.MASTER_USERNAME_MAX} lowercase letters, digits and underscores, starting with a "
+        f"letter (RDS MasterUsername: {facts_rds.MASTER_USERNAME_SOURCE})",
     )
     app_user = _str(
         "database.app_username",
@@ -185,13 +201,29 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         # MariaDB); max_execution_time bounds SELECTs instance-wide instead.
         params.setdefault("max_execution_time", str(statement_timeout_ms))
 
-    log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[family]
+    log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[engine]
     for i, name in enumerate(log_exports):
-        if name not in ALLOWED_LOG_EXPORTS[family]:
+        if name not in ALLOWED_LOG_EXPORTS[engine]:
             raise ConfigError(
                 f"database.log_exports[{i}]",
-                f"{name!r} is not allowed for {family}; allowed: {', '.join(ALLOWED_LOG_EXPORTS[family])}",
+                f"{name!r} is not allowed for {engine.value}; allowed: "
+                f"{', '.join(ALLOWED_LOG_EXPORTS[engine])} ({facts_rds.LOG_EXPORTS_SOURCE})",
             )
+    log_retention = _int("database.log_retention_days", raw.get("log_retention_days"), 30, 1, 3653)
+    if log_retention not in LOG_RETENTION_DAYS:
+        raise ConfigError(
+            "database.log_retention_days",
+            f"{log_retention} is not a CloudWatch retention; allowed: "
+            f"{', '.join(map(str, LOG_RETENTION_DAYS))}",
+        )
+    performance_insights = _bool("database.performance_insights", raw.get("performance_insights"), False)
+    # Aurora: Performance Insights is set on the cluster's instances, which have the cluster's class.
+    if performance_insights and (why := facts_rds.insights_unsupported(engine.value, instance_class)):
+        raise ConfigError(
+            "database.performance_insights",
+            f"true is not possible: {why}. Use a larger class (e.g. db.t4g.medium, db.r7g.large) or "
+            "performance_insights: false",
+        )
     monitoring = _int("database.monitoring_interval", raw.get("monitoring_interval"), 0, 0, 60)
     if monitoring not in MONITORING_INTERVALS:
         raise ConfigError(
@@ -215,6 +247,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         allocated_storage_gb=allocated,
         max_allocated_storage_gb=max_alloc,
         db_name=db_name,
+        identifier=identifier,
         master_username=master,
         app_username=app_user,
         port=port,
@@ -228,9 +261,13 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         deletion_protection=_bool("database.deletion_protection", raw.get("deletion_protection"), True),
         protect=_bool("database.protect", raw.get("protect"), True),
         kms_key_arn=kms,
-        performance_insights=_bool("database.performance_insights", raw.get("performance_insights"), False),
+        performance_insights=performance_insights,
         monitoring_interval=monitoring,
         log_exports=tuple(log_exports),
+        log_retention_days=log_retention,
+        delete_automated_backups=_bool(
+            "database.delete_automated_backups", raw.get("delete_automated_backups"), False
+        ),
         auto_minor_version_upgrade=_bool(
             "database.auto_minor_version_upgrade", raw.get("auto_minor_version_upgrade"), True
         ),
@@ -247,3 +284,27 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         migrations_dir=migrations,
         max_connections=max_conn,
     )
+
+
+def database_identifier(project: str, stack: str, name: str) -> str:
+    """The RDS instance/cluster identifier: deterministic, so the export log groups
+    (`/aws/rds/instance/<id>/<log>`) can be created with retention before the database starts writing to
+    them, and unique per project, stack and component (identifiers are unique per account and region).
+
+    Lowercase letters, digits and single hyphens, first a letter, at most 63 characters (CreateDBInstance
+    DBInstanceIdentifier); a longer one keeps its start and ends with a hash of the whole, so two long
+    names stay distinct. Changing project, stack or component name replaces the database: choose them once.
+    """
+    raw = f"{project}-{stack}-{name}".lower()
+    ident = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", raw)).strip("-")
+    if not ident or not ident[0].isalpha():
+        ident = f"db-{ident}".rstrip("-")
+    limit = facts_rds.DB_IDENTIFIER_MAX
+    if len(ident) > limit:
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:8]
+        ident = f"{ident[: limit - 9].rstrip('-')}-{digest}"
+    if why := facts_rds.identifier_problem(ident, limit):
+        raise ConfigError(
+            "name", f"derived database identifier {why} (from project {project!r}, stack {stack!r})"
+        )
+    return ident

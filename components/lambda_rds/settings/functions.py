@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_rds import sizing
+from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.args import Architecture, FunctionArgs
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings.coerce import (
@@ -31,9 +32,20 @@ ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
 PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
 RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
 FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+# The deploy-time bootstrap function reserves one execution (bootstrap.py): it counts against the
+# account's reservable concurrency like any other function.
+BOOTSTRAP_RESERVED_CONCURRENCY = 1
+DEFAULT_CONNECT_TIMEOUT_S = 5
 
 
-def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ...]:
+def default_connect_timeout(db: DatabaseSettings) -> int:
+    """5 s, or enough to outlast an Aurora Serverless v2 resume from auto-pause (~15 s) when it can pause."""
+    if db.serverless is not None and db.serverless.auto_pause:
+        return facts_lambda.AUTO_PAUSE_MIN_CONNECT_TIMEOUT_S
+    return DEFAULT_CONNECT_TIMEOUT_S
+
+
+def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tuple[FunctionSettings, ...]:
     raw_all = top.get("functions")
     if raw_all is None:
         raw_all = {"app": {}}
@@ -63,7 +75,20 @@ def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ..
                 f"{runtime!r} on arm64 runs on Amazon Linux 2 (glibc 2.26), for which psycopg2-binary ships "
                 "no aarch64 wheel; use python3.12 or python3.13 on arm64, or architecture 'x86_64'",
             )
-        connect_timeout = _int(f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), 5, 1, 60)
+        connect_timeout = _int(
+            f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), default_connect_timeout(db), 1, 60
+        )
+        if db.serverless is not None and db.serverless.auto_pause:
+            floor = facts_lambda.AUTO_PAUSE_MIN_CONNECT_TIMEOUT_S
+            if connect_timeout < floor:
+                # facts_lambda.AUTO_PAUSE_RESUME_SOURCE: a paused instance takes ~15 s to resume.
+                raise ConfigError(
+                    f"{key}.connect_timeout_s",
+                    f"{connect_timeout} s is below {floor} s: with database.serverless_v2.min_capacity 0 the "
+                    f"database auto-pauses and takes about {facts_lambda.AUTO_PAUSE_RESUME_S} s to resume on "
+                    "the first connection, so the first request after a pause would fail; use at least "
+                    f"{floor}, or min_capacity >= 0.5",
+                )
         timeout = _int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)
         if timeout <= connect_timeout:
             raise ConfigError(
@@ -105,6 +130,16 @@ def _functions(top: Mapping[str, Any], base: Path) -> tuple[FunctionSettings, ..
     return tuple(out)
 
 
+def reservable_concurrency(account_limit: int = facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY) -> int:
+    """What the component's own functions may reserve together: the account quota minus the 100 Lambda
+    keeps unreserved (facts_lambda.RESERVED_CONCURRENCY_SOURCE) minus the bootstrap's one. 899 by default.
+
+    This assumes the component is alone in the account and region; doctor reads the real quota
+    (GetAccountSettings) and `lambda-rds plan --lambda-concurrency-limit N` checks against another one.
+    """
+    return max(0, facts_lambda.max_total_reserved(account_limit) - BOOTSTRAP_RESERVED_CONCURRENCY)
+
+
 def _check_function_limits(
     functions: tuple[FunctionSettings, ...],
     db: DatabaseSettings,
@@ -118,14 +153,23 @@ def _check_function_limits(
                 f"{db.statement_timeout_ms} ms is not below functions.{fn.name}.timeout_s "
                 f"({fn.timeout_s} s): a slow query would surface as 'Task timed out'",
             )
+    explicit = sum(fn.reserved_concurrency or 0 for fn in functions)
+    detail = ", ".join(f"{fn.name}={fn.reserved_concurrency}" for fn in functions if fn.reserved_concurrency)
+    account = reservable_concurrency()
+    if explicit > account:
+        # PutFunctionConcurrency fails when the account's unreserved pool would drop below 100.
+        raise ConfigError(
+            "functions.*.reserved_concurrency",
+            f"{explicit} reserved concurrent executions ({detail}) plus the bootstrap's "
+            f"{BOOTSTRAP_RESERVED_CONCURRENCY} exceed what a default Lambda account can reserve: quota "
+            f"{facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY} minus the {facts_lambda.MIN_UNRESERVED_CONCURRENCY} "
+            f"Lambda keeps unreserved leaves {account} for these functions; lower it (or raise the quota "
+            "and the reservations together)",
+        )
     if proxy:
         return
     usable = sizing.usable_connections(db.max_connections)
-    explicit = sum(fn.reserved_concurrency or 0 for fn in functions)
     if explicit > usable:
-        detail = ", ".join(
-            f"{fn.name}={fn.reserved_concurrency}" for fn in functions if fn.reserved_concurrency
-        )
         raise ConfigError(
             "functions.*.reserved_concurrency",
             f"{explicit} concurrent executions ({detail}) could open {explicit} connections, but "
@@ -133,27 +177,27 @@ def _check_function_limits(
             f"{usable} are usable by functions; lower it, pick a larger instance class, or set proxy: true",
         )
     unreserved = [fn for fn in functions if fn.reserved_concurrency is None]
-    if unreserved and (usable - explicit) // len(unreserved) < 1:
+    if unreserved and (min(usable, account) - explicit) // len(unreserved) < 1:
         raise ConfigError(
             "functions.*.reserved_concurrency",
-            f"no connections left for {', '.join(fn.name for fn in unreserved)}: "
-            f"{explicit} of {usable} usable "
-            f"connections are reserved explicitly",
+            f"no concurrency left for {', '.join(fn.name for fn in unreserved)}: "
+            f"{explicit} of {min(usable, account)} (usable connections, or what the account can reserve) "
+            "are reserved explicitly",
         )
 
 
 def _apply_default_concurrency(
     functions: tuple[FunctionSettings, ...], db: DatabaseSettings, proxy: bool
 ) -> tuple[FunctionSettings, ...]:
-    """Without a proxy, every function gets a reserved concurrency the database can hold (an equal share)."""
+    """Without a proxy, every function gets a reserved concurrency the database can hold (an equal share),
+    capped so the account keeps the 100 unreserved executions Lambda requires (899 in all by default)."""
     if proxy:
         return functions
     unreserved = [fn for fn in functions if fn.reserved_concurrency is None]
     if not unreserved:
         return functions
-    left = sizing.usable_connections(db.max_connections) - sum(
-        fn.reserved_concurrency or 0 for fn in functions
-    )
+    budget = min(sizing.usable_connections(db.max_connections), reservable_concurrency())
+    left = budget - sum(fn.reserved_concurrency or 0 for fn in functions)
     share = left // len(unreserved)
     return tuple(
         replace(fn, reserved_concurrency=share) if fn.reserved_concurrency is None else fn for fn in functions

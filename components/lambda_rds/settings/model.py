@@ -13,6 +13,8 @@ class NetworkSettings:
     vpc_cidr: str
     vpc_id: str | None
     private_subnet_ids: tuple[str, ...]
+    availability_zones: tuple[str, ...]
+    """Pinned AZ names for the created subnets, in order; empty: chosen from the region."""
     endpoint_services: tuple[str, ...]
     """Interface endpoints to create (already includes secretsmanager in secret+endpoints mode)."""
     s3_gateway_endpoint: bool
@@ -44,6 +46,8 @@ class DatabaseSettings:
     allocated_storage_gb: int
     max_allocated_storage_gb: int
     db_name: str
+    identifier: str | None
+    """An explicit instance/cluster identifier; None: derived from project, stack and component."""
     master_username: str
     app_username: str
     port: int
@@ -58,6 +62,10 @@ class DatabaseSettings:
     performance_insights: bool
     monitoring_interval: int
     log_exports: tuple[str, ...]
+    log_retention_days: int
+    """Retention of the RDS export log groups (`/aws/rds/instance|cluster/<id>/<log>`) we own."""
+    delete_automated_backups: bool
+    """Delete automated backups with the database (False keeps them, billed as backup storage)."""
     auto_minor_version_upgrade: bool
     apply_immediately: bool
     ca_cert_identifier: str

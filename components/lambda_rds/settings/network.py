@@ -19,6 +19,7 @@ from lambda_rds.settings.coerce import (
 from lambda_rds.settings.model import NetworkSettings
 
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
+ZONE_NAME_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$")
 
 
 def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> NetworkSettings:
@@ -42,6 +43,29 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
             )
         if "vpc_cidr" in raw:
             raise ConfigError("network.vpc_cidr", "cannot be set with a bring-your-own network.vpc_id")
+        if _bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False):
+            # A gateway endpoint works through routes in the subnets' route tables; with a brought VPC we
+            # own none of them, so the endpoint would route nothing (it used to be skipped silently).
+            raise ConfigError(
+                "network.s3_gateway_endpoint",
+                "cannot be used with a bring-your-own network.vpc_id: an S3 gateway endpoint works through "
+                "routes in the private subnets' route tables, which the component does not own in your "
+                "VPC; add the endpoint to your route tables yourself (aws.ec2.VpcEndpoint, "
+                "vpc_endpoint_type 'Gateway') and leave this setting off",
+            )
+    zones = _str_list("network.availability_zones", raw.get("availability_zones"))
+    for i, zone in enumerate(zones):
+        if not ZONE_NAME_RE.match(zone):
+            raise ConfigError(
+                f"network.availability_zones[{i}]", f"{zone!r} is not an AZ name like 'us-east-1a'"
+            )
+    if len(set(zones)) != len(zones):
+        raise ConfigError("network.availability_zones", f"{list(zones)} names an AZ twice")
+    if zones and vpc_id is not None:
+        raise ConfigError(
+            "network.availability_zones",
+            "cannot be set with a bring-your-own network.vpc_id (its subnets decide)",
+        )
     vpc_cidr = _str("network.vpc_cidr", raw.get("vpc_cidr"), "10.0.0.0/16")
     try:
         layout.parse_vpc_cidr(vpc_cidr)
@@ -63,6 +87,7 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
         vpc_cidr=vpc_cidr,
         vpc_id=vpc_id,
         private_subnet_ids=subnet_ids,
+        availability_zones=zones,
         endpoint_services=tuple(services),
         s3_gateway_endpoint=_bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False),
         flow_logs=_bool("network.flow_logs", raw.get("flow_logs"), False),

@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from lambda_rds.analysis.aws import api as _api  # noqa: F401  (registers its rules)
+from lambda_rds.analysis.aws import iam_ as _iam  # noqa: F401
+from lambda_rds.analysis.aws import lambda_ as _lambda  # noqa: F401
+from lambda_rds.analysis.aws import names as _names  # noqa: F401
 from lambda_rds.analysis.aws import rds as _rds  # noqa: F401
 
 RULE_PREFIX = "aws."

@@ -25,3 +25,66 @@ CREATE_LOG_GROUP = (
     "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
 )
 TF_42181 = "https://github.com/hashicorp/terraform-provider-aws/issues/42181"
+# RDS and Aurora facts read for the database rules (issue 9, defects 2, 8, 9, 11-13, 15).
+MODIFY_DB_CLUSTER = f"{RDS_API}/API_ModifyDBCluster.html"
+SERVERLESS_V2_SCALING = f"{RDS_API}/API_ServerlessV2ScalingConfiguration.html"
+RDS_INSIGHTS_ENGINES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html"
+)
+AURORA_INSIGHTS_ENGINES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DatabaseInsights.Engines.html"
+)
+AURORA_AUTO_PAUSE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html"
+)
+AURORA_AUTO_PAUSE_BLOG = "https://aws.amazon.com/blogs/database/introducing-scaling-to-0-capacity-with-amazon-aurora-serverless-v2/"
+MYSQL_VERSIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html"
+POSTGRES_CALENDAR = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html"
+)
+AURORA_POSTGRES_CALENDAR = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/"
+    "aurorapostgresql-release-calendar.html"
+)
+AURORA_MYSQL_CALENDAR = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.release-calendars.html"
+)
+AURORA_MYSQL_LTS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Update.SpecialVersions.html"
+)
+TF_DB_INSTANCE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/instance.go"
+)
+TF_RDS_CLUSTER = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go"
+)
+TF_45026 = "https://github.com/hashicorp/terraform-provider-aws/issues/45026"
+AURORA_MODULE_228 = "https://github.com/terraform-aws-modules/terraform-aws-rds-aurora/issues/228"
+CLOUDWATCH_LOGS_EXPORT = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html"
+)
+RDS_BACKUP_PRICING = "https://aws.amazon.com/rds/postgresql/pricing/"
+# Lambda (functions, layers, account concurrency, logging) and CloudWatch Logs names.
+GET_ACCOUNT_SETTINGS = f"{LAMBDA_API}/API_GetAccountSettings.html"
+LAMBDA_SCALING = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html"
+TF_LAMBDA_INVOCATION = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/lambda/invocation.go"
+)
+# ---- names, IAM conditions, zones (issue 9: defects 3, 6, 7, 15) ----
+DELETE_DB_INSTANCE = f"{RDS_API}/API_DeleteDBInstance.html"
+CREATE_DB_SUBNET_GROUP = f"{RDS_API}/API_CreateDBSubnetGroup.html"
+CREATE_DB_PARAMETER_GROUP = f"{RDS_API}/API_CreateDBParameterGroup.html"
+IAM_CREATE_ROLE = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html"
+IAM_PUT_ROLE_POLICY = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
+EC2_CREATE_SECURITY_GROUP = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
+)
+CREATE_SECRET = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"
+PULUMI_AWS_AUTONAME = "https://github.com/pulumi/pulumi-aws/blob/master/provider/resources.go"
+PULUMI_UNIQUE_HEX = "https://github.com/pulumi/pulumi/blob/master/sdk/go/common/resource/resource_id.go"
+LAMBDA_VPC_ACCESS_POLICY = (
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html"
+)
+RDS_PROXY_LIMITATIONS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations"
+)
