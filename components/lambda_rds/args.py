@@ -203,7 +203,8 @@ class DatabaseArgs(TypedDict):
     Must be below every function timeout."""
     migrations_dir: NotRequired[str]
     """Folder of `NNNN_name.sql` migrations the bootstrap applies in order, recording checksums. Default:
-    the example app's `functions/app/migrations`. Example: `db/migrations`."""
+    none, unless the example app is deployed (no `functions` given, or an `app` function without
+    `code`): then its `functions/app/migrations`. Example: `db/migrations`."""
 
 
 class ProxySettingsArgs(TypedDict):

@@ -53,8 +53,10 @@ BOOTSTRAP_CONNECT_TIMEOUT_S = 10
 LAUNCHER_TIMEOUT_S = 360
 
 
-def migrations(folder: Path) -> list[dict[str, str]]:
-    """The SQL migrations in apply order (by file name)."""
+def migrations(folder: Path | None) -> list[dict[str, str]]:
+    """The SQL migrations in apply order (by file name); none without a folder."""
+    if folder is None:
+        return []
     return [{"name": p.name, "sql": p.read_text()} for p in sorted(folder.glob("*.sql"))]
 
 

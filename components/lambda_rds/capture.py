@@ -85,7 +85,12 @@ def program_entry(project_dir: Path) -> Path:
     """The Python file the Pulumi CLI would run for the project in ``project_dir``: ``__main__.py`` of the
     project folder, or of the folder (or the file) that ``main:`` in Pulumi.yaml names."""
     project_file = project_dir / "Pulumi.yaml"
-    main_opt = _read_yaml(project_file).get("main") if project_file.is_file() else None
+    if not project_file.is_file():
+        raise CaptureError(
+            f"{project_dir} is not a Pulumi project: Pulumi.yaml not found here or in a parent folder "
+            "(run in the project folder or pass --program)"
+        )
+    main_opt = _read_yaml(project_file).get("main")
     target = (project_dir / str(main_opt)).resolve() if main_opt else project_dir
     entry = target if target.is_file() else target / "__main__.py"
     if not entry.is_file():
@@ -167,11 +172,14 @@ class _TreeMonitor(pulumi_mocks.MockMonitor):
         # Serialised so the index of the record the mocks append is known.
         with self.lock:
             before = len(self.recorder.resources)
+            aliases = self._aliases(request, urn)
+            if aliases:  # the engine keeps an aliased resource's identity: so do the mocks
+                self.recorder.alias_names[request.name] = aliases[-1].rsplit("::", 1)[-1]
             response = call(request)
             if len(self.recorder.resources) == before + 1:
                 self.meta[before] = (urn, request.parent)
                 self.secret_keys[before] = _secret_keys(request.object)
-                self.alias_urns[urn] = self._aliases(request, urn)
+                self.alias_urns[urn] = aliases
         return response
 
     def _aliases(self, request: Any, urn: str) -> tuple[str, ...]:

@@ -11,8 +11,8 @@ No ``from __future__ import annotations`` here: the schema analyzer needs evalua
 from pathlib import Path
 
 import pulumi
-import pulumi_aws as aws
 
+from lambda_rds import account
 from lambda_rds import settings as settings_mod
 from lambda_rds.appsecret import build_app_secret
 from lambda_rds.args import LambdaRdsArgs
@@ -21,12 +21,22 @@ from lambda_rds.database import build_database
 from lambda_rds.function import build_function, build_layers, connect_policy, connection_env
 from lambda_rds.network import build_network
 from lambda_rds.proxy import build_proxy
-from lambda_rds.settings import Auth
+from lambda_rds.settings import Auth, ConfigError
 from lambda_rds.settings.functions import default_connect_timeout
 from lambda_rds.settings.names import check_names
-from lambda_rds.settings.zones import REAL_ZONES_FILTER_NAME, REAL_ZONES_FILTER_VALUES
 
 TYPE_TOKEN = "lambda-rds:index:LambdaRds"
+
+
+class ConfigRunError(ConfigError, pulumi.RunError):
+    """A configuration error as Pulumi reports it: the message alone, no traceback."""
+
+    @classmethod
+    def of(cls, exc: ConfigError) -> "ConfigRunError":
+        err = cls.__new__(cls)
+        Exception.__init__(err, *exc.args)
+        err.key = exc.key
+        return err
 
 
 def _output_map(values: dict[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
@@ -70,6 +80,14 @@ class LambdaRds(pulumi.ComponentResource):
     """The connection environment contract (DB_*) for attaching your own function."""
 
     def __init__(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        try:
+            self._build(name, args, opts)
+        except ConfigError as exc:
+            # `pulumi up` prints a RunError as its one-line message, without the stack trace that would
+            # bury it; the error stays a ConfigError (with its key) for code that catches it.
+            raise ConfigRunError.of(exc) from None
+
+    def _build(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None) -> None:
         # Everything that can be validated without the account, before anything is registered.
         s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
         # The name starts physical names (RDS identifiers, IAM roles, functions, layers): refuse one AWS
@@ -80,23 +98,8 @@ class LambdaRds(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
 
-        region = aws.get_region(opts=invoke).region
-        account_id = aws.get_caller_identity(opts=invoke).account_id
-        if s.network.bring_your_own:
-            zone_of = {
-                sid: aws.ec2.get_subnet(id=sid, opts=invoke).availability_zone
-                for sid in s.network.private_subnet_ids
-            }
-            settings_mod.check_subnet_zones(zone_of)
-            zones = sorted(set(zone_of.values()))
-        else:
-            # Real AZs only: opted-in Local Zones come back too and sort first (`us-east-1-bos-1a`).
-            available = aws.get_availability_zones(
-                state="available",
-                filters=[{"name": REAL_ZONES_FILTER_NAME, "values": list(REAL_ZONES_FILTER_VALUES)}],
-                opts=invoke,
-            )
-            zones = settings_mod.choose_zones(s, available.names, available.zone_ids, region)
+        facts = account.lookup(s, invoke)
+        region, account_id, zones = facts.region, facts.account_id, facts.zones
         tags = {"lambda-rds:component": name, **s.tags}
 
         net = build_network(name, s, zones, region, child, tags)

@@ -18,6 +18,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds import iam
+from lambda_rds.computed import known
 from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.settings import DatabaseSettings
 from lambda_rds.settings.database import database_identifier
@@ -249,10 +250,10 @@ def _instance(
         **_instance_level_args(db, monitoring_role_arn),
     )
     return Database(
-        host=instance.address,
-        port=instance.port,
-        resource_id=instance.resource_id,
-        identifier=instance.identifier,
+        host=known(instance.address, f"{identifier}.placeholder.rds.invalid", "instance address"),
+        port=known(instance.port, db.port, "instance port"),
+        resource_id=known(instance.resource_id, "db-PLACEHOLDER", "instance resource id"),
+        identifier=known(instance.identifier, identifier, "instance identifier"),
         master_secret_arn=_master_secret_arn(instance.master_user_secrets),
         kind="instance",
         resource=instance,
@@ -335,10 +336,10 @@ def _aurora(
         for i in range(db.instances)
     ]
     return Database(
-        host=cluster.endpoint,
-        port=cluster.port,
-        resource_id=cluster.cluster_resource_id,
-        identifier=cluster.cluster_identifier,
+        host=known(cluster.endpoint, f"{identifier}.cluster-placeholder.rds.invalid", "cluster endpoint"),
+        port=known(cluster.port, db.port, "cluster port"),
+        resource_id=known(cluster.cluster_resource_id, "cluster-PLACEHOLDER", "cluster resource id"),
+        identifier=known(cluster.cluster_identifier, identifier, "cluster identifier"),
         master_secret_arn=_master_secret_arn(cluster.master_user_secrets),
         kind="cluster",
         resource=cluster,

@@ -39,7 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "markdown", "json"), default="text", help="report format"
     )
     parser.add_argument(
-        "--base", type=Path, help="a previous plan JSON (same stack) to diff the cost against"
+        "--base",
+        type=Path,
+        help="a previous plan JSON (same stack): list what this plan creates, updates, replaces or deletes "
+        "(replacing or deleting a database, subnet group, VPC, KMS key or secret fails the plan) and diff "
+        "the cost",
     )
     parser.add_argument(
         "--usage", type=Path, help="usage file (YAML): requests, durations, GB through NAT, ACU-hours"
@@ -48,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--preview-json",
         type=Path,
-        help="read `pulumi preview --json` output instead of running the program under mocks",
+        help="read `pulumi preview --json` output instead of running the program under mocks (its step "
+        "ops give the change list)",
     )
     parser.add_argument(
         "--production",
@@ -79,12 +84,14 @@ def _positive_int(text: str) -> int:
 
 
 def _default_program() -> Path:
+    """The project the Pulumi CLI would use here: the nearest folder, from the current one upwards, that
+    holds a Pulumi.yaml. None found: the current folder, which then fails naming what is missing (never
+    silently another project, such as the one lambda-rds itself ships)."""
     cwd = Path.cwd()
-    if (cwd / "Pulumi.yaml").is_file():
-        return cwd
-    from lambda_rds.paths import repo_root
-
-    return repo_root() or cwd
+    for folder in (cwd, *cwd.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    return cwd
 
 
 def _load_yaml(path: Path, what: str) -> Any:
@@ -107,6 +114,7 @@ def _fail(message: str, details: str = "") -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the plan; returns the exit status (see the module docstring)."""
+    from lambda_rds.analysis.changes import ChangeSet, base_resources, from_preview_steps
     from lambda_rds.analysis.plan import analyze
     from lambda_rds.analysis.render import render
     from lambda_rds.analysis.resources import from_preview_json
@@ -120,9 +128,14 @@ def run(args: argparse.Namespace) -> int:
     messages: list[str] = []
     stack_config: dict[str, Any] = {}
     project = "lambda-rds"
+    preview_changes: ChangeSet | None = None
+    base_items: list[Any] | None = None
+    base_inputs_known = True
     try:
         if args.preview_json:
-            resources = from_preview_json(args.preview_json.read_text(encoding="utf-8"))
+            preview_text = args.preview_json.read_text(encoding="utf-8")
+            resources = from_preview_json(preview_text)
+            preview_changes = from_preview_steps(preview_text)
             source = f"pulumi preview --json ({args.preview_json.name})"
             if (program / "Pulumi.yaml").is_file():
                 from lambda_rds.capture import load_config
@@ -151,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
             base_cost = base_doc.get("cost") if isinstance(base_doc, dict) else None
             if base_cost is None:
                 raise ValueError(f"base {args.base}: not a plan JSON (no 'cost' section)")
+            base_items, base_inputs_known = base_resources(base_doc)
     except (WaiverError, UsageError, ValueError, OSError) as exc:
         return _fail(str(exc))
 
@@ -167,6 +181,9 @@ def run(args: argparse.Namespace) -> int:
         exports=exports,
         messages=messages,
         lambda_concurrency_limit=getattr(args, "lambda_concurrency_limit", 1000),
+        base_resources=base_items,
+        base_inputs_known=base_inputs_known,
+        preview_changes=preview_changes,
     )
     timings["analysis"] = time.perf_counter() - analysis_started
     timings["total"] = time.perf_counter() - started

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lambda_rds import iam
+from lambda_rds.computed import known
 from lambda_rds.database import Database
 from lambda_rds.settings import Auth, Settings
 
@@ -113,8 +114,10 @@ def build_proxy(
         **target_args,
     )
     return Proxy(
-        endpoint=proxy.endpoint,
+        endpoint=known(proxy.endpoint, f"{name}-proxy.placeholder.rds.invalid", "proxy endpoint"),
         arn=proxy.arn,
-        proxy_id=proxy.arn.apply(iam.proxy_id_from_arn),
+        proxy_id=known(
+            proxy.arn, "arn:aws:rds:placeholder:000000000000:db-proxy:prx-PLACEHOLDER", "proxy ARN"
+        ).apply(iam.proxy_id_from_arn),
         ready=[proxy, target],
     )

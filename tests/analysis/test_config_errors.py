@@ -44,3 +44,23 @@ def test_config_mistake_is_one_line_exit_2(
     lines = [ln for ln in captured.err.splitlines() if ln.strip()]
     assert len(lines) == 1, lines
     assert expected in lines[0]
+
+
+def test_plan_finds_the_project_upwards_like_pulumi(
+    component_program: Callable[[str, dict[str, Any]], Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    program = component_program("dev", {"database": {"instance_class": "db.t4g.small"}})
+    (program / "src" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(program / "src" / "deep")
+    assert main(["plan", "--stack", "dev", "--format", "json"]) == 0
+    assert '"program": "' + str(program) in capsys.readouterr().out
+
+
+def test_plan_outside_any_project_fails_instead_of_planning_another(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "--stack", "dev"]) == 2
+    assert "Pulumi.yaml not found" in capsys.readouterr().err

@@ -526,6 +526,7 @@ def _build_functions(resources: Sequence[Resource], roles: Mapping[str, Role]) -
                 architecture=arch[0] if arch else "x86_64",
                 in_vpc=bool(raw_subnets) or is_unknown(vpc.get("subnetIds")),
                 unknown_network=unknown_ids(raw_subnets + raw_sgs) or is_unknown(vpc.get("subnetIds")),
+                parent=r.parent,
             )
         )
     return out

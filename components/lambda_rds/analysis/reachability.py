@@ -724,6 +724,18 @@ def evaluate(model: Model, account_limit: int = ACCOUNT_CONCURRENCY) -> list[Ver
             verdicts.append(check_function_private(model, fn))
             verdicts.append(check_azs(model, "ha.function-azs", fn.name, fn.subnet_ids))
             verdicts.append(check_eni(fn))
+        if target is None and fn.env.get("DB_HOST"):
+            # A database client whose database is not in this plan (another stack, or a host the analysis
+            # cannot resolve): say so, rather than let its checks vanish.
+            verdicts.append(
+                Verdict(
+                    "reach.db-port",
+                    fn.name,
+                    None,
+                    "unknown",
+                    f"DB_HOST {fn.env['DB_HOST']!r} names no database or proxy in this plan",
+                )
+            )
         if target is not None:
             verdicts.append(check_db_port(model, fn, target))
             by_target.setdefault(target.name, (target, []))[1].append(fn)

@@ -190,6 +190,7 @@ class Function:
     architecture: str
     in_vpc: bool
     unknown_network: bool  # subnet or SG ids not known yet (preview of new resources)
+    parent: str | None = None  # the component (URN) it belongs to, when the source knows it
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,12 @@ class Model:
             for db in self.databases:
                 if host in db.hosts:
                     return db
+        if not host and fn.parent:
+            # No DB_HOST (the component's bootstrap gets its host at run time): the one database of the
+            # same component. With two components in one program this is what keeps its checks.
+            siblings = [db for db in self.databases if db.resource.parent == fn.parent]
+            if len(siblings) == 1:
+                return siblings[0]
         if len(self.proxies) == 1 and not self.databases:
             return self.proxies[0]
         if len(self.databases) == 1 and not self.proxies:

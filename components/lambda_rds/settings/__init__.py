@@ -8,6 +8,7 @@ the arguments (`network`, `database`, `proxy`, `functions`); `zones` decides wha
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,12 @@ from lambda_rds.args import (
 )
 from lambda_rds.settings.coerce import ConfigError, _bool, _check_keys, _enum, _int, _str_map
 from lambda_rds.settings.database import _database
-from lambda_rds.settings.functions import _apply_default_concurrency, _check_function_limits, _functions
+from lambda_rds.settings.functions import (
+    EXAMPLE_APP,
+    _apply_default_concurrency,
+    _check_function_limits,
+    _functions,
+)
 from lambda_rds.settings.model import (
     DatabaseSettings,
     FunctionSettings,
@@ -95,6 +101,8 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
         )
     proxy_settings = _proxy_settings(top.get("proxy_settings"), proxy)
     functions = _functions(top, base, database)
+    if database.migrations_dir is None and any(fn.code == EXAMPLE_APP for fn in functions):
+        database = replace(database, migrations_dir=EXAMPLE_APP / "migrations")
     _check_function_limits(functions, database, proxy, proxy_settings)
     functions = _apply_default_concurrency(functions, database, proxy)
     tags = _str_map("tags", top.get("tags"))

@@ -11,7 +11,6 @@ from typing import Any
 from lambda_rds import sizing
 from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.args import Engine, ServerlessV2Args
-from lambda_rds.paths import functions_dir
 from lambda_rds.settings.coerce import (
     LOG_RETENTION_DAYS,
     ConfigError,
@@ -230,10 +229,12 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             "database.monitoring_interval",
             f"{monitoring} is not allowed; allowed: {', '.join(map(str, MONITORING_INTERVALS))}",
         )
-    migrations = _folder(
-        "database.migrations_dir",
-        raw.get("migrations_dir") or str(functions_dir() / "app" / "migrations"),
-        base,
+    # None: decided once the functions are known (settings.resolve): the example app's migrations only
+    # when the example app is deployed, so a consumer's own functions never get its `items` table.
+    migrations = (
+        _folder("database.migrations_dir", raw["migrations_dir"], base)
+        if raw.get("migrations_dir") is not None
+        else None
     )
     kms = raw.get("kms_key_arn")
     if kms is not None:

@@ -37,6 +37,9 @@ FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 BOOTSTRAP_RESERVED_CONCURRENCY = 1
 DEFAULT_CONNECT_TIMEOUT_S = 5
 
+# The example HTTP app: deployed as `app` when no functions are given (or `app` has no `code`).
+EXAMPLE_APP = functions_dir() / "app"
+
 
 def default_connect_timeout(db: DatabaseSettings) -> int:
     """5 s, or enough to outlast an Aurora Serverless v2 resume from auto-pause (~15 s) when it can pause."""
@@ -64,7 +67,7 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
         code_raw = raw.get("code")
         if code_raw is None and name != "app":
             raise ConfigError(f"{key}.code", "required: the folder with the function's source")
-        code = _folder(f"{key}.code", code_raw or str(functions_dir() / "app"), base)
+        code = _folder(f"{key}.code", code_raw or str(EXAMPLE_APP), base)
         runtime = _str(f"{key}.runtime", raw.get("runtime"), "python3.12")
         if runtime not in RUNTIMES:
             raise ConfigError(f"{key}.runtime", f"{runtime!r} is not allowed; allowed: {', '.join(RUNTIMES)}")

@@ -72,7 +72,8 @@ class DatabaseSettings:
     parameters: tuple[tuple[str, str], ...]
     """User parameters plus the TLS-forcing one, sorted (stable diffs)."""
     statement_timeout_ms: int
-    migrations_dir: Path
+    migrations_dir: Path | None
+    """SQL migrations the bootstrap applies; None: none (the user and grants are still created)."""
     max_connections: int
 
     @property
