@@ -18,8 +18,8 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds import iam
-from lambda_rds.computed import known
 from lambda_rds.analysis.aws import facts_rds
+from lambda_rds.computed import known
 from lambda_rds.settings import DatabaseSettings
 from lambda_rds.settings.database import database_identifier
 
