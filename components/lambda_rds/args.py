@@ -248,6 +248,10 @@ class FunctionArgs(TypedDict):
     """Extra environment variables. Default `{}`. Keys `DB_*` are reserved for the connection contract."""
     log_retention_days: NotRequired[int]
     """Retention of the function's log group (a CloudWatch retention value). Default `30`."""
+    url: NotRequired[bool]
+    """Give the function a Lambda function URL with `AWS_IAM` auth: callers sign requests with SigV4 and
+    need `lambda:InvokeFunctionUrl` (never public: FSBP Lambda.1). Default `false`. The URL is in the
+    `function_urls` output. Cost: none beyond the function's own requests and duration."""
 
 
 class LambdaRdsArgs(TypedDict):

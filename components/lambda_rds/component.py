@@ -74,6 +74,8 @@ class LambdaRds(pulumi.ComponentResource):
     """Deployed function ARNs by logical name."""
     function_role_arns: pulumi.Output[dict[str, str]]
     """Execution role ARNs by logical name."""
+    function_urls: pulumi.Output[dict[str, str]]
+    """Function URLs (AWS_IAM auth) by logical name, for the functions with `url: true`."""
     layer_arn: pulumi.Output[str]
     """ARN of the dependency layer (python3.12/arm64, or the first one built)."""
     function_environment: pulumi.Output[dict[str, str]]
@@ -188,6 +190,7 @@ class LambdaRds(pulumi.ComponentResource):
         self.function_names = _output_map({k: f.name for k, f in deployed.items()})
         self.function_arns = _output_map({k: f.arn for k, f in deployed.items()})
         self.function_role_arns = _output_map({k: f.role_arn for k, f in deployed.items()})
+        self.function_urls = _output_map({k: f.url for k, f in deployed.items() if f.url is not None})
         self.layer_arn = bootstrap_layer.arn
         self.function_environment = pulumi.Output.all(**env)
         self.register_outputs(
@@ -205,6 +208,7 @@ class LambdaRds(pulumi.ComponentResource):
                 "function_names": self.function_names,
                 "function_arns": self.function_arns,
                 "function_role_arns": self.function_role_arns,
+                "function_urls": self.function_urls,
                 "layer_arn": self.layer_arn,
                 "function_environment": self.function_environment,
             }

@@ -33,6 +33,7 @@ class DeployedFunction:
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+    url: pulumi.Output[str] | None = None
 
 
 def _fit(value: str, max_len: int) -> str:
@@ -261,4 +262,13 @@ def build_function(
         opts=opts,
         tags=tags,
     )
-    return DeployedFunction(function.name, function.arn, role.arn)
+    url = None
+    if fn.url:
+        # AWS_IAM only: a URL with auth NONE is publicly invokable (FSBP Lambda.1), which the plan fails.
+        url = aws.lambda_.FunctionUrl(
+            f"{name}-fn-{fn.name}-url",
+            function_name=function.name,
+            authorization_type="AWS_IAM",
+            opts=opts,
+        ).function_url
+    return DeployedFunction(function.name, function.arn, role.arn, url)

@@ -106,6 +106,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
     master_password: str = "mock-master-password"
     resources: list[RecordedResource] = field(default_factory=list)
     calls: list[RecordedCall] = field(default_factory=list)
+    alias_names: dict[str, str] = field(default_factory=dict)
+    """Logical name -> the earlier name an alias (``opts.aliases``) keeps the identity of: like the engine,
+    an aliased resource keeps its id and computed outputs (filled in by ``lambda_rds.capture``)."""
 
     # ---- lookups used by tests -------------------------------------------------------------------
     def by_type(self, type_token: str) -> list[RecordedResource]:
@@ -130,8 +133,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 RecordedResource(args.typ, args.name, "", inputs, {}, args.provider, custom=False)
             )
             return "", {}
-        rid = args.resource_id or self._new_id(args.typ, args.name, inputs)
-        outputs = {**inputs, **self._computed(args.typ, args.name, rid, inputs)}
+        identity = self.alias_names.get(args.name, args.name)
+        rid = args.resource_id or self._new_id(args.typ, identity, inputs)
+        outputs = {**inputs, **self._computed(args.typ, identity, rid, inputs)}
         self.resources.append(RecordedResource(args.typ, args.name, rid, inputs, outputs, args.provider))
         return rid, outputs
 
@@ -263,6 +267,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             out = {"arn": f"arn:aws:iam::{self.account_id}:policy/{inputs.get('name') or name}"}
         elif typ == "aws:kms/key:Key":
             out = {"arn": self._arn("kms", f"key/{rid}"), "keyId": rid}
+        elif typ == "aws:lambda/functionUrl:FunctionUrl":
+            url_id = _hex("url", name, n=32).lower()
+            out = {"functionUrl": f"https://{url_id}.lambda-url.{self.region}.on.aws/", "urlId": url_id}
         elif typ == "aws:kms/alias:Alias":
             out = {"arn": self._arn("kms", inputs.get("name", f"alias/{name}"))}
         elif typ == "aws:secretsmanager/secret:Secret":

@@ -21,6 +21,7 @@ EXPORTS = {
     "masterSecretArn": "master_secret_arn",
     "functionNames": "function_names",
     "functionArns": "function_arns",
+    "functionUrls": "function_urls",
     "layerArn": "layer_arn",
 }
 

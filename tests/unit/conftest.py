@@ -30,6 +30,7 @@ OUTPUT_NAMES = (
     "function_names",
     "function_arns",
     "function_role_arns",
+    "function_urls",
     "layer_arn",
     "function_environment",
 )

@@ -13,6 +13,7 @@ from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.args import Architecture, FunctionArgs
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings.coerce import (
+    _bool,
     ConfigError,
     _check_keys,
     _enum,
@@ -128,6 +129,7 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
                 else _int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
                 environment=tuple(sorted(env.items())),
                 log_retention_days=_retention(f"{key}.log_retention_days", raw.get("log_retention_days"), 30),
+                url=_bool(f"{key}.url", raw.get("url"), False),
             )
         )
     return tuple(out)

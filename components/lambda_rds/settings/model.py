@@ -111,6 +111,8 @@ class FunctionSettings:
     reserved_concurrency: int | None
     environment: tuple[tuple[str, str], ...]
     log_retention_days: int
+    url: bool = False
+    """A function URL with AWS_IAM auth."""
 
 
 @dataclass(frozen=True)
