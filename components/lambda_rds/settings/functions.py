@@ -13,8 +13,8 @@ from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.args import Architecture, FunctionArgs
 from lambda_rds.paths import functions_dir
 from lambda_rds.settings.coerce import (
-    _bool,
     ConfigError,
+    _bool,
     _check_keys,
     _enum,
     _folder,
