@@ -10,7 +10,7 @@ No ``from __future__ import annotations`` here: the schema analyzer needs evalua
 """
 
 from enum import Enum
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from typing_extensions import NotRequired
 
@@ -67,6 +67,25 @@ class Architecture(str, Enum):
     """Graviton: duration is 20% cheaper than x86_64."""
     X86_64 = "x86_64"
     """Intel/AMD."""
+
+
+# What a type checker should accept is what the component accepts: the enum, or its string value (YAML
+# and the other languages send strings), and nothing else, so a typo like "postgress" is caught. The
+# schema analyzer evaluates these annotations at run time and supports no unions: it sees the enums.
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    EngineInput: TypeAlias = Engine | Literal["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]
+    EgressInput: TypeAlias = Egress | Literal["nat", "endpoints", "none"]
+    NatGatewaysInput: TypeAlias = NatGateways | Literal["single", "per_az"]
+    AuthInput: TypeAlias = Auth | Literal["iam", "secret"]
+    ArchitectureInput: TypeAlias = Architecture | Literal["arm64", "x86_64"]
+else:
+    EngineInput = Engine
+    EgressInput = Egress
+    NatGatewaysInput = NatGateways
+    AuthInput = Auth
+    ArchitectureInput = Architecture
 
 
 class NetworkArgs(TypedDict):
@@ -232,7 +251,7 @@ class FunctionArgs(TypedDict):
     """Handler entry point. Default `handler.handler`."""
     runtime: NotRequired[str]
     """Python runtime: python3.10 to python3.13. Default `python3.12`."""
-    architecture: NotRequired[Architecture]
+    architecture: NotRequired[ArchitectureInput]
     """Instruction set. Default `arm64` (20% cheaper duration than x86_64)."""
     memory_mb: NotRequired[int]
     """Memory in MB, 128 to 10240 (CPU scales with it). Default `256`. Cost: duration is billed per GB-s."""
@@ -257,7 +276,7 @@ class FunctionArgs(TypedDict):
 class LambdaRdsArgs(TypedDict):
     """Arguments of the LambdaRds component."""
 
-    engine: NotRequired[Engine]
+    engine: NotRequired[EngineInput]
     """Database engine: `postgres`, `mysql`, `aurora-postgresql` or `aurora-mysql`. Default `postgres`."""
     engine_version: NotRequired[str]
     """Engine version. Default `16` (postgres), `8.4` (mysql; 8.0 left RDS standard support on
@@ -270,12 +289,12 @@ class LambdaRdsArgs(TypedDict):
     proxy: NotRequired[bool]
     """Put RDS Proxy between functions and the database (pooling, faster failover). Default `false`. Cost:
     $0.015 per vCPU-hour of the target, 2 vCPU minimum: from $21.90/month."""
-    egress: NotRequired[Egress]
+    egress: NotRequired[EgressInput]
     """How functions reach AWS APIs: `nat`, `endpoints` or `none`. Default `none` with `iam` auth,
     `endpoints` with `secret` auth. `secret` with `none` is refused (the function would hang)."""
-    nat_gateways: NotRequired[NatGateways]
+    nat_gateways: NotRequired[NatGatewaysInput]
     """With egress `nat`: `single` or `per_az`. Default `per_az`. Cost: ~$36.50/month per gateway idle."""
-    auth: NotRequired[Auth]
+    auth: NotRequired[AuthInput]
     """Database authentication for functions: `iam` or `secret`. Default `iam`."""
     network: NotRequired[NetworkArgs]
     """VPC settings. Default: a new VPC `10.0.0.0/16`."""
