@@ -45,3 +45,20 @@ def test_component_under_mocks_builds_a_placeholder_layer_without_pip(
         layer_mod.LayerSpec(requirements=(), runtime="python3.12", architecture="arm64"), "0" * 64, tmp_path
     ).note
     assert str(tmp_path) not in note and "/work" not in note and not note.startswith("/")
+
+
+def test_plan_says_it_once_without_a_local_path(tmp_path: Path) -> None:
+    from lambda_rds.capture import capture
+
+    program = tmp_path / "p"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (program / "__main__.py").write_text(
+        "from lambda_rds import LambdaRds\n"
+        "LambdaRds('app', {'functions': {'a': {'code': '.', 'runtime': 'python3.13'},"
+        " 'b': {'code': '.', 'architecture': 'x86_64'}}, 'database': {'protect': False}})\n"
+    )
+    messages = [m for m in capture(program, "dev").messages if "not built" in m]
+    assert len(messages) == 1, messages
+    assert "python3.12/arm64" in messages[0] and "python3.13/arm64" in messages[0]
+    assert str(tmp_path) not in messages[0] and "/work/" not in messages[0] and "/root/" not in messages[0]
