@@ -103,32 +103,19 @@ def build_database(
     # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
     # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
     db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect, depends_on=after))
-    if db.is_aurora:
-        built = _aurora(
-            name,
-            db,
-            identifier,
-            subnet_group,
-            security_group_id,
-            final_snapshot,
-            monitoring_role_arn,
-            opts,
-            db_opts,
-            tags,
-        )
-    else:
-        built = _instance(
-            name,
-            db,
-            identifier,
-            subnet_group,
-            security_group_id,
-            final_snapshot,
-            monitoring_role_arn,
-            opts,
-            db_opts,
-            tags,
-        )
+    build = _aurora if db.is_aurora else _instance
+    built = build(
+        name,
+        db,
+        identifier,
+        subnet_group,
+        security_group_id,
+        final_snapshot,
+        monitoring_role_arn,
+        opts,
+        db_opts,
+        tags,
+    )
     built.log_groups = log_groups
     return built
 
