@@ -343,17 +343,16 @@ def _security_groups(
             opts=opts,
         )
 
+    # Descriptions are fixed text: EC2 cannot change a group's description, so one that mentioned the port
+    # or the proxy would replace the group (and detach it from the database) on the edit that changes them.
+    # The rules below, whose descriptions can change in place, say the specifics.
     fn = group("function", "lambda-rds functions: database port out, nothing in")
     boot = group("bootstrap", "lambda-rds bootstrap: database port to the database only")
-    db = group(
-        "database",
-        f"lambda-rds database: {port}/tcp from the {'proxy' if s.proxy else 'functions'} "
-        "and the bootstrap only",
-    )
+    db = group("database", "lambda-rds database: engine port from its clients only")
     front = db
     proxy_sg: aws.ec2.SecurityGroup | None = None
     if s.proxy:
-        proxy_sg = group("proxy", f"lambda-rds RDS Proxy: {port}/tcp from functions, to the database")
+        proxy_sg = group("proxy", "lambda-rds RDS Proxy: engine port from functions, to the database")
         front = proxy_sg
         _allow(f"{name}-proxy-to-db", proxy_sg, db, port, "RDS Proxy to the database", opts)
     _allow(

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambda_rds.analysis import changes as changes_mod
 from lambda_rds.analysis import cost as cost_mod
 from lambda_rds.analysis import policies, reachability
 from lambda_rds.analysis.model import Model, build_model
 from lambda_rds.analysis.prices import load as load_prices
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.resources import Resource, public_inputs
 from lambda_rds.analysis.usage import Usage
 from lambda_rds.analysis.waivers import Waiver, apply_waivers
 
@@ -40,6 +41,8 @@ class PlanReport:
     messages: list[str] = field(default_factory=list)
     lambda_concurrency_limit: int = policies.Context.lambda_concurrency_limit
     """The account's Lambda ConcurrentExecutions quota the plan was checked against."""
+    changes: changes_mod.ChangeSet | None = None
+    """What this plan creates, updates, replaces or deletes against a base plan or per `pulumi preview`."""
 
     @property
     def resources(self) -> list[Resource]:
@@ -87,9 +90,18 @@ class PlanReport:
                     "urn": r.urn,
                     "parent": r.parent,
                     "custom": r.custom,
+                    "aliases": list(r.aliases),
+                    "secret_keys": sorted(r.secret_keys),
+                    "inputs": public_inputs(r),
                 }
                 for r in self.resources
             ],
+            "changes": self.changes.to_json() if self.changes is not None else None,
+            "changes_summary": (
+                {**self.changes.summary(), "source": self.changes.source, "notes": list(self.changes.notes)}
+                if self.changes is not None
+                else None
+            ),
             "verdicts": [v.to_json() for v in self.verdicts],
             "findings": [f.to_json() for f in self.findings],
             "waivers": [w.to_json() for w in self.waivers],
@@ -127,16 +139,29 @@ def analyze(
     exports: Mapping[str, Any] | None = None,
     messages: Sequence[str] = (),
     lambda_concurrency_limit: int = policies.Context.lambda_concurrency_limit,
+    base_resources: Sequence[Resource] | None = None,
+    base_inputs_known: bool = True,
+    preview_changes: changes_mod.ChangeSet | None = None,
 ) -> PlanReport:
     """Build the model and run every check over it.
 
     ``lambda_concurrency_limit``: the account's Lambda ConcurrentExecutions quota in the region (default
     quota 1000; `lambda-rds doctor` reads the real one).
+
+    ``base_resources`` (an earlier plan's resources) or ``preview_changes`` (``pulumi preview --json`` step
+    ops) give the change list; replacing or deleting what holds data is a mandatory ``LR.DATA-AT-RISK``
+    finding (waivable).
     """
     model = build_model(resources)
     prod = is_production(stack) if production is None else production
     ctx = policies.Context(stack, prod, lambda_concurrency_limit)
     findings = apply_waivers(policies.evaluate(model, ctx), list(waivers))
+    change_set = preview_changes
+    if change_set is None and base_resources is not None:
+        change_set = changes_mod.diff_plans(base_resources, resources, inputs_known=base_inputs_known)
+    if change_set is not None:
+        at_risk = changes_mod.data_at_risk(change_set, base_resources or (), resources)
+        findings = apply_waivers(at_risk, list(waivers)) + findings
     estimate = cost_mod.estimate(model, load_prices(model.region if model.region else "us-east-1"), usage)
     return PlanReport(
         stack=stack,
@@ -152,4 +177,5 @@ def analyze(
         exports=dict(exports or {}),
         messages=list(messages),
         lambda_concurrency_limit=lambda_concurrency_limit,
+        changes=change_set,
     )

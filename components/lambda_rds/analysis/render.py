@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from lambda_rds.analysis.changes import DATA_TYPES
 from lambda_rds.analysis.plan import PlanReport
 from lambda_rds.analysis.reachability import Verdict
 from lambda_rds.analysis.resources import Resource
@@ -77,6 +78,7 @@ def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
         + (", production policies" if report.production else "")
         + ")"
     )
+    out.extend(_changes_text(report))
     if show_tree:
         out.append("")
         out.append("Resources")
@@ -119,6 +121,88 @@ def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
     out.append("")
     out.append(_result_line(report))
     return "\n".join(out) + "\n"
+
+
+def _headline(report: PlanReport) -> str:
+    """``this PR replaces app-db, deletes app-old`` (what a reviewer reads first)."""
+    cs = report.changes
+    if cs is None:
+        return ""
+    parts = []
+    for action, verb in (("replace", "replaces"), ("delete", "deletes")):
+        # What holds data first: "this PR replaces app-db, ..." is what a reviewer must not miss.
+        picked = [c for c in cs.changes if c.action == action]
+        names = [c.name for c in sorted(picked, key=lambda c: c.type not in DATA_TYPES)]
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            parts.append(f"{verb} {shown}")
+    if not parts:
+        return "this PR replaces and deletes nothing"
+    return "this PR " + "; ".join(parts)
+
+
+_CHANGE_SOURCE = {"preview": "pulumi preview", "plan": "the base plan"}
+
+
+def _changes_text(report: PlanReport) -> list[str]:
+    cs = report.changes
+    if cs is None:
+        return []
+    s = cs.summary()
+    out = [
+        "",
+        f"Changes{' vs base' if cs.source == 'plan' else ''} ({s['replace']} replace, {s['delete']} delete, "
+        f"{s['create']} create, "
+        f"{s['update']} update, {s['unchanged']} unchanged; from {_CHANGE_SOURCE.get(cs.source, cs.source)})",
+        f"  {_headline(report)}",
+    ]
+    for c in cs.changes:
+        keys = c.replace_keys if c.action == "replace" and c.replace_keys else c.keys
+        detail = ", ".join(keys)
+        if c.action == "replace" and c.caused_by:
+            detail += f" (via {', '.join(c.caused_by)})"
+        out.append(
+            f"  {c.action:<8} {_short_type(c.type):<28} {c.name}" + (f"  [{detail}]" if detail else "")
+        )
+    out.extend(f"  note: {n}" for n in cs.notes)
+    return out
+
+
+def _changes_markdown(report: PlanReport) -> list[str]:
+    cs = report.changes
+    if cs is None:
+        return []
+    s = cs.summary()
+    risky = any(f.policy == "LR.DATA-AT-RISK" and f.blocking for f in report.findings)
+    cost = ""
+    if report.cost_diff:
+        d = report.cost_diff["delta"]
+        cost = f" · cost {'+' if d >= 0 else ''}{_money(d)}/month ({_money(report.cost.total)})"
+    out = [
+        f"{'🛑' if risky else '🔁' if s['replace'] or s['delete'] else '✅'} **{_md(_headline(report))}** · "
+        f"{s['replace']} replace · {s['delete']} delete · {s['create']} create · {s['update']} update{cost}",
+        "",
+    ]
+    shown = [c for c in cs.changes if c.action in ("replace", "delete")] + [
+        c for c in cs.changes if c.action in ("create", "update")
+    ]
+    if shown:
+        out.append("| action | resource | type | keys |")
+        out.append("|---|---|---|---|")
+        for c in shown[:40]:
+            keys = c.replace_keys if c.action == "replace" and c.replace_keys else c.keys
+            detail = ", ".join(f"`{k}`" for k in keys)
+            if c.caused_by:
+                detail += f" (via {_md(', '.join(c.caused_by))})"
+            action = f"**{c.action}**" if c.action in ("replace", "delete") else c.action
+            out.append(f"| {action} | {_md(c.name)} | `{_short_type(c.type)}` | {detail} |")
+        if len(shown) > 40:
+            out.append(f"| | … {len(shown) - 40} more (see the JSON report) | | |")
+        out.append("")
+    out.extend(f"_{_md(n)}_" for n in cs.notes)
+    if cs.notes:
+        out.append("")
+    return out
 
 
 def _cost_text(report: PlanReport) -> list[str]:
@@ -184,6 +268,7 @@ def render_markdown(report: PlanReport) -> str:
         delta = f" ({'+' if d >= 0 else ''}{_money(d)} vs base)"
     out.append(f"### {icon} lambda-rds plan: `{report.stack}`")
     out.append("")
+    out.extend(_changes_markdown(report))
     out.append(
         f"**{custom} resources** · **reachability** {statuses.count('pass')} pass / "
         f"{statuses.count('fail')} fail / "

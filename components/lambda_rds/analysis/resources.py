@@ -14,6 +14,7 @@ treats them as "unknown", never as a real value (see ``is_unknown``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,7 +95,30 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return repr(value)
+    asset = _asset(value)
+    return asset if asset is not None else repr(value)
+
+
+def _asset(value: Any) -> Any:
+    """Assets and archives by what they hold, not by object identity, so two runs (and two checkouts)
+    render the same: file name (the packager puts a content digest in it), URI, text digest, or the
+    entries of an AssetArchive."""
+    kind = "archive" if "Archive" in type(value).__name__ else "asset"
+    if "pulumi.asset" not in type(value).__module__:
+        return None
+    path = getattr(value, "path", None)
+    if isinstance(path, str):
+        return f"{kind}:{path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    uri = getattr(value, "uri", None)
+    if isinstance(uri, str):
+        return f"{kind}:{uri}"
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return f"{kind}:sha256:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    assets = getattr(value, "assets", None)
+    if isinstance(assets, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(assets.items())}
+    return None
 
 
 def make_urn(stack: str, project: str, type_chain: str, name: str) -> str:
