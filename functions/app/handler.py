@@ -1,8 +1,9 @@
 """Example HTTP function (API Gateway HTTP API payload v2 or a Lambda Function URL).
 
     GET  /health  one database round trip; reports its latency
-    GET  /items   newest items first; ?limit=1..100 (default 50)
-    POST /items   {"name": "<1..200 characters>"} -> 201 {"id": ..., "name": ...}
+    GET  /items       newest items first; ?limit=1..100 (default 50)
+    POST /items       {"name": "<1..200 characters>"} -> 201 {"id": ..., "name": ...}, location /items/{id}
+    GET  /items/{id}  one item (404 if there is none)
 
 Requests are validated completely before the database is touched: a malformed one costs no connection.
 Deployed as handler.handler; `lambda_rds_runtime` comes from the lambda-rds layer.
@@ -41,12 +42,16 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
     try:
         method, path = request_line(event)
         methods = ROUTES.get(path)
+        if methods is None and path.startswith("/items/"):
+            methods = ITEM_ROUTES
         if methods is None:
-            raise HttpError(404, f"no route for {path}")
+            raise HttpError(404, f"no route for {_quote(path)}")
         route = methods.get(method)
         if route is None:
-            raise HttpError(405, f"{method} is not allowed on {path}", {"allow": ", ".join(sorted(methods))})
-        return route(event)
+            raise HttpError(
+                405, f"{method} is not allowed on {_quote(path)}", {"allow": ", ".join(sorted(methods))}
+            )
+        return route(event, context)
     except HttpError as exc:
         return error_response(exc)
     except ConnectionLostError as exc:
@@ -64,36 +69,56 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
         return response(500, {"error": "internal error"})
 
 
-def health(event: dict[str, Any]) -> dict[str, Any]:
+def health(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """One `SELECT 1` round trip. The body has a fixed shape, so it is formatted directly: this is the
     warm-path benchmark, and a JSON encoder call is ~5% of a warm invocation."""
-    return raw_json_response(200, f'{{"status":"ok","db_ms":{get_database().ping():.3f}}}')
+    return raw_json_response(200, f'{{"status":"ok","db_ms":{get_database(context).ping():.3f}}}')
 
 
-def list_items(event: dict[str, Any]) -> dict[str, Any]:
+def list_items(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The newest items, bounded by ?limit."""
     text = query_parameter(event, "limit")
     limit = LIST_DEFAULT
     if text is not None:
-        if not text.isdigit() or not 1 <= int(text) <= LIST_MAX:
+        # ASCII digits only ("²".isdigit() is True, int("²") fails) and short (int() refuses > 4300 digits).
+        if not (text.isascii() and text.isdigit() and len(text) <= 3) or not 1 <= int(text) <= LIST_MAX:
             raise HttpError(400, f"limit must be an integer from 1 to {LIST_MAX}")
         limit = int(text)
-    rows = get_database().query(
+    rows = get_database(context).query(
         "SELECT id, name, created_at FROM items ORDER BY id DESC LIMIT %s", (limit,), read_only=True
     )
     items = [{"id": row[0], "name": row[1], "created_at": _iso(row[2])} for row in rows]
     return response(200, {"items": items, "count": len(items)})
 
 
-def create_item(event: dict[str, Any]) -> dict[str, Any]:
+def create_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Insert one item (not retried if the connection dies mid-flight: an INSERT is not idempotent)."""
     name = validate_new_item(json_body(event, MAX_BODY_BYTES))
-    db = get_database()
+    db = get_database(context)
     if db.config.engine == "postgres":
         new_id = db.query("INSERT INTO items (name) VALUES (%s) RETURNING id", (name,))[0][0]
     else:
         new_id = db.execute("INSERT INTO items (name) VALUES (%s)", (name,)).lastrowid
     return response(201, {"id": new_id, "name": name}, {"location": f"/items/{new_id}"})
+
+
+def get_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One item by id: what the `location` header of `POST /items` points to."""
+    text = event_path(event).rpartition("/")[2]
+    if not (text.isascii() and text.isdigit() and len(text) <= 18) or int(text) < 1:
+        raise HttpError(404, "no such item (ids are positive integers)")
+    rows = get_database(context).query(
+        "SELECT id, name, created_at FROM items WHERE id = %s", (int(text),), read_only=True
+    )
+    if not rows:
+        raise HttpError(404, f"no item {text}")
+    row = rows[0]
+    return response(200, {"id": row[0], "name": row[1], "created_at": _iso(row[2])})
+
+
+def event_path(event: dict[str, Any]) -> str:
+    """The normalised request path (already validated by request_line)."""
+    return request_line(event)[1]
 
 
 def validate_new_item(body: object) -> str:
@@ -110,7 +135,16 @@ def validate_new_item(body: object) -> str:
         raise HttpError(422, f"name must be 1 to {NAME_MAX_CHARS} characters")
     if "\x00" in name:
         raise HttpError(422, "name must not contain NUL characters")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # "\ud800" in JSON decodes to a lone surrogate, which no database stores
+        raise HttpError(422, "name must not contain lone surrogates (invalid Unicode)") from None
     return name
+
+
+def _quote(path: str) -> str:
+    """A path for an error message: bounded and printable (the client's own text, echoed back)."""
+    return path[:100].encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _iso(value: object) -> object:
@@ -118,7 +152,8 @@ def _iso(value: object) -> object:
     return isoformat() if callable(isoformat) else value
 
 
-ROUTES: dict[str, dict[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+ROUTES: dict[str, dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]]] = {
     "/health": {"GET": health},
     "/items": {"GET": list_items, "POST": create_item},
 }
+ITEM_ROUTES: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {"GET": get_item}

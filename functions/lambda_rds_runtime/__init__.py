@@ -13,14 +13,17 @@ is imported when the first connection is opened, the probe and Secrets Manager c
 from __future__ import annotations
 
 from .config import DbConfig
-from .database import Database, Transaction
+from .database import Database, Transaction, TransactionCursor
 from .errors import (
     AuthenticationError,
     ConnectionLostError,
     DatabaseError,
+    DatabaseTimeoutError,
     DatabaseUnavailableError,
     RuntimeConfigError,
     SecretFetchError,
+    TransactionError,
+    TransactionRolledBackError,
 )
 from .result import Result
 
@@ -33,12 +36,16 @@ __all__ = [
     "ConnectionLostError",
     "Database",
     "DatabaseError",
+    "DatabaseTimeoutError",
     "DatabaseUnavailableError",
     "DbConfig",
     "Result",
     "RuntimeConfigError",
     "SecretFetchError",
     "Transaction",
+    "TransactionCursor",
+    "TransactionError",
+    "TransactionRolledBackError",
     "get_database",
     "reset_database",
     "run_probe",
@@ -47,11 +54,17 @@ __all__ = [
 _default: Database | None = None
 
 
-def get_database() -> Database:
-    """The execution environment's Database, configured from the environment on first use."""
+def get_database(context: Any = None) -> Database:
+    """The execution environment's Database, configured from the environment on first use.
+
+    Pass the handler's Lambda `context` to bound every statement of this invocation by the function's
+    remaining time (minus a margin): a silent peer then raises DatabaseTimeoutError instead of running
+    into "Task timed out". Without a context the deadline is left as it is."""
     global _default
     if _default is None:
         _default = Database(DbConfig.from_env())
+    if context is not None:
+        _default.deadline_from(context)
     return _default
 
 

@@ -102,12 +102,17 @@ class DbConfig:
             raise RuntimeConfigError("DB_AUTH=iam needs DB_USER (the database user the token is for)")
         if self.auth == "iam" and not self.region:
             raise RuntimeConfigError("DB_AUTH=iam needs AWS_REGION (Lambda sets it) to sign the auth token")
-        if not 0 < self.connect_timeout <= 300:
+        if not 0 < self.connect_timeout <= 300:  # nan compares False: refused too
             raise RuntimeConfigError(f"DB_CONNECT_TIMEOUT={self.connect_timeout} must be in (0, 300] seconds")
         if not self.ca_bundle:
             raise RuntimeConfigError(
                 "DB_CA_BUNDLE is not set and the layer's bundle is missing: TLS verification needs a CA "
                 f"bundle (expected {LAYER_CA_BUNDLE})"
+            )
+        if not os.path.isfile(self.ca_bundle):
+            raise RuntimeConfigError(
+                f"DB_CA_BUNDLE={self.ca_bundle!r} does not exist: TLS verification needs that CA bundle "
+                f"(in Lambda the layer provides {LAYER_CA_BUNDLE}; is the lambda-rds layer attached?)"
             )
 
     def __repr__(self) -> str:
@@ -126,9 +131,12 @@ class DbConfig:
         engine = normalize_engine(env["DB_ENGINE"])
         port_text = env.get("DB_PORT") or str(_DEFAULT_PORTS[engine])
         try:
-            port = int(float(port_text))
+            port_value = float(port_text)  # other Pulumi languages may render 5432 as "5432.0"
         except ValueError:
             raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a number") from None
+        if not port_value.is_integer():  # also refuses inf and nan: never truncated, never an OverflowError
+            raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a whole number")
+        port = int(port_value)
         timeout_text = env.get("DB_CONNECT_TIMEOUT") or str(DEFAULT_CONNECT_TIMEOUT)
         try:
             timeout = float(timeout_text)

@@ -28,5 +28,47 @@ class ConnectionLostError(DatabaseError):
     """
 
 
+class DatabaseTimeoutError(ConnectionLostError):
+    """The server (or a proxy) stayed silent until the deadline (`Database.set_deadline`/`deadline_from`):
+    the connection was closed; a statement in flight may or may not have been applied."""
+
+
 class SecretFetchError(DatabaseError):
     """Secrets Manager could not be read (network, permission, missing secret, malformed JSON)."""
+
+
+class TransactionError(DatabaseError):
+    """`db.transaction()` was misused: nested blocks, or a statement after the block's connection died."""
+
+
+class TransactionRolledBackError(TransactionError):
+    """Leaving the `db.transaction()` block did not commit: the transaction was rolled back (nothing of it
+    was applied). The message says why: a statement in the block failed (the cause is chained), the
+    server aborted the transaction (PostgreSQL after any error, MySQL after a deadlock), or the block
+    could not be ended cleanly."""
+
+
+# Drivers quote truncated fragments of what they were given ("... near 'IDENTIFIED BY 'abc" in MySQL syntax
+# errors), so a secret can appear cut at either end: any run of this many of its characters is scrubbed.
+MIN_FRAGMENT = 6
+
+
+def redact(text: str, secrets: tuple[str | None, ...] | list[str | None]) -> str:
+    """Replace each secret in `text`, and any fragment of one of at least MIN_FRAGMENT characters, by ***."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+        for size in range(len(secret) - 1, MIN_FRAGMENT - 1, -1):
+            for start in range(len(secret) - size + 1):
+                fragment = secret[start : start + size]
+                if fragment in text:
+                    text = text.replace(fragment, "***")
+    return text
+
+
+def exception_text(exc: BaseException) -> str:
+    """A driver message on one line. Encoding errors are described without the offending character and
+    its position: the value being encoded may be a password."""
+    if isinstance(exc, UnicodeError):
+        encoding = getattr(exc, "encoding", "?")
+        return f"{type(exc).__name__}: a value could not be converted with {encoding} (text not shown)"
+    return " ".join(str(exc).split()) or type(exc).__name__

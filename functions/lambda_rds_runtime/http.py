@@ -48,7 +48,10 @@ def request_line(event: object) -> tuple[str, str]:
     """(METHOD, path) from a payload-v2 event (`requestContext.http`), or v1 (`httpMethod`/`path`)."""
     if not isinstance(event, dict):
         raise HttpError(400, "the event is not an HTTP request")
-    http = (event.get("requestContext") or {}).get("http") or {}
+    context = event.get("requestContext")
+    http = context.get("http") if isinstance(context, dict) else None
+    if not isinstance(http, dict):
+        http = {}
     method = http.get("method") or event.get("httpMethod")
     path = event.get("rawPath") or http.get("path") or event.get("path")
     if not isinstance(method, str) or not isinstance(path, str):
@@ -58,7 +61,11 @@ def request_line(event: object) -> tuple[str, str]:
 
 def query_parameter(event: dict[str, Any], name: str) -> str | None:
     """One query-string value (the last one if repeated)."""
-    params = event.get("queryStringParameters") or {}
+    params = event.get("queryStringParameters")
+    if not isinstance(params, dict):
+        if params:
+            raise HttpError(400, "queryStringParameters must be an object")
+        return None
     value = params.get(name)
     return value.rsplit(",", 1)[-1] if isinstance(value, str) else None
 
@@ -81,9 +88,16 @@ def json_body(event: dict[str, Any], max_bytes: int) -> object:
             raise HttpError(400, "the body is not valid base64") from None
         if len(data) > max_bytes:
             raise HttpError(413, f"the body is larger than {max_bytes} bytes")
-    elif len(raw.encode("utf-8")) > max_bytes:
-        raise HttpError(413, f"the body is larger than {max_bytes} bytes")
+    else:
+        try:
+            size = len(raw.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise HttpError(400, "the body is not valid UTF-8 (it contains a lone surrogate)") from None
+        if size > max_bytes:
+            raise HttpError(413, f"the body is larger than {max_bytes} bytes")
     try:
         return json.loads(data)
-    except ValueError:
+    except RecursionError:
+        raise HttpError(400, "the body is nested too deeply") from None
+    except ValueError:  # also UnicodeDecodeError: bytes that are not UTF-8
         raise HttpError(400, "the body is not valid JSON") from None

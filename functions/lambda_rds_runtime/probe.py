@@ -19,7 +19,7 @@ import time
 from .config import DbConfig
 from .credentials import password_source
 from .engines import load_engine
-from .errors import RuntimeConfigError
+from .errors import RuntimeConfigError, exception_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ def run_probe(config: DbConfig | None = None, environ: Mapping[str, str] | None 
         config = config or DbConfig.from_env(environ)
     except RuntimeConfigError as exc:
         stages["config"] = {"ok": False, "error": str(exc)}
+        return report
+    except Exception as exc:  # a probe reports, it does not raise
+        stages["config"] = {"ok": False, "error": f"{type(exc).__name__}: {_one_line(exc)}"}
         return report
     report.update(
         engine=config.engine,
@@ -242,7 +245,7 @@ def _name(rdns: Any) -> str | None:
 
 
 def _one_line(exc: BaseException, redact: str | None = None) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = exception_text(exc)
     return text.replace(redact, "***") if redact else text
 
 

@@ -8,6 +8,7 @@ the error says so.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
@@ -18,6 +19,7 @@ from .sigv4 import host_header, sign_headers
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
     from .awscreds import AwsCredentials
 
@@ -98,7 +100,14 @@ def get_secret_json(
     else:
         connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=timeout)
     where = f"{endpoint.scheme}://{endpoint.host}:{endpoint.port}"
+    # `timeout` bounds the whole call, not each read: a peer dripping one byte a second never trips a
+    # per-read timeout. Every read is given only what is left of it.
+    deadline = time.monotonic() + timeout
+    raw_socket: Any = None
     try:
+        connection.connect()
+        raw_socket = connection.sock
+        connection.sock = _DeadlineSocket(raw_socket, deadline)  # type: ignore[assignment]
         connection.request("POST", endpoint.path, body=body, headers=headers)
         response = connection.getresponse()
         status, payload = response.status, response.read()
@@ -109,16 +118,64 @@ def get_secret_json(
         ) from None
     except OSError as exc:
         raise SecretFetchError(f"cannot reach Secrets Manager at {where}: {exc}") from None
+    except http.client.HTTPException as exc:  # garbage status line, over-long header, truncated body
+        raise SecretFetchError(
+            f"Secrets Manager at {where} sent an invalid HTTP response ({type(exc).__name__}); is the "
+            "endpoint (AWS_ENDPOINT_URL_SECRETSMANAGER / AWS_ENDPOINT_URL) really Secrets Manager?"
+        ) from None
     finally:
         connection.close()
+        if raw_socket is not None:
+            raw_socket.close()
     return _parse_response(secret_id, status, payload)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads from a socket, each read bounded by what is left until the deadline."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("deadline reached")
+        self._sock.settimeout(remaining)
+        return int(self._sock.recv_into(buffer))
+
+
+class _DeadlineSocket:
+    """The connection's socket, whose `makefile` (used by http.client for the response) honours the
+    deadline; everything else is the socket's own."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+    def close(self) -> None:
+        """http.client closes the connection before the body is read ("Connection: close"); the real
+        socket is closed by get_secret_json once the response is complete."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
 
 
 def _parse_response(secret_id: str, status: int, payload: bytes) -> dict[str, object]:
     try:
         document = json.loads(payload or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise SecretFetchError(f"Secrets Manager answered HTTP {status} with a non-JSON body") from None
+    if not isinstance(document, dict):
+        raise SecretFetchError(
+            f"Secrets Manager answered HTTP {status} with a JSON {type(document).__name__}, not an object"
+        )
     if status != 200:
         kind = str(document.get("__type", "error")).rpartition("#")[2]
         message = document.get("message") or document.get("Message") or ""
@@ -128,7 +185,7 @@ def _parse_response(secret_id: str, status: int, payload: bytes) -> dict[str, ob
         raise SecretFetchError(f"secret {secret_id} has no SecretString (binary secrets are not supported)")
     try:
         secret = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         # Deliberately no detail: a JSON error message would quote part of the secret.
         raise SecretFetchError(f"secret {secret_id} is not a JSON object") from None
     if not isinstance(secret, dict):

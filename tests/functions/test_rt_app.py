@@ -57,6 +57,19 @@ def call(event: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         (api_event("GET", "/nope"), 404, "no route"),
         (api_event("DELETE", "/items"), 405, "not allowed"),
         ({"hello": "world"}, 400, "not an HTTP request"),
+        # issue 12: client mistakes that used to be a 500
+        (api_event("GET", "/items", queryStringParameters={"limit": "\u00b2"}), 400, "limit"),
+        (api_event("GET", "/items", queryStringParameters={"limit": "1" * 5001}), 400, "limit"),
+        (api_event("POST", "/items", "[" * 2000 + "]" * 2000), 400, "nested too deeply"),
+        (api_event("POST", "/items", '{"name": "a\\ud800b"}'), 422, "lone surrogates"),
+        (api_event("POST", "/items", '{"name": "a\ud800b"}'), 400, "not valid UTF-8"),
+        (api_event("GET", "/items", queryStringParameters=["limit", "3"]), 400, "queryStringParameters"),
+        ({"rawPath": "/items", "requestContext": ["GET"]}, 400, "not an HTTP request"),
+        ({"rawPath": "/items", "requestContext": {"http": ["GET"]}}, 400, "not an HTTP request"),
+        (api_event("GET", "/items/abc"), 404, "no such item"),
+        (api_event("GET", "/items/0"), 404, "no such item"),
+        (api_event("GET", "/items/" + "9" * 5001), 404, "no such item"),
+        (api_event("DELETE", "/items/1"), 405, "not allowed"),
     ],
 )
 def test_invalid_requests_get_4xx_json_and_no_database_call(
@@ -66,7 +79,17 @@ def test_invalid_requests_get_4xx_json_and_no_database_call(
     assert got_status == status
     assert fragment in body["error"]
     if status == 405:
-        assert headers["allow"] == "GET, POST"
+        assert headers["allow"] == ("GET" if "/items/" in event["rawPath"] else "GET, POST")
+
+
+def test_client_mistakes_log_no_error(no_database: None, runtime_logs: LogCapture) -> None:
+    for event in (
+        api_event("GET", "/items", queryStringParameters={"limit": "\u00b2"}),
+        api_event("POST", "/items", "[" * 2000 + "]" * 2000),
+        api_event("POST", "/items", '{"name": "\\udfff"}'),
+    ):
+        assert 400 <= call(event)[0] < 500
+    assert runtime_logs.lines == []
 
 
 class FailingDatabase:
@@ -165,6 +188,8 @@ def exercise_items_api() -> None:
         assert status == 201, body
         assert body["name"] == name
         assert headers["location"] == f"/items/{body['id']}"
+        fetched_status, fetched, _ = call(api_event("GET", headers["location"]))  # the location answers
+        assert fetched_status == 200 and (fetched["id"], fetched["name"]) == (body["id"], name)
         ids.append(body["id"])
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
@@ -178,6 +203,8 @@ def exercise_items_api() -> None:
     status, body, _ = call(api_event("GET", "/items"))
     assert body["count"] == 5 and body["items"][-1]["name"] == "first"
     assert body["items"][0]["created_at"]
+    status, body, _ = call(api_event("GET", f"/items/{ids[-1] + 1000}"))
+    assert (status, body) == (404, {"error": f"no item {ids[-1] + 1000}"})
     db = lambda_rds_runtime.get_database()
     assert db.connects == 1  # one connection for the whole sequence of invocations
 

@@ -164,3 +164,102 @@ def test_errors_never_contain_credentials(event: dict[str, Any]) -> None:
         bootstrap.handler(broken)
     assert event["app_password"] not in str(info.value) and ADMIN_PASSWORD not in str(info.value)
     assert "***" in str(info.value)
+
+
+# -- issue 12: a bootstrap that always recovers, never adopts a privileged account, never hides the truth ---
+
+
+def test_rerun_after_a_failed_first_run_converges(
+    mariadb: MariaDbServer, tls: TlsFiles, event: dict[str, Any]
+) -> None:
+    """The first run created the user but failed before granting: the password check of the re-run logs
+    in to a database the user may not use yet (error 1044), which is not a wrong password."""
+    broken = copy.deepcopy(event)
+    broken["migrations"].append({"name": "0003_bad.sql", "sql": "SELEC oops"})
+    with pytest.raises(BootstrapError, match=r"0003_bad\.sql"):
+        bootstrap.handler(broken)
+    second = bootstrap.handler(copy.deepcopy(event))
+    assert second["status"] == "ok" and second["user"] == "unchanged"
+    app_connect(mariadb, tls, event).close()
+
+
+def test_concurrent_bootstraps_converge(event: dict[str, Any]) -> None:
+    import threading
+
+    runs = 4
+    barrier = threading.Barrier(runs)
+    outcomes: list[Any] = []
+
+    def run() -> None:
+        barrier.wait(10)
+        try:
+            outcomes.append(bootstrap.handler(copy.deepcopy(event)))
+        except Exception as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert errors == []
+    assert sorted(o["user"] for o in outcomes) == ["created", "unchanged", "unchanged", "unchanged"]
+    assert sum(len(o["applied"]) for o in outcomes) == 2
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        "ALL PRIVILEGES ON *.*",
+        "SELECT ON *.*",
+        "SELECT ON mysql.*",
+        "SELECT ON `{db}`.* TO {u} WITH GRANT OPTION",
+    ],
+    ids=["all", "global-select", "other-db", "grant-option"],
+)
+def test_existing_privileged_account_is_refused(
+    mariadb: MariaDbServer, tls: TlsFiles, event: dict[str, Any], grant: str
+) -> None:
+    original = new_password()
+    user = event["app_user"]
+    mariadb.sql("CREATE USER %s@'%%' IDENTIFIED BY %s", (user, original))
+    if "{u}" in grant:
+        mariadb.sql(f"GRANT {grant.format(db=event['database'], u=f'`{user}`@`%`')}")
+    else:
+        mariadb.sql(f"GRANT {grant} TO %s@'%%'", (user,))
+    with pytest.raises(BootstrapError, match="privileged or foreign account") as info:
+        bootstrap.handler(copy.deepcopy(event))
+    assert "*" * 3 + "X" not in str(info.value) and "PASSWORD" not in str(info.value)
+    app_connect(mariadb, tls, event, password=original, database=None).close()  # password not reset
+
+
+def test_connection_lost_mid_migration_names_the_migration(
+    mariadb: MariaDbServer, event: dict[str, Any]
+) -> None:
+    import threading
+    import time
+
+    event["migrations"].append({"name": "0003_slow.sql", "sql": "CREATE TABLE slow AS SELECT SLEEP(5) AS x"})
+
+    def kill_migration() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            rows = mariadb.sql(
+                "SELECT id FROM information_schema.processlist WHERE info LIKE 'CREATE TABLE slow%%'"
+            )
+            if rows:
+                mariadb.sql(f"KILL CONNECTION {int(rows[0][0])}")
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_migration, daemon=True)
+    killer.start()
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    killer.join(10)
+    message = str(info.value)
+    assert "0003_slow.sql" in message and "NOT recorded" in message
+    assert "0001_create_items.sql, 0002_items_created_at_index.sql" in message
+    event["migrations"][-1]["sql"] = "CREATE TABLE IF NOT EXISTS slow (x INT)"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_slow.sql"]

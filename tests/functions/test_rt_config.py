@@ -17,7 +17,7 @@ BASE = {
     "DB_NAME": "app",
     "DB_USER": "app_user",
     "DB_AUTH": "iam",
-    "DB_CA_BUNDLE": "/opt/lambda_rds/ca-bundle.pem",
+    "DB_CA_BUNDLE": __file__,  # any existing file: the configuration only checks that it exists
     "AWS_REGION": "eu-central-1",
 }
 
@@ -66,6 +66,15 @@ def test_ports_may_arrive_as_floats() -> None:
         ({"DB_CONNECT_TIMEOUT": "0"}, "DB_CONNECT_TIMEOUT"),
         ({"DB_CONNECT_TIMEOUT": "soon"}, "DB_CONNECT_TIMEOUT"),
         ({"DB_CA_BUNDLE": ""}, "DB_CA_BUNDLE"),
+        (
+            {"DB_CA_BUNDLE": "/nonexistent/rds-ca.pem"},
+            "DB_CA_BUNDLE='/nonexistent/rds-ca.pem' does not exist",
+        ),
+        ({"DB_PORT": "inf"}, "DB_PORT='inf' is not a whole number"),
+        ({"DB_PORT": "1e400"}, "DB_PORT='1e400' is not a whole number"),
+        ({"DB_PORT": "nan"}, "DB_PORT"),
+        ({"DB_PORT": "5432.9"}, "DB_PORT='5432.9' is not a whole number"),
+        ({"DB_CONNECT_TIMEOUT": "nan"}, "DB_CONNECT_TIMEOUT"),
     ],
 )
 def test_errors_name_the_variable(change: dict[str, str], fragment: str) -> None:
@@ -120,3 +129,12 @@ def test_events_survive_a_reset_of_the_logger_level() -> None:
     finally:
         logger.removeHandler(handler)
     assert json.loads(stream.getvalue().strip().splitlines()[-1])["event"] == "auth_refresh"
+
+
+@pytest.mark.parametrize("port", ["inf", "1e400", "5432.9"])
+def test_probe_reports_a_bad_port_instead_of_raising(port: str) -> None:
+    from lambda_rds_runtime.probe import run_probe
+
+    report = run_probe(environ={**BASE, "DB_PORT": port})
+    assert report["ok"] is False
+    assert "DB_PORT" in report["stages"]["config"]["error"]

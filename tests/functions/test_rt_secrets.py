@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -127,3 +128,86 @@ def test_secret_out_of_sync_fails_after_one_refetch_without_leaking(
     assert source.fetch_count == 2  # one refetch, not a loop
     assert "stale-password-xyz" not in str(info.value)
     assert all("stale-password-xyz" not in line for line in runtime_logs.lines)
+
+
+# -- issue 12: one clear error for anything the endpoint answers, and a deadline for the whole call ------
+
+
+class ScriptedEndpoint:
+    """Answers every connection with `chunks` (bytes, or a float: a pause in seconds), then closes."""
+
+    def __init__(self, *chunks: bytes | float) -> None:
+        import socket
+        import threading
+
+        self.chunks = chunks
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                client.settimeout(5)
+                client.recv(65536)  # the request (small: one read)
+                for chunk in self.chunks:
+                    if isinstance(chunk, float):
+                        time.sleep(chunk)
+                    else:
+                        client.sendall(chunk)
+            except OSError:
+                pass
+            finally:
+                client.close()
+
+    def fetch(self, timeout: float = 2) -> dict[str, object]:
+        env = {**AWS_TEST_ENV, "AWS_ENDPOINT_URL_SECRETSMANAGER": self.url}
+        return get_secret_json("arn:x", region="us-east-1", credentials=CREDS, timeout=timeout, environ=env)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _http(status: str, body: bytes) -> bytes:
+    return f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (_http("200 OK", b"[1, 2]"), "JSON list, not an object"),
+        (_http("200 OK", b'"a string"'), "JSON str, not an object"),
+        (_http("400 Bad Request", b"[]"), "HTTP 400 with a JSON list"),
+        (b"GARBAGE\r\n\r\n", "invalid HTTP response (BadStatusLine)"),
+        (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", "invalid HTTP response (LineTooLong)"),
+        (_http("200 OK", b"[" * 5000 + b"]" * 5000), "non-JSON body"),
+    ],
+    ids=["array", "string", "error-array", "garbage-status", "long-header", "deep-json"],
+)
+def test_malformed_answers_are_one_clear_error(answer: bytes, fragment: str) -> None:
+    endpoint = ScriptedEndpoint(answer)
+    try:
+        with pytest.raises(SecretFetchError, match=re.escape(fragment)):
+            endpoint.fetch()
+    finally:
+        endpoint.close()
+
+
+def test_a_slow_drip_is_bounded_by_the_timeout_for_the_whole_call() -> None:
+    drip: list[bytes | float] = [b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"]
+    for _ in range(40):  # one byte every 0.25 s: no single read ever waits 1 s
+        drip += [0.25, b" "]
+    endpoint = ScriptedEndpoint(*drip)
+    started = time.monotonic()
+    try:
+        with pytest.raises(SecretFetchError, match="did not answer within 1s"):
+            endpoint.fetch(timeout=1)
+    finally:
+        endpoint.close()
+    assert time.monotonic() - started < 2

@@ -21,6 +21,16 @@ class LoginRejected(Exception):
     """The server answered and refused these credentials (message: the driver's, one line)."""
 
 
+class DatabaseAccessDenied(Exception):
+    """The credentials were accepted, but the user may not use the database (yet): PostgreSQL checks the
+    CONNECT privilege, MySQL the database grants, only after authentication succeeded."""
+
+
+# MySQL ER_DBACCESS_DENIED_ERROR: "Access denied for user 'x'@'%' to database 'y'" (after authentication).
+ER_DBACCESS_DENIED = 1044
+_PG_NO_CONNECT = ("permission denied for database", "does not have connect privilege")
+
+
 def connect_as_master(request: BootstrapRequest, *, multi_statements: bool = False) -> Any:
     """The master connection (retried while the server is unreachable, never on a refused login)."""
     try:
@@ -36,6 +46,11 @@ def connect_as_master(request: BootstrapRequest, *, multi_statements: bool = Fal
             f"{request.engine} at {request.host}:{request.port} rejected the master user "
             f"{request.master_user!r}: {redact(str(exc), request.secrets)}"
         ) from None
+    except DatabaseAccessDenied as exc:
+        raise BootstrapError(
+            f"the master user {request.master_user!r} may not use database {request.database!r}: "
+            f"{redact(str(exc), request.secrets)}"
+        ) from None
 
 
 def open_connection(
@@ -50,7 +65,7 @@ def open_connection(
             if request.engine == "postgres":
                 return _postgres(request, user, password)
             return _mysql(request, user, password, multi_statements)
-        except LoginRejected:
+        except (LoginRejected, DatabaseAccessDenied):
             raise
         except Exception as exc:
             last = exc
@@ -68,6 +83,8 @@ def login_works(request: BootstrapRequest, user: str, password: str) -> bool:
         conn = open_connection(request, user, password)
     except LoginRejected:
         return False
+    except DatabaseAccessDenied:
+        return True  # authenticated; the grants come later in this run (a first run may have failed)
     conn.close()
     return True
 
@@ -91,6 +108,8 @@ def _postgres(request: BootstrapRequest, user: str, password: str) -> Any:
     except psycopg2.OperationalError as exc:
         if PostgresEngine().is_auth_failure(exc):
             raise LoginRejected(one_line(exc)) from None
+        if any(marker in str(exc).lower() for marker in _PG_NO_CONNECT):
+            raise DatabaseAccessDenied(one_line(exc)) from None
         raise
     conn.autocommit = True
     return conn
@@ -100,25 +119,28 @@ def _mysql(request: BootstrapRequest, user: str, password: str, multi_statements
     import pymysql
     from pymysql.constants import CLIENT
 
-    from ..engines.mysql import MysqlEngine, tls_context
+    from ..engines.mysql import MysqlEngine, lift_handshake_timeouts, tls_context
 
     try:
         conn = pymysql.connect(
             host=request.host,
             port=request.port,
             user=user,
-            password=password,
+            password=password.encode("utf-8"),  # not latin-1, see engines/mysql.py
             database=request.database,
             ssl=tls_context(request.ca_bundle),
             charset="utf8mb4",
             autocommit=True,
             connect_timeout=request.connect_timeout,
-            read_timeout=request.connect_timeout,  # bounds the handshake; lifted below (see engines/mysql.py)
+            read_timeout=request.connect_timeout,  # bound the handshake (TLS too); lifted below, see
+            write_timeout=request.connect_timeout,  # engines/mysql.py
             client_flag=CLIENT.MULTI_STATEMENTS if multi_statements else 0,
         )
     except pymysql.err.OperationalError as exc:
         if MysqlEngine().is_auth_failure(exc):
             raise LoginRejected(one_line(exc)) from None
+        if exc.args and exc.args[0] == ER_DBACCESS_DENIED:
+            raise DatabaseAccessDenied(one_line(exc)) from None
         raise
-    conn._read_timeout = None  # migrations may legitimately run longer than the connect timeout
+    lift_handshake_timeouts(conn)  # migrations may legitimately run longer than the connect timeout
     return conn

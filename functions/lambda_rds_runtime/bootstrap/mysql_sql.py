@@ -38,6 +38,11 @@ def user_state(user: str, mariadb: bool) -> Statement:
     )
 
 
+def show_grants(user: str) -> Statement:
+    """Every privilege of the account (the lines may contain a password hash: never echo them)."""
+    return (f"SHOW GRANTS FOR {ACCOUNT}", (user, ANY_HOST))
+
+
 def create_user(user: str, password: str | None) -> Statement:
     """IAM user when `password` is None, else a password user; TLS required either way (REQUIRE SSL).
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from . import pg_sql
 from .connect import connect_as_master, login_works
 from .errors import BootstrapError, one_line, redact
 from .migrations import plan_migrations
+
+# psycopg2.extensions.TRANSACTION_STATUS_* (libpq PGTransactionStatusType)
+TRANSACTION_STATUS_INTRANS = 2
+TRANSACTION_STATUS_INERROR = 3
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,15 +21,21 @@ if TYPE_CHECKING:
 
 
 def bootstrap_postgres(request: BootstrapRequest) -> dict[str, Any]:
-    """Ensure the user, apply migrations, grant; return the response document."""
+    """Ensure the user, apply migrations, grant; return the response document.
+
+    Everything runs under one advisory lock, so concurrent bootstraps (two deploys, a retried invocation)
+    apply their steps one after the other; each step is idempotent, so a re-run after any failure
+    converges. The lock is session-level: it is released by the server if the connection dies."""
     conn = connect_as_master(request)
     try:
+        _fetch(conn, pg_sql.lock_migrations(), request)
         user_outcome = _ensure_user(conn, request)
         applied, skipped = _migrate(conn, request)
         for statement in pg_sql.app_grants(request.app_user, request.database):
             _run(conn, statement, request, "granting privileges")
+        _fetch(conn, pg_sql.unlock_migrations(), request)
     finally:
-        conn.close()
+        conn.close()  # also releases the lock if a step failed
     return {
         "status": "ok",
         "user": user_outcome,
@@ -48,6 +60,7 @@ def _ensure_user(conn: Any, request: BootstrapRequest) -> str:
             _run(conn, pg_sql.grant_iam(user), request, "granting rds_iam")
         _apply_timeout(conn, request, current=0)
         return "created"
+    _refuse_privileged_role(conn, request)
     can_login, in_iam_role, setconfig = rows[0]
     changed = False
     if not can_login:
@@ -68,6 +81,20 @@ def _ensure_user(conn: Any, request: BootstrapRequest) -> str:
     return "updated" if changed else "unchanged"
 
 
+def _refuse_privileged_role(conn: Any, request: BootstrapRequest) -> None:
+    """Never adopt (and reset the password of) a role that can do more than an application user."""
+    row = _fetch(conn, pg_sql.role_privileges(request.app_user), request)[0]
+    names = ("SUPERUSER", "CREATEROLE", "CREATEDB", "REPLICATION", "BYPASSRLS")
+    found = [name for name, flag in zip(names, row[:5], strict=True) if flag]
+    found += [f"member of {role}" for role in row[5] or []]
+    if found:
+        raise BootstrapError(
+            f"app_user {request.app_user!r} already exists as a privileged or foreign role "
+            f"({', '.join(found)}); refusing to adopt it as the application user (its password would be "
+            "reset). Choose another app_user, or remove those privileges yourself if it really is this app's"
+        )
+
+
 def _scram_verifier(conn: Any, password: str, user: str) -> str:
     """libpq's PQencryptPasswordConn: the server only ever sees the SCRAM-SHA-256 verifier."""
     from psycopg2.extensions import encrypt_password
@@ -84,32 +111,56 @@ def _apply_timeout(conn: Any, request: BootstrapRequest, *, current: int) -> boo
 
 
 def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]]:
-    _fetch(conn, pg_sql.lock_migrations(), request)
-    try:
-        for statement in pg_sql.create_migrations_table():
-            _run(conn, statement, request, "creating the migrations table")
-        applied = dict(_fetch(conn, pg_sql.applied_migrations(), request))
-        pending, skipped = plan_migrations(request.migrations, applied)
-        done: list[str] = []
-        for migration in pending:
-            conn.autocommit = False
-            try:
-                with conn.cursor() as cur:
-                    cur.execute(migration.sql)
-                    cur.execute(*pg_sql.record_migration(migration.name, migration.checksum))
-                conn.commit()
-            except Exception as exc:
-                conn.rollback()
+    """Apply pending migrations, each in one transaction with its bookkeeping row (caller holds the lock)."""
+    from ..engines.postgres import PostgresEngine
+
+    for statement in pg_sql.create_migrations_table():
+        _run(conn, statement, request, "creating the migrations table")
+    applied = dict(_fetch(conn, pg_sql.applied_migrations(), request))
+    pending, skipped = plan_migrations(request.migrations, applied)
+    done: list[str] = []
+    engine = PostgresEngine()
+    for migration in pending:
+        before = f"applied before it in this run: {', '.join(done) or 'none'}"
+        conn.autocommit = False
+        committed_itself = committing = False
+        try:
+            with conn.cursor() as cur:
+                cur.execute(migration.sql)
+                # A migration with its own COMMIT/ROLLBACK ended our transaction: it is no longer atomic.
+                committed_itself = conn.info.transaction_status != TRANSACTION_STATUS_INTRANS
+                cur.execute(*pg_sql.record_migration(migration.name, migration.checksum))
+            committing = True
+            conn.commit()
+        except Exception as exc:
+            detail = redact(one_line(exc), request.secrets)
+            if engine.is_connection_lost(conn, exc):
                 raise BootstrapError(
-                    f"migration {migration.name} failed and was rolled back (applied before it: "
-                    f"{done or 'none'}): {redact(one_line(exc), request.secrets)}"
+                    f"migration {migration.name}: the connection was lost while it ran ({detail}); {before}. "
+                    f"If {pg_sql.MIGRATIONS_TABLE} lists {migration.name}, it was applied; otherwise "
+                    "PostgreSQL rolled it back (unless it contains its own COMMIT). Re-run the bootstrap: "
+                    "it continues from what is recorded"
                 ) from None
-            finally:
+            status = conn.info.transaction_status
+            with contextlib.suppress(Exception):  # the original failure is what must be reported
+                conn.rollback()
+            if committed_itself or (not committing and status != TRANSACTION_STATUS_INERROR):
+                raise BootstrapError(
+                    f"migration {migration.name} failed after committing part of itself (it contains "
+                    f"COMMIT or other transaction control, so it is not atomic): the statements before "
+                    f"that COMMIT persisted and it is NOT recorded as applied; {before}. Inspect the "
+                    "database, remove the transaction control from the migration (each migration already "
+                    f"runs in its own transaction) and make it safe to re-run: {detail}"
+                ) from None
+            raise BootstrapError(
+                f"migration {migration.name} failed and was rolled back (nothing of it persisted; "
+                f"{before}); fix it and re-run the bootstrap: {detail}"
+            ) from None
+        finally:
+            if conn.closed == 0:
                 conn.autocommit = True
-            done.append(migration.name)
-        return done, skipped
-    finally:
-        _fetch(conn, pg_sql.unlock_migrations(), request)
+        done.append(migration.name)
+    return done, skipped
 
 
 def _run(conn: Any, statement: pg_sql.Statement, request: BootstrapRequest, step: str) -> None:

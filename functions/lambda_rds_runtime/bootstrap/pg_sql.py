@@ -30,6 +30,18 @@ def role_state(user: str) -> Statement:
     )
 
 
+def role_privileges(user: str) -> Statement:
+    """What would make the role more than an application user: attributes, and every role it belongs to
+    besides rds_iam (rds_superuser, pg_write_all_data, another application's role ...)."""
+    return (
+        "SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,"
+        " ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+        "       WHERE m.member = r.oid AND g.rolname <> %s ORDER BY 1)"
+        " FROM pg_roles r WHERE r.rolname = %s",
+        (IAM_ROLE, user),
+    )
+
+
 def iam_role_exists() -> Statement:
     """Is this an RDS server (or a local stand-in with an rds_iam role)?"""
     return ("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (IAM_ROLE,))

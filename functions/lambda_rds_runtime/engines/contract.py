@@ -23,6 +23,13 @@ class Engine(Protocol):
     def ping(self, conn: Any) -> None:
         """One cheap round trip; raise the driver's error if the connection is dead."""
 
+    def bound(self, conn: Any, seconds: float) -> None:
+        """Until `unbound`, a wait for the server longer than `seconds` in total closes the connection and
+        raises the driver's error (a live but silent peer, e.g. a hung proxy)."""
+
+    def unbound(self, conn: Any) -> None:
+        """Lift the client-side bound set by `bound`."""
+
     def is_open(self, conn: Any) -> bool:
         """False once the driver knows the connection is closed or broken."""
 
@@ -41,5 +48,17 @@ class Engine(Protocol):
     def begin(self, conn: Any) -> Any:
         """Start a transaction and return a cursor for it."""
 
-    def end(self, conn: Any, cursor: Any, commit: bool) -> None:
-        """Commit or roll back, close the cursor and return the connection to autocommit."""
+    def abort_reason(self, conn: Any) -> str | None:
+        """Why the open transaction can no longer commit (the server aborted or ended it), else None."""
+
+    def ends_transaction(self, exc: BaseException) -> bool:
+        """True when a statement error made the server roll the whole transaction back by itself."""
+
+    def commit(self, conn: Any) -> None:
+        """COMMIT; raise the driver's error on failure."""
+
+    def rollback(self, conn: Any) -> None:
+        """ROLLBACK; raise the driver's error on failure."""
+
+    def finish(self, conn: Any) -> None:
+        """Return the connection to autocommit after COMMIT or ROLLBACK."""

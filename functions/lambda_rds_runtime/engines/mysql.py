@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 ER_ACCESS_DENIED = 1045
 ER_ACCESS_DENIED_NO_PASSWORD = 1698
+ER_LOCK_DEADLOCK = 1213
+SERVER_STATUS_IN_TRANS = 1  # pymysql.constants.SERVER_STATUS
 _contexts: dict[str, ssl.SSLContext] = {}
 
 
@@ -40,6 +42,14 @@ def tls_context(ca_bundle: str) -> ssl.SSLContext:
     return context
 
 
+def lift_handshake_timeouts(conn: Any) -> None:
+    """... then lift the bounds so long statements are limited by the server-side statement timeout, not
+    by the client. (`_read_timeout`/`_write_timeout` are PyMySQL's own attributes; requirements.txt pins
+    PyMySQL and tests/functions checks both behaviours.)"""
+    conn._read_timeout = None
+    conn._write_timeout = None
+
+
 class MysqlEngine:
     """Engine adapter for MySQL-compatible servers."""
 
@@ -52,20 +62,22 @@ class MysqlEngine:
             host=config.host,
             port=config.port,
             user=login.user,
-            password=login.password,
+            # Bytes: PyMySQL would encode a str as latin-1, which cannot carry most characters and does not
+            # match what the server hashed (the IDENTIFIED BY text in utf8mb4).
+            password=login.password.encode("utf-8"),
             database=config.database,
             ssl=tls_context(config.ca_bundle),
             charset="utf8mb4",
             autocommit=True,
             connect_timeout=timeout,
             # PyMySQL's connect_timeout covers only the TCP connect; a listener that accepts and then says
-            # nothing would block the greeting read forever. Bound every read during the handshake ...
+            # nothing would block the greeting read forever. Bound every read during the handshake, and
+            # every write: PyMySQL switches the socket to the write timeout to send the TLS request and
+            # keeps it for the TLS handshake, which would otherwise wait forever on a stalled peer ...
             read_timeout=timeout,
+            write_timeout=timeout,
         )
-        # ... then lift the read bound so long statements are limited by the server-side statement timeout,
-        # not by the client. (`_read_timeout` is PyMySQL's own attribute; requirements.txt pins PyMySQL and
-        # tests/functions checks both behaviours.)
-        conn._read_timeout = None
+        lift_handshake_timeouts(conn)
         tune_socket(conn._sock, timeout)
         return conn
 
@@ -79,6 +91,17 @@ class MysqlEngine:
     def ping(self, conn: Any) -> None:
         """COM_PING: one round trip without parsing SQL."""
         conn.ping(reconnect=False)
+
+    def bound(self, conn: Any, seconds: float) -> None:
+        """PyMySQL applies its read/write timeouts to each socket operation; a timeout force-closes the
+        connection (OperationalError 2013)."""
+        conn._read_timeout = seconds
+        conn._write_timeout = seconds
+
+    def unbound(self, conn: Any) -> None:
+        """Back to no client-side bound (the role's statement timeout limits long statements)."""
+        conn._read_timeout = None
+        conn._write_timeout = None
 
     def is_open(self, conn: Any) -> bool:
         """PyMySQL drops its socket when it notices the connection died."""
@@ -112,10 +135,29 @@ class MysqlEngine:
         conn.begin()
         return conn.cursor()
 
-    def end(self, conn: Any, cursor: Any, commit: bool) -> None:
-        """Commit or roll back (autocommit resumes by itself after COMMIT/ROLLBACK)."""
-        cursor.close()
-        if commit:
-            conn.commit()
-        else:
-            conn.rollback()
+    def abort_reason(self, conn: Any) -> str | None:
+        """The server's status flags (sent with every OK/EOF packet) say whether a transaction is open.
+
+        With autocommit on, a transaction the server ended inside the block (a deadlock rolls it back, DDL
+        commits implicitly) leaves the later statements committed one by one: not one unit any more."""
+        if not conn.server_status & SERVER_STATUS_IN_TRANS:
+            return (
+                "the server ended the transaction inside the block (a deadlock rolls it back, DDL or "
+                "another implicit-commit statement commits it), so the block did not run as one unit"
+            )
+        return None
+
+    def ends_transaction(self, exc: BaseException) -> bool:
+        """ER_LOCK_DEADLOCK rolls back the whole transaction (the error packet carries no status flags)."""
+        return isinstance(exc, pymysql.err.Error) and bool(exc.args) and exc.args[0] == ER_LOCK_DEADLOCK
+
+    def commit(self, conn: Any) -> None:
+        """COMMIT (autocommit resumes by itself afterwards)."""
+        conn.commit()
+
+    def rollback(self, conn: Any) -> None:
+        """ROLLBACK."""
+        conn.rollback()
+
+    def finish(self, conn: Any) -> None:
+        """Nothing to do: autocommit stays on; START TRANSACTION only suspends it."""

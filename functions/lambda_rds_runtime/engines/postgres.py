@@ -7,8 +7,11 @@ so RDS Proxy never pins a connection because of prepared statements.
 from __future__ import annotations
 
 import math
+import select
+import time
 
 import psycopg2
+import psycopg2.extensions
 
 from ..result import Result
 from ..tcp import KEEPALIVE_COUNT, KEEPALIVE_IDLE_SECONDS, KEEPALIVE_INTERVAL_SECONDS, user_timeout_ms
@@ -21,7 +24,32 @@ if TYPE_CHECKING:
     from ..credentials import Login
 
 # libpq answers for a wrong password (SCRAM/md5), PAM (what RDS IAM auth uses) and PgBouncer.
+# psycopg2.extensions.TRANSACTION_STATUS_INERROR (libpq PQTRANS_INERROR)
+TRANSACTION_STATUS_INERROR = 3
 _AUTH_MARKERS = ("password authentication failed", "pam authentication failed", "sasl authentication failed")
+
+
+_deadline = 0.0
+_POLL_OK, _POLL_READ, _POLL_WRITE = 0, 1, 2  # psycopg2.extensions.POLL_*
+
+
+def _wait_within_deadline(conn: Any) -> None:
+    """psycopg2 wait callback: drive the non-blocking connection until done or until the deadline. An
+    error raised here makes psycopg2 close the connection ("green panic"): a statement in flight may or
+    may not have been applied, and the connection is never reused."""
+    while True:
+        state = conn.poll()
+        if state == _POLL_OK:
+            return
+        remaining = _deadline - time.monotonic()
+        if remaining > 0:
+            if state == _POLL_READ:
+                ready = select.select([conn.fileno()], [], [], remaining)[0]
+            else:
+                ready = select.select([], [conn.fileno()], [], remaining)[1]
+            if ready:
+                continue
+        raise psycopg2.OperationalError("the server did not answer before the deadline")
 
 
 def libpq_connect_timeout(seconds: float) -> int:
@@ -69,6 +97,17 @@ class PostgresEngine:
             cur.execute("SELECT 1")
             cur.fetchone()
 
+    def bound(self, conn: Any, seconds: float) -> None:
+        """libpq has no client-side read timeout, so psycopg2 runs in its "green" mode for the duration:
+        it sends without blocking and calls `_wait_within_deadline`, which polls with a timeout."""
+        global _deadline
+        _deadline = time.monotonic() + seconds
+        psycopg2.extensions.set_wait_callback(_wait_within_deadline)
+
+    def unbound(self, conn: Any) -> None:
+        """Back to libpq's blocking calls."""
+        psycopg2.extensions.set_wait_callback(None)
+
     def is_open(self, conn: Any) -> bool:
         """psycopg2 sets `closed` to 1 (closed) or 2 (broken)."""
         return conn.closed == 0
@@ -102,14 +141,25 @@ class PostgresEngine:
         conn.autocommit = False
         return conn.cursor()
 
-    def end(self, conn: Any, cursor: Any, commit: bool) -> None:
-        """Commit or roll back, then return to autocommit (only possible on a live connection)."""
-        try:
-            cursor.close()
-            if commit:
-                conn.commit()
-            else:
-                conn.rollback()
-        finally:
-            if conn.closed == 0:
-                conn.autocommit = True
+    def abort_reason(self, conn: Any) -> str | None:
+        """After any error PostgreSQL aborts the transaction and answers COMMIT with ROLLBACK, which
+        psycopg2 does not report: the state libpq tracked from the last ReadyForQuery tells us first."""
+        if conn.info.transaction_status == TRANSACTION_STATUS_INERROR:
+            return "a statement in it failed, so PostgreSQL aborted the transaction"
+        return None
+
+    def ends_transaction(self, exc: BaseException) -> bool:
+        """PostgreSQL keeps an aborted transaction open (until ROLLBACK); abort_reason sees it."""
+        return False
+
+    def commit(self, conn: Any) -> None:
+        """COMMIT (psycopg2 sends nothing if no statement ran)."""
+        conn.commit()
+
+    def rollback(self, conn: Any) -> None:
+        """ROLLBACK."""
+        conn.rollback()
+
+    def finish(self, conn: Any) -> None:
+        """Back to autocommit (client-side flag; only possible outside a transaction)."""
+        conn.autocommit = True

@@ -1,0 +1,282 @@
+"""Every wait is bounded (issue 12, defects 5 and 12).
+
+- Every phase of connect (TCP, TLS, login) is bounded by DB_CONNECT_TIMEOUT: a peer that accepts TCP,
+  answers the first packet like a real server (the MySQL greeting offering TLS, the PostgreSQL "S" to the
+  TLS request) and then stalls during the TLS handshake blocks neither the runtime nor the bootstrap.
+- A live but silent peer (a hung proxy: TCP up, data acknowledged, no answer) after connect: the idle
+  ping is bounded by the connect timeout, statements by the deadline from the Lambda context.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import pytest
+from lambda_rds_runtime import (
+    Database,
+    DatabaseTimeoutError,
+    DatabaseUnavailableError,
+    TransactionRolledBackError,
+)
+from lambda_rds_runtime.bootstrap import BootstrapError, run_bootstrap
+from rt_helpers import MariaTarget, PgTarget, new_password, unique
+from rt_servers import ADMIN_PASSWORD
+
+
+class StallingPeer:
+    """Accepts, sends what a server sends first (the real MariaDB greeting, or PostgreSQL's "S"), then
+    reads whatever the client sends and never answers: a hung proxy in the middle of a TLS handshake."""
+
+    def __init__(self, engine: str, upstream_port: int) -> None:
+        self.engine = engine
+        self.upstream_port = upstream_port
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        self.clients: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.clients.append(client)
+            try:
+                if self.engine == "mysql":
+                    with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5) as up:
+                        header = _recv_exact(up, 4)
+                        client.sendall(header + _recv_exact(up, int.from_bytes(header[:3], "little")))
+                else:
+                    _recv_exact(client, 8)  # SSLRequest
+                    client.sendall(b"S")
+            except OSError:
+                continue  # the client gave up first
+
+    def close(self) -> None:
+        self.sock.close()
+        for client in self.clients:  # also unblocks a client that would otherwise wait forever
+            client.close()
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
+
+
+def _bounded(call: Any, limit: float) -> tuple[BaseException | None, float]:
+    """Run `call` in a thread; fail the test (instead of hanging) if it has not returned within `limit`."""
+    outcome: list[BaseException | None] = []
+    started = time.monotonic()
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert outcome, f"still blocked after {limit:g}s: the wait is not bounded"
+    return outcome[0], time.monotonic() - started
+
+
+@pytest.mark.xdist_group("mariadb")
+def test_mysql_runtime_connect_is_bounded_during_the_tls_handshake(maria_target: MariaTarget) -> None:
+    peer = StallingPeer("mysql", maria_target.server.port)
+    try:
+        db = maria_target.database_for(port=peer.port, connect_timeout=1.5)
+        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+    finally:
+        peer.close()
+    assert isinstance(error, DatabaseUnavailableError)
+    assert elapsed < 3.5
+
+
+@pytest.mark.xdist_group("mariadb")
+def test_mysql_bootstrap_connect_is_bounded_during_the_tls_handshake(maria_target: MariaTarget) -> None:
+    peer = StallingPeer("mysql", maria_target.server.port)
+    event = {
+        "engine": "mysql", "host": "localhost", "port": peer.port, "database": maria_target.database,
+        "master": {"username": maria_target.server.admin_user, "password": ADMIN_PASSWORD},
+        "app_user": unique("app"), "auth": "secret", "app_password": new_password(),
+        "ca_bundle": str(maria_target.tls.ca),
+    }  # fmt: skip
+    try:
+        error, elapsed = _bounded(lambda: run_bootstrap(event, {"DB_CONNECT_TIMEOUT": "1"}), 25)
+    finally:
+        peer.close()
+    assert isinstance(error, BootstrapError) and "cannot connect" in str(error)
+    assert elapsed < 3 * 1.5 + 3 + 1  # 3 attempts of at most ~1 s, pauses of 1 s and 2 s
+
+
+@pytest.mark.xdist_group("postgres")
+def test_postgres_runtime_connect_is_bounded_during_the_tls_handshake(pg_target: PgTarget) -> None:
+    peer = StallingPeer("postgres", pg_target.server.port)
+    try:
+        db = pg_target.database_for(port=peer.port, connect_timeout=2)
+        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+    finally:
+        peer.close()
+    assert isinstance(error, DatabaseUnavailableError)
+    assert elapsed < 4
+
+
+class FreezableRelay:
+    """A TCP relay to the real server (TLS passes through end to end) that can freeze: it keeps every
+    connection open and accepted, reads what the client sends and never answers any more."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.frozen = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        self.sockets: list[socket.socket] = [self.sock]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.sockets.append(client)
+            if self.frozen.is_set():
+                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+            upstream.settimeout(None)
+            self.sockets.append(upstream)
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket | None) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if target is not None and not self.frozen.is_set():
+                try:
+                    target.sendall(data)
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+
+
+class FakeContext:
+    """The part of the Lambda context the runtime reads."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+ENGINES = [
+    pytest.param("postgres", marks=pytest.mark.xdist_group("postgres")),
+    pytest.param("mariadb", marks=pytest.mark.xdist_group("mariadb")),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_idle_ping_to_a_silent_peer_is_bounded(request: pytest.FixtureRequest, engine: str) -> None:
+    tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
+    relay = FreezableRelay(tgt.server.port)
+    try:
+        plain = tgt.database_for(port=relay.port, connect_timeout=2)
+        db = Database(plain.config, source=plain._source, idle_ping_seconds=0.0)  # ping before every call
+        assert db.query("SELECT 1") == [(1,)]
+        relay.frozen.set()
+        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 15)
+    finally:
+        relay.close()
+    # The ping gives up after the connect timeout; the reconnect to the frozen relay times out too.
+    assert isinstance(error, DatabaseUnavailableError)
+    assert elapsed < 2 * 2 + 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_statement_to_a_silent_peer_is_bounded_by_the_context(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
+    relay = FreezableRelay(tgt.server.port)
+    try:
+        db = tgt.database_for(port=relay.port, connect_timeout=2)
+        db.deadline_from(FakeContext(30_000))
+        assert db.query("SELECT 1") == [(1,)]
+        relay.frozen.set()
+        db.deadline_from(FakeContext(1_500))  # the next invocation: 1.5 s left, 0.5 s kept as margin
+        error, elapsed = _bounded(lambda: db.query("SELECT 2", read_only=True), 15)
+    finally:
+        relay.close()
+    assert isinstance(error, DatabaseTimeoutError), error
+    assert "did not answer before the deadline" in str(error)
+    assert 0.8 < elapsed < 1.6  # no read-only retry: there is no time left for one
+    assert not db.connected
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_transaction_to_a_silent_peer_is_bounded_by_the_context(
+    request: pytest.FixtureRequest, engine: str
+) -> None:
+    tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
+    relay = FreezableRelay(tgt.server.port)
+    db = tgt.database_for(port=relay.port, connect_timeout=2)
+    db.execute("CREATE TABLE t (id INT)")
+
+    def block() -> None:
+        with db.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (1)")
+            relay.frozen.set()
+            cur.execute("INSERT INTO t VALUES (2)")
+
+    try:
+        db.set_deadline(1.0)
+        error, elapsed = _bounded(block, 15)
+    finally:
+        relay.close()
+    assert isinstance(error, TransactionRolledBackError), error
+    assert elapsed < 1.6
+
+
+@pytest.mark.xdist_group("postgres")
+def test_watchdog_is_armed_once_and_ends_with_the_database(pg_target: PgTarget) -> None:
+    import threading as _threading
+
+    def watchdogs() -> int:
+        return sum(1 for t in _threading.enumerate() if t.name == "lambda-rds-deadline")
+
+    before = watchdogs()
+    db = pg_target.database_for()
+    for _ in range(50):  # one invocation after another: no thread per invocation or per statement
+        db.deadline_from(FakeContext(30_000))
+        assert db.query("SELECT 1") == [(1,)]
+    assert watchdogs() == before + 1
+    db.close()
+    deadline = time.monotonic() + 5
+    while watchdogs() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert watchdogs() == before
