@@ -42,6 +42,8 @@ lint: setup system-deps
 	$(VENV)/bin/mypy functions/lambda_rds_runtime
 	$(VENV)/bin/mypy functions/app/handler.py
 	$(VENV)/bin/mypy functions/bootstrap/handler.py
+	$(VENV)/bin/mypy functions/rotation/handler.py
+	$(VENV)/bin/mypy functions/bootstrap_launcher/handler.py
 	@bash scripts/actionlint.sh
 
 test: setup system-deps lint
@@ -54,6 +56,7 @@ test-fast: setup
 
 bench: setup system-deps
 	$(PY) bench/datapath.py
+	$(PY) bench/readers.py
 	$(PY) bench/plan.py
 
 schema: setup

@@ -46,7 +46,15 @@ def build_app_secret(
     body: pulumi.Output[str] = pulumi.Output.json_dumps(
         {"username": db.app_username, "password": password.result, "engine": db.family, "dbname": db.db_name}
     )
+    # Only rotation moves the staging labels, and a moved AWSCURRENT must never be moved back: after a
+    # `pulumi refresh` this version's `version_stages` no longer holds AWSCURRENT, and without
+    # ignore_changes the next `up` would re-label the first password as current (lambda_rds.rotation).
+    # With rotation on the value is the first password only: the rotation function writes the next ones.
+    ignored = ["version_stages", *(["secret_string"] if db.rotation_days else [])]
     version = aws.secretsmanager.SecretVersion(
-        f"{name}-app-secret-value", secret_id=secret.id, secret_string=as_secret(body), opts=opts
+        f"{name}-app-secret-value",
+        secret_id=secret.id,
+        secret_string=as_secret(body),
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=ignored)),
     )
     return AppSecret(arn=secret.arn, password=password.result, version=version)

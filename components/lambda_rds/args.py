@@ -32,7 +32,8 @@ class Egress(str, Enum):
     """How functions reach AWS APIs and the internet."""
 
     NAT = "nat"
-    """NAT gateway(s) in public subnets: internet and every AWS API. ~$36.50/month per gateway idle."""
+    """NAT gateway(s), zonal in public subnets or one regional at VPC level (`nat_gateways`): internet and
+    every AWS API. ~$36.50/month per gateway idle (a regional one: per AZ it is active in)."""
     ENDPOINTS = "endpoints"
     """PrivateLink interface endpoints for exactly the AWS services the functions need. ~$7.30/month per
     service per AZ; no internet."""
@@ -41,12 +42,19 @@ class Egress(str, Enum):
 
 
 class NatGateways(str, Enum):
-    """How many NAT gateways (egress `nat` only)."""
+    """How NAT gateways are laid out (egress `nat` only)."""
 
     SINGLE = "single"
     """One gateway for all AZs: ~$36.50/month, but an AZ outage of that AZ cuts egress everywhere."""
     PER_AZ = "per_az"
     """One gateway per AZ: ~$36.50/month each; egress survives the loss of an AZ."""
+    REGIONAL = "regional"
+    """One regional NAT gateway at VPC level (`availability_mode="regional"`): no public subnets, every
+    private route table points at it, and AWS expands it into each AZ where the functions and the database
+    have network interfaces, with public addresses it allocates itself. Only in a VPC the component
+    creates. Cost: billed per AZ it is active in, $0.045/hour per AZ plus its public IPv4 address
+    ($0.005/hour) there: ~$73/month for 2 AZs, ~$109.50 for 3 (the same as `per_az`), plus $0.045 per GB
+    processed."""
 
 
 class Auth(str, Enum):
@@ -77,7 +85,7 @@ if TYPE_CHECKING:
 
     EngineInput: TypeAlias = Engine | Literal["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]
     EgressInput: TypeAlias = Egress | Literal["nat", "endpoints", "none"]
-    NatGatewaysInput: TypeAlias = NatGateways | Literal["single", "per_az"]
+    NatGatewaysInput: TypeAlias = NatGateways | Literal["single", "per_az", "regional"]
     AuthInput: TypeAlias = Auth | Literal["iam", "secret"]
     ArchitectureInput: TypeAlias = Architecture | Literal["arm64", "x86_64"]
 else:
@@ -163,8 +171,26 @@ class DatabaseArgs(TypedDict):
     """RDS only: synchronous standby in another AZ (FSBP RDS.5). Default `false` (true in prod). Cost:
     doubles the instance and storage price."""
     instances: NotRequired[int]
-    """Aurora only: number of cluster instances (1 writer + readers), 1 to 15. Default `1`. Two or more
-    give Multi-AZ failover. Cost: each instance is billed."""
+    """Aurora only: number of cluster instances (1 writer + failover replicas), 1 to 15. Default `1`. Two or
+    more give Multi-AZ failover. For read scaling see `readers`. Cost: each instance is billed."""
+    readers: NotRequired[int]
+    """Read-only copies for read scaling, 0 to 15. Default `0`. Example: `1`. Aurora: extra reader
+    instances of the cluster's class beyond `instances` (at most 16 instances in all), spread over the AZs
+    with promotion tiers after the `instances` replicas; functions read through the cluster's reader
+    endpoint, or with `proxy: true` through a read-only RDS Proxy endpoint. postgres/mysql: RDS read
+    replicas of the same class in the database's subnets, Multi-AZ when the database is (not with
+    `proxy: true`: RDS Proxy has read-only endpoints for Aurora only). Functions get `DB_READ_HOST` and
+    send statements declared `read_only=True` there (never writes or transactions). Not with Serverless
+    v2 auto-pause. Cost: each reader is billed as an instance (db.t4g.micro PostgreSQL replica
+    ~$11.68/month plus its storage; db.t4g.medium Aurora ~$53.29/month); with a proxy, its vCPUs are
+    billed by the proxy too (the read-only proxy endpoint itself has no charge of its own)."""
+    rotation_days: NotRequired[int]
+    """`auth: secret` only: rotate the app user's password every N days, 1 to 1000, or `0` for never.
+    Default `30`. Example: `7`. A rotation function in the VPC runs Secrets Manager's four steps as the
+    app user itself (single-user strategy); functions re-read the secret on the one refused login that
+    follows (docs/inside-the-function.md). With `auth: iam` it is off, and a non-zero value is refused.
+    Cost: a few Lambda invocations per rotation (usage-based, cents at most) and Secrets Manager API
+    calls ($0.05 per 10,000); the interface endpoint or NAT it needs already exists for `secret` auth."""
     serverless_v2: NotRequired[ServerlessV2Args]
     """Aurora only: use Serverless v2 instances instead of provisioned ones. Default: provisioned."""
     io_optimized: NotRequired[bool]
@@ -293,7 +319,9 @@ class LambdaRdsArgs(TypedDict):
     """How functions reach AWS APIs: `nat`, `endpoints` or `none`. Default `none` with `iam` auth,
     `endpoints` with `secret` auth. `secret` with `none` is refused (the function would hang)."""
     nat_gateways: NotRequired[NatGatewaysInput]
-    """With egress `nat`: `single` or `per_az`. Default `per_az`. Cost: ~$36.50/month per gateway idle."""
+    """With egress `nat`: `single`, `per_az` or `regional`. Default `per_az`. Example: `regional`. Cost:
+    ~$36.50/month per zonal gateway idle (with its public IPv4 address); `regional` is billed per AZ it is
+    active in (~$36.50 per AZ with its address). Data processing: $0.045 per GB either way."""
     auth: NotRequired[AuthInput]
     """Database authentication for functions: `iam` or `secret`. Default `iam`."""
     network: NotRequired[NetworkArgs]

@@ -61,11 +61,23 @@ def migrations(folder: Path | None) -> list[dict[str, str]]:
 
 
 def bootstrap_event(
-    s: Settings, *, host: str, port: int, master_secret_arn: str, app_password: str | None
+    s: Settings,
+    *,
+    host: str,
+    port: int,
+    master_secret_arn: str,
+    app_password: str | None,
+    app_secret_arn: str | None = None,
 ) -> dict[str, object]:
-    """The Invocation's input: what the bootstrap does, with the master secret's ARN (not its password)."""
+    """The Invocation's input: what the bootstrap does, with the master secret's ARN (not its password).
+
+    With `secret` auth it also names the app secret: the launcher replaces `app_password` (the first
+    password, from the state) with the secret's AWSCURRENT value, so a re-run after a rotation never sets
+    the database back to the first password (lambda_rds.rotation)."""
     db = s.database
+    extra: dict[str, object] = {"app_secret_arn": app_secret_arn} if app_secret_arn else {}
     return {
+        **extra,
         "engine": db.family,
         "host": host,
         "port": int(port),
@@ -98,6 +110,8 @@ def _launcher(
     region: str,
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
+    app_secret_arn: pulumi.Output[str] | None = None,
+    app_secret_kms_key_arn: str | None = None,
 ) -> tuple[aws.lambda_.Function, str]:
     log_group = _log_group(name, "launcher", 30, opts, tags)
     role = aws.iam.Role(
@@ -120,6 +134,21 @@ def _launcher(
             role=role.id,
             policy=master_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, None, region))),
             opts=opts,
+        ),
+        *(
+            # `secret` auth: the app secret's current password (rotation may have changed it).
+            [
+                aws.iam.RolePolicy(
+                    f"{name}-launcher-app-secret",
+                    role=role.id,
+                    policy=app_secret_arn.apply(
+                        lambda arn: json.dumps(iam.read_secret_policy(arn, app_secret_kms_key_arn, region))
+                    ),
+                    opts=opts,
+                )
+            ]
+            if app_secret_arn is not None
+            else []
         ),
         aws.iam.RolePolicy(
             f"{name}-launcher-invoke",
@@ -177,6 +206,7 @@ def build_bootstrap(
     depends_on: list[pulumi.Resource],
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
+    app_secret_arn: pulumi.Output[str] | None = None,
 ) -> aws.lambda_.Invocation:
     """The bootstrap function (in the VPC), its launcher (outside) and the Invocation (see module doc)."""
     # With Aurora auto-pause, long enough to outlast a resume (~15 s): settings.functions.
@@ -212,11 +242,27 @@ def build_bootstrap(
         tags=tags,
     )
     launcher, launcher_sha256 = _launcher(
-        name, bootstrap=function, master_secret_arn=master_secret_arn, region=region, opts=opts, tags=tags
+        name,
+        bootstrap=function,
+        master_secret_arn=master_secret_arn,
+        region=region,
+        opts=opts,
+        tags=tags,
+        app_secret_arn=app_secret_arn,
+        app_secret_kms_key_arn=s.database.kms_key_arn,
     )
-    payload = pulumi.Output.all(db_host, db_port, master_secret_arn, app_password or "").apply(
+    payload = pulumi.Output.all(
+        db_host, db_port, master_secret_arn, app_password or "", app_secret_arn or ""
+    ).apply(
         lambda v: json.dumps(
-            bootstrap_event(s, host=v[0], port=int(v[1]), master_secret_arn=v[2], app_password=v[3] or None)
+            bootstrap_event(
+                s,
+                host=v[0],
+                port=int(v[1]),
+                master_secret_arn=v[2],
+                app_password=v[3] or None,
+                app_secret_arn=v[4] or None,
+            )
         )
     )
     return aws.lambda_.Invocation(

@@ -21,6 +21,7 @@ from lambda_rds.database import build_database
 from lambda_rds.function import build_function, build_layers, connect_policy, connection_env
 from lambda_rds.network import build_network
 from lambda_rds.proxy import build_proxy
+from lambda_rds.rotation import build_rotation
 from lambda_rds.settings import Auth, ConfigError
 from lambda_rds.settings.functions import default_connect_timeout
 from lambda_rds.settings.names import check_names
@@ -64,6 +65,10 @@ class LambdaRds(pulumi.ComponentResource):
     """RDS Proxy endpoint, when `proxy` is on."""
     connect_host: pulumi.Output[str]
     """The host functions connect to: the proxy endpoint with a proxy, else the database endpoint."""
+    reader_endpoint: pulumi.Output[str | None]
+    """With `database.readers`: where reads declared read-only go (DB_READ_HOST): the proxy's read-only
+    endpoint (Aurora with a proxy), the cluster's reader endpoint (Aurora), or the RDS read replicas'
+    hosts, comma-separated. None without readers."""
     app_secret_arn: pulumi.Output[str | None]
     """ARN of the secret holding the app user's password (`secret` auth). Never the password itself."""
     master_secret_arn: pulumi.Output[str]
@@ -105,7 +110,9 @@ class LambdaRds(pulumi.ComponentResource):
         tags = {"lambda-rds:component": name, **s.tags}
 
         net = build_network(name, s, zones, region, child, tags)
-        db = build_database(name, s.database, net.private_subnet_ids, net.database_sg_id, child, tags)
+        db = build_database(
+            name, s.database, net.private_subnet_ids, net.database_sg_id, child, tags, zones=zones
+        )
         secret = build_app_secret(name, s.database, child, tags) if s.auth is Auth.SECRET else None
         secret_arn = secret.arn if secret else None
         proxy = None
@@ -124,6 +131,9 @@ class LambdaRds(pulumi.ComponentResource):
                 tags,
             )
         connect_host = proxy.endpoint if proxy else db.host
+        # database.readers: the proxy's read-only endpoint (Aurora + proxy), else the cluster's reader
+        # endpoint or the RDS replicas' hosts; None without readers (no DB_READ_HOST).
+        read_host = proxy.reader_endpoint if proxy and proxy.reader_endpoint is not None else db.reader_host
         kind = "proxy" if proxy else db.kind
         resource_id = proxy.proxy_id if proxy else db.resource_id
         grant = connect_policy(
@@ -134,6 +144,7 @@ class LambdaRds(pulumi.ComponentResource):
             resource_id=resource_id,
             app_secret_arn=secret_arn,
             kms_key_arn=s.database.kms_key_arn,
+            replica_resource_ids=[] if proxy else db.replica_resource_ids,
         )
 
         layers = build_layers(name, s, child)
@@ -149,12 +160,37 @@ class LambdaRds(pulumi.ComponentResource):
             db_resource_id=db.resource_id,
             master_secret_arn=db.master_secret_arn,
             app_password=secret.password if secret else None,
+            app_secret_arn=secret_arn,
             region=region,
             depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])],
             opts=child,
             tags=tags,
         )
-        after_bootstrap: list[pulumi.Resource] = [*net.ready, bootstrap, *(proxy.ready if proxy else [])]
+        if secret is not None and s.database.rotation_days:
+            # database.rotation_days: the rotation function (in the VPC, straight to the database) and
+            # the schedule, once the bootstrap has created the user (lambda_rds.rotation).
+            build_rotation(
+                name,
+                s,
+                secret_arn=secret.arn,
+                layer=bootstrap_layer,
+                vpc_id=net.vpc_id,
+                subnet_ids=net.private_subnet_ids,
+                database_sg_id=net.database_sg_id,
+                endpoint_sg_id=net.endpoint_sg_id,
+                db_host=db.host,
+                region=region,
+                account_id=account_id,
+                depends_on=[*net.ready, *db.ready, bootstrap],
+                opts=child,
+                tags=tags,
+            )
+        after_bootstrap: list[pulumi.Resource] = [
+            *net.ready,
+            bootstrap,
+            *(proxy.ready if proxy else []),
+            *db.readers,  # DB_READ_HOST names them: functions start once they exist
+        ]
         deployed = {
             fn.name: build_function(
                 name,
@@ -169,13 +205,14 @@ class LambdaRds(pulumi.ComponentResource):
                 depends_on=after_bootstrap,
                 opts=child,
                 tags=tags,
+                read_host=read_host,
             )
             for fn in s.functions
         }
 
         # The contract for functions you attach yourself, with the default connect timeout (longer when an
         # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).
-        env = connection_env(s, connect_host, default_connect_timeout(s.database), secret_arn)
+        env = connection_env(s, connect_host, default_connect_timeout(s.database), secret_arn, read_host)
 
         self.vpc_id = net.vpc_id
         self.private_subnet_ids = pulumi.Output.all(*net.private_subnet_ids)
@@ -185,6 +222,7 @@ class LambdaRds(pulumi.ComponentResource):
         self.database_resource_id = db.resource_id
         self.proxy_endpoint = proxy.endpoint if proxy else pulumi.Output.from_input(None)
         self.connect_host = connect_host
+        self.reader_endpoint = read_host if read_host is not None else pulumi.Output.from_input(None)
         self.app_secret_arn = secret_arn if secret_arn is not None else pulumi.Output.from_input(None)
         self.master_secret_arn = db.master_secret_arn
         self.function_names = _output_map({k: f.name for k, f in deployed.items()})
@@ -203,6 +241,7 @@ class LambdaRds(pulumi.ComponentResource):
                 "database_resource_id": self.database_resource_id,
                 "proxy_endpoint": self.proxy_endpoint,
                 "connect_host": self.connect_host,
+                "reader_endpoint": self.reader_endpoint,
                 "app_secret_arn": self.app_secret_arn,
                 "master_secret_arn": self.master_secret_arn,
                 "function_names": self.function_names,

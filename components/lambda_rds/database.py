@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -44,6 +44,13 @@ class Database:
     """Resources the database is usable only after (Aurora: the instances)."""
     log_groups: list[aws.cloudwatch.LogGroup]
     """The export log groups RDS writes to, owned here so they have a retention."""
+    reader_host: pulumi.Output[str] | None = None
+    """With `database.readers`: the cluster's reader endpoint (Aurora) or the replicas' addresses,
+    comma-separated (RDS: one host per replica, no load balancer). None without readers."""
+    replica_resource_ids: list[pulumi.Output[str]] = field(default_factory=list)
+    """RDS read replicas' `db-…` ids: each replica has its own, and IAM auth needs rds-db:connect on it."""
+    readers: list[pulumi.Resource] = field(default_factory=list)
+    """The reader instances or replicas (the proxy's read-only endpoint needs them to exist)."""
 
 
 def build_database(
@@ -53,6 +60,7 @@ def build_database(
     security_group_id: pulumi.Output[str],
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
+    zones: Sequence[str] = (),
 ) -> Database:
     subnet_group = aws.rds.SubnetGroup(
         f"{name}-db-subnets",
@@ -117,7 +125,149 @@ def build_database(
         tags,
     )
     built.log_groups = log_groups
+    if db.readers:
+        if db.is_aurora:
+            _aurora_readers(name, db, built, subnet_group, zones, monitoring_role_arn, db_opts, tags)
+        else:
+            _read_replicas(
+                name, db, built, identifier, security_group_id, zones, monitoring_role_arn, opts, tags
+            )
     return built
+
+
+def _aurora_readers(
+    name: str,
+    db: DatabaseSettings,
+    built: Database,
+    subnet_group: aws.rds.SubnetGroup,
+    zones: Sequence[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> None:
+    """`database.readers` more cluster instances, one AZ after another, read through the reader endpoint.
+
+    An Aurora Replica shares the cluster volume and serves reads only (sources.AURORA_OVERVIEW); the
+    reader endpoint balances connections over the replicas (sources.AURORA_READER_ENDPOINT). Promotion
+    tiers 2..15 (ModifyDBInstance PromotionTier: 0-15, sources.MODIFY_DB_INSTANCE_PROMOTION_TIER): the
+    `instances` replicas (tier 0, the provider's default: sources.PULUMI_CLUSTER_INSTANCE_PROMOTION_TIER) are
+    promoted first; on Serverless v2, readers in tiers 2-15 scale with their own load instead of following
+    the writer (sources.AURORA_SERVERLESS_V2_TIERS).
+    """
+    cluster = built.resource
+    assert isinstance(cluster, aws.rds.Cluster)
+    level = _instance_level_args(db, monitoring_role_arn)
+    readers = [
+        aws.rds.ClusterInstance(
+            f"{name}-db-reader-{i}",
+            cluster_identifier=cluster.id,
+            engine=aws.rds.EngineType(db.engine.value),
+            db_subnet_group_name=subnet_group.name,
+            # Spread over the AZs in subnet order (the writer's AZ is RDS's choice).
+            availability_zone=zones[i % len(zones)] if zones else None,
+            promotion_tier=min(2 + i, 15),
+            copy_tags_to_snapshot=True,
+            apply_immediately=db.apply_immediately,
+            tags=tags,
+            opts=db_opts,
+            **level,
+        )
+        for i in range(db.readers)
+    ]
+    built.readers = list(readers)
+    built.reader_host = known(
+        cluster.reader_endpoint,
+        f"{db.identifier or name}.cluster-ro-placeholder.rds.invalid",
+        "cluster reader endpoint",
+    )
+
+
+def replica_identifier(identifier: str, index: int) -> str:
+    """`<identifier>-replica-<n>`, cut to the 63 characters of DBInstanceIdentifier."""
+    suffix = f"-replica-{index + 1}"
+    return f"{identifier[: facts_rds.DB_IDENTIFIER_MAX - len(suffix)].rstrip('-')}{suffix}"
+
+
+def _read_replicas(
+    name: str,
+    db: DatabaseSettings,
+    built: Database,
+    identifier: str,
+    sg_id: pulumi.Output[str],
+    zones: Sequence[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> None:
+    """`database.readers` RDS read replicas of the instance (CreateDBInstanceReadReplica).
+
+    - `replicate_source_db` is the source's identifier and no subnet group is sent: a same-Region replica
+      lives in its source's subnet group (sources.PULUMI_REPLICATE_SOURCE_DB; a subnet group is refused
+      for one: sources.DB_SUBNET_GROUP_NOT_ALLOWED). Engine, user, database name, password and the KMS
+      key are inherited (an encrypted source gives an encrypted replica), so none is sent.
+    - The source keeps automated backups (backup_retention_days >= 1), which a replica requires
+      (sources.RDS_READ_REPLICAS_CREATE); the replica itself is created with backups off.
+    - No final snapshot: DeleteDBInstance refuses FinalDBSnapshotIdentifier for a read replica and needs
+      SkipFinalSnapshot (sources.DELETE_DB_INSTANCE, sources.REPLICA_FINAL_SNAPSHOT_ISSUE). A replica
+      holds no data of its own, so it is not Pulumi-protected either: lowering `readers` deletes it (AWS
+      deletion protection still applies).
+    - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (function.py).
+    """
+    source = built.resource
+    assert isinstance(source, aws.rds.Instance)
+    replicas: list[aws.rds.Instance] = []
+    for i in range(db.readers):
+        rid = replica_identifier(identifier, i)
+        # Own the replica's export log groups too, so they get a retention (facts_rds.LOG_GROUP_SOURCE).
+        groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-db-replica-{i}-log-{log}",
+                name=facts_rds.export_log_group("instance", rid, log),
+                retention_in_days=db.log_retention_days,
+                tags=tags,
+                opts=opts,
+            )
+            for log in db.log_exports
+        ]
+        built.log_groups.extend(groups)
+        replicas.append(
+            aws.rds.Instance(
+                f"{name}-db-replica-{i}",
+                identifier=rid,
+                replicate_source_db=source.identifier,
+                # One AZ after another, starting with the second: the source is usually in the first.
+                availability_zone=zones[(i + 1) % len(zones)] if zones else None,
+                storage_type="gp3",
+                max_allocated_storage=db.max_allocated_storage_gb or None,
+                # Like its source (FSBP RDS.5 has no exception for replicas:
+                # sources.CONFIG_RDS_MULTI_AZ_SUPPORT); Multi-AZ doubles the replica's price.
+                multi_az=db.multi_az,
+                storage_encrypted=True,
+                iam_database_authentication_enabled=True,
+                port=db.port,
+                vpc_security_group_ids=[sg_id],
+                parameter_group_name=source.parameter_group_name,
+                copy_tags_to_snapshot=True,
+                enabled_cloudwatch_logs_exports=list(db.log_exports),
+                deletion_protection=db.deletion_protection,
+                skip_final_snapshot=True,
+                database_insights_mode="standard" if db.performance_insights else None,
+                apply_immediately=db.apply_immediately,
+                tags=tags,
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[source, *groups])),
+                **_instance_level_args(db, monitoring_role_arn),
+            )
+        )
+    built.readers = list(replicas)
+    addresses = [
+        known(r.address, f"{replica_identifier(identifier, i)}.placeholder.rds.invalid", "replica address")
+        for i, r in enumerate(replicas)
+    ]
+    built.reader_host = pulumi.Output.all(*addresses).apply(lambda hosts: ",".join(hosts))
+    built.replica_resource_ids = [
+        known(r.resource_id, f"db-PLACEHOLDER-REPLICA-{i + 1}", "replica resource id")
+        for i, r in enumerate(replicas)
+    ]
 
 
 def _monitoring_role(

@@ -177,6 +177,12 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "ec2:ModifyNetworkInterfaceAttribute",
     ),
     "aws:lambda/invocation:Invocation": ("lambda:InvokeFunction",),
+    # The rotation function's resource policy: Secrets Manager may invoke it (lambda_rds.rotation).
+    "aws:lambda/permission:Permission": (
+        "lambda:AddPermission",
+        "lambda:RemovePermission",
+        "lambda:GetPolicy",
+    ),
     "aws:lambda/layerVersion:LayerVersion": (
         "lambda:PublishLayerVersion",
         "lambda:GetLayerVersion",
@@ -190,6 +196,9 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "aws:rds/instance:Instance": (
         "rds:CreateDBInstance",
+        # database.readers on RDS: an instance with replicate_source_db is created with this operation
+        # (sources.CREATE_DB_INSTANCE_READ_REPLICA), not CreateDBInstance.
+        "rds:CreateDBInstanceReadReplica",
         "rds:DescribeDBInstances",
         "rds:ModifyDBInstance",
         "rds:DeleteDBInstance",
@@ -286,6 +295,9 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "secretsmanager:RotateSecret",
         "secretsmanager:CancelRotateSecret",
         "secretsmanager:DescribeSecret",
+        # RotateSecret: "You also need lambda:InvokeFunction permissions on the rotation function"
+        # (sources.SM_ROTATE_SECRET).
+        "lambda:InvokeFunction",
     ),
     # Computed locally by the random provider: no AWS call.
     "random:index/randomId:RandomId": (),

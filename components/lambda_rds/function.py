@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -130,13 +131,18 @@ def connect_policy(
     resource_id: pulumi.Output[str],
     app_secret_arn: pulumi.Output[str] | None,
     kms_key_arn: str | None,
+    replica_resource_ids: Sequence[pulumi.Output[str]] = (),
 ) -> pulumi.Output[str]:
-    """The one grant that lets a function authenticate: rds-db:connect on the exact ARN, or the secret."""
+    """The one grant that lets a function authenticate: rds-db:connect on the exact ARN (and on each RDS
+    read replica's own `db-…` ARN: DB_READ_HOST names them directly), or the secret."""
     if s.auth is Auth.IAM:
         user = s.database.app_username
-        return resource_id.apply(
-            lambda rid: json.dumps(
-                iam.rds_connect_policy(iam.rds_db_connect_arn(region, account_id, kind, rid, user))
+        return pulumi.Output.all(resource_id, *replica_resource_ids).apply(
+            lambda rids: json.dumps(
+                iam.rds_connect_policy(
+                    iam.rds_db_connect_arn(region, account_id, kind, rids[0], user),
+                    *(iam.rds_db_connect_arn(region, account_id, "instance", r, user) for r in rids[1:]),
+                )
             )
         )
     assert app_secret_arn is not None
@@ -221,9 +227,15 @@ def _deploy(
 
 
 def connection_env(
-    s: Settings, host: pulumi.Input[str], connect_timeout_s: int, app_secret_arn: pulumi.Input[str] | None
+    s: Settings,
+    host: pulumi.Input[str],
+    connect_timeout_s: int,
+    app_secret_arn: pulumi.Input[str] | None,
+    read_host: pulumi.Input[str] | None = None,
 ) -> dict[str, pulumi.Input[str]]:
-    """The environment contract of ARCHITECTURE.md (component -> runtime), in one place."""
+    """The environment contract of ARCHITECTURE.md (component -> runtime), in one place. DB_READ_HOST
+    only with `database.readers` (the reader endpoint, the proxy's read-only endpoint, or the RDS
+    replicas' hosts comma-separated)."""
     env: dict[str, pulumi.Input[str]] = {
         "DB_ENGINE": s.database.family,
         "DB_HOST": host,
@@ -236,6 +248,8 @@ def connection_env(
     }
     if s.auth is Auth.SECRET and app_secret_arn is not None:
         env["DB_SECRET_ARN"] = app_secret_arn
+    if s.database.readers and read_host is not None:
+        env["DB_READ_HOST"] = read_host
     return env
 
 
@@ -253,8 +267,12 @@ def build_function(
     depends_on: list[pulumi.Resource],
     opts: pulumi.ResourceOptions,
     tags: dict[str, str],
+    read_host: pulumi.Output[str] | None = None,
 ) -> DeployedFunction:
-    env = {**connection_env(s, db_host, fn.connect_timeout_s, app_secret_arn), **dict(fn.environment)}
+    env = {
+        **connection_env(s, db_host, fn.connect_timeout_s, app_secret_arn, read_host),
+        **dict(fn.environment),
+    }
     function, role, _ = _deploy(
         name,
         f"fn-{fn.name}",

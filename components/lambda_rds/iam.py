@@ -137,7 +137,9 @@ def proxy_id_from_arn(proxy_arn: str) -> str:
     return proxy_arn.rsplit(":", 1)[-1]
 
 
-def rds_connect_policy(connect_arn: str) -> PolicyDocument:
+def rds_connect_policy(connect_arn: str, *more_arns: str) -> PolicyDocument:
+    """rds-db:connect on exactly these dbuser ARNs (more than one: an RDS instance and its read replicas,
+    each with its own DbiResourceId)."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -145,7 +147,7 @@ def rds_connect_policy(connect_arn: str) -> PolicyDocument:
                 "Sid": "ConnectAsAppUser",
                 "Effect": "Allow",
                 "Action": "rds-db:connect",
-                "Resource": connect_arn,
+                "Resource": [connect_arn, *more_arns] if more_arns else connect_arn,
             }
         ],
     }

@@ -352,6 +352,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "name": pname,
                 "endpoint": f"{pname}.proxy-c{_hex('acct', n=11)}.{r}.rds.amazonaws.com",
             }
+        elif typ == "aws:rds/proxyEndpoint:ProxyEndpoint":
+            ename = inputs.get("dbProxyEndpointName") or name
+            out = {
+                "arn": self._arn("rds", f"db-proxy-endpoint:prx-endpoint-{_hex('prxe', ename)}"),
+                "endpoint": f"{ename}.endpoint.proxy-c{_hex('acct', n=11)}.{r}.rds.amazonaws.com",
+                "isDefault": False,
+            }
         elif typ == "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
             out = {"arn": self._arn("rds", f"target-group:prx-tg-{_hex(name)}"), "name": "default"}
         elif typ == "random:index/randomPassword:RandomPassword":

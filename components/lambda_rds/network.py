@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lambda_rds import layout
-from lambda_rds.settings import Egress, Settings
+from lambda_rds.settings import Egress, NatGateways, Settings
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -34,6 +34,9 @@ class Network:
     # Everything functions need before they can run (routes, endpoints): functions depend on these so the
     # first invocation (the bootstrap) never races the network into existence.
     ready: list[pulumi.Resource]
+    # The interface endpoints' security group (egress `endpoints`): the rotation function adds its own
+    # HTTPS rule to it (lambda_rds.rotation).
+    endpoint_sg_id: pulumi.Output[str] | None = None
 
 
 def build_network(
@@ -106,6 +109,7 @@ def build_network(
 
     sgs = _security_groups(name, s, vpc_id, opts, tags)
     endpoint_ids: dict[str, pulumi.Output[str]] = {}
+    endpoint_sg_id: pulumi.Output[str] | None = None
     if s.egress is Egress.ENDPOINTS and s.network.endpoint_services:
         endpoint_sg = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
@@ -114,6 +118,7 @@ def build_network(
             tags={**tags, "Name": f"{name}-endpoints"},
             opts=opts,
         )
+        endpoint_sg_id = endpoint_sg.id
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-endpoints-from-fn-443",
             security_group_id=endpoint_sg.id,
@@ -182,6 +187,7 @@ def build_network(
         endpoint_ids,
         nat_ids,
         ready,
+        endpoint_sg_id=endpoint_sg_id,
     )
 
 
@@ -202,6 +208,8 @@ def _nat(
     igw = aws.ec2.InternetGateway(
         f"{name}-igw", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-igw"}, opts=opts
     )
+    if s.nat_gateways is NatGateways.REGIONAL:
+        return [_regional_nat(name, vpc, igw, tables, opts, tags, ready)]
     public_rt = aws.ec2.RouteTable(
         f"{name}-public-rt", vpc_id=vpc.id, tags={**tags, "Name": f"{name}-public"}, opts=opts
     )
@@ -251,6 +259,57 @@ def _nat(
             )
         )
     return [n.id for n in nats]
+
+
+def _regional_nat(
+    name: str,
+    vpc: aws.ec2.Vpc,
+    igw: aws.ec2.InternetGateway,
+    tables: list[aws.ec2.RouteTable],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+    ready: list[pulumi.Resource],
+) -> pulumi.Output[str]:
+    """One NAT gateway at VPC level, no public subnet, every private route table pointing at it.
+
+    Facts (each read 2026-12):
+    - ``availability_mode="regional"`` with ``vpc_id`` and no ``subnet_id``/``allocation_id``: EC2 API
+      CreateNatGateway.AvailabilityMode ("zonal" | "regional") and VpcId ("the VPC where you want to create
+      a regional NAT gateway"), botocore ec2 model; pulumi-aws ``ec2.NatGateway`` (subnet_id "must not be
+      set when availability_mode is regional", allocation_id likewise; connectivity_type "must be public").
+    - No ``availability_zone_addresses``: auto mode, where the gateway "will automatically expand to new
+      AZs and associate EIPs upon detection of an elastic network interface" (CreateNatGateway
+      .AvailabilityZoneAddresses): the functions' and the database's ENIs in every private subnet bring it
+      into every AZ, with addresses AWS allocates (no aws.ec2.Eip here).
+    - No public subnet and no public route table: "Once you create your regional NAT Gateway, AWS
+      automatically creates a route table for it, which comes with a pre-configured route to the internet
+      gateway" (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html).
+    - The VPC still needs an internet gateway: "A NAT gateway must be created in a VPC with an internet
+      gateway" ("Network vpc-... has no internet gateway attached",
+      https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html); the pulumi-aws
+      regional example creates one. Hence the dependency on the gateway, whose aws.ec2.InternetGateway
+      resource attaches it (vpc_id).
+    """
+    nat = aws.ec2.NatGateway(
+        f"{name}-nat-regional",
+        vpc_id=vpc.id,
+        availability_mode="regional",
+        connectivity_type="public",
+        tags={**tags, "Name": f"{name}-nat-regional"},
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw])),
+    )
+    for i, table in enumerate(tables):
+        # Same route names as the zonal modes: switching modes re-targets these routes in place.
+        ready.append(
+            aws.ec2.Route(
+                f"{name}-private-default-{i}",
+                route_table_id=table.id,
+                destination_cidr_block=ANYWHERE,
+                nat_gateway_id=nat.id,
+                opts=opts,
+            )
+        )
+    return nat.id
 
 
 def _flow_logs(

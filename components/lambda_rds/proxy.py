@@ -27,6 +27,15 @@ class Proxy:
     proxy_id: pulumi.Output[str]
     """`prx-…`: what the functions' rds-db:connect ARN names."""
     ready: list[pulumi.Resource]
+    reader_endpoint: pulumi.Output[str] | None = None
+    """The read-only proxy endpoint (Aurora with `database.readers`), else None."""
+
+
+def proxy_endpoint_name(identifier: str) -> str:
+    """`<database identifier>-read`, cut to DBProxyEndpointName's 63 characters (botocore rds
+    CreateDBProxyEndpoint: pattern [a-zA-Z](?:-?[a-zA-Z0-9]+)*, 1..63)."""
+    suffix = "-read"
+    return f"{identifier[: 63 - len(suffix)].rstrip('-')}{suffix}"
 
 
 def build_proxy(
@@ -113,11 +122,32 @@ def build_proxy(
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=db.ready)),
         **target_args,
     )
+    reader_endpoint = None
+    ready: list[pulumi.Resource] = [proxy, target]
+    if s.database.readers and db.kind == "cluster":
+        # Read-only endpoints are for Aurora clusters only, and need reader instances to exist
+        # (sources.RDS_PROXY_ENDPOINTS); settings refuse readers with a proxy on RDS engines. The endpoint
+        # shares the proxy's subnets and security group, so the function -> proxy rule on the engine port
+        # and the proxy -> database rule cover the read path too. No separate charge: RDS Proxy is billed
+        # per vCPU of the database instances behind it (sources.RDS_PROXY_PRICING).
+        ro = aws.rds.ProxyEndpoint(
+            f"{name}-proxy-read",
+            db_proxy_name=proxy.name,
+            db_proxy_endpoint_name=db.identifier.apply(proxy_endpoint_name),
+            vpc_subnet_ids=subnet_ids,
+            vpc_security_group_ids=[security_group_id],
+            target_role="READ_ONLY",
+            tags=tags,
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[target, *db.readers])),
+        )
+        reader_endpoint = known(ro.endpoint, f"{name}-proxy-read.placeholder.rds.invalid", "proxy endpoint")
+        ready.append(ro)
     return Proxy(
+        reader_endpoint=reader_endpoint,
         endpoint=known(proxy.endpoint, f"{name}-proxy.placeholder.rds.invalid", "proxy endpoint"),
         arn=proxy.arn,
         proxy_id=known(
             proxy.arn, "arn:aws:rds:placeholder:000000000000:db-proxy:prx-PLACEHOLDER", "proxy ARN"
         ).apply(iam.proxy_id_from_arn),
-        ready=[proxy, target],
+        ready=ready,
     )

@@ -16,6 +16,7 @@ EXPORTS = {
     "databaseEndpoint": "database_endpoint",
     "databasePort": "database_port",
     "proxyEndpoint": "proxy_endpoint",
+    "readerEndpoint": "reader_endpoint",
     "connectHost": "connect_host",
     "appSecretArn": "app_secret_arn",
     "masterSecretArn": "master_secret_arn",

@@ -24,11 +24,17 @@ if TYPE_CHECKING:
 READ_TIMEOUT_S = 330
 
 
-def build_payload(event: dict[str, Any], secret_string: str) -> dict[str, Any]:
-    """The in-VPC bootstrap's event: ``event`` with ``master_secret_arn`` replaced by the credentials."""
+def build_payload(
+    event: dict[str, Any], secret_string: str, app_secret_string: str | None = None
+) -> dict[str, Any]:
+    """The in-VPC bootstrap's event: ``event`` with ``master_secret_arn`` replaced by the credentials,
+    and (``secret`` auth) ``app_secret_arn`` by the app secret's current password."""
     secret = json.loads(secret_string)
-    payload = {k: v for k, v in event.items() if k != "master_secret_arn"}
+    payload = {k: v for k, v in event.items() if k not in ("master_secret_arn", "app_secret_arn")}
     payload["master"] = {"username": secret["username"], "password": secret["password"]}
+    if app_secret_string is not None:
+        # Rotation (lambda_rds.rotation) changes the app password; the one in the event is the first one.
+        payload["app_password"] = json.loads(app_secret_string)["password"]
     return payload
 
 
@@ -48,7 +54,10 @@ def handler(event: Any, context: Any = None, *, clients: Any = None) -> Any:
         )
     secrets, lambda_client = clients
     secret = secrets.get_secret_value(SecretId=event["master_secret_arn"])
-    payload = build_payload(event, secret["SecretString"])
+    app_secret = None
+    if isinstance(event.get("app_secret_arn"), str):
+        app_secret = secrets.get_secret_value(SecretId=event["app_secret_arn"])["SecretString"]
+    payload = build_payload(event, secret["SecretString"], app_secret)
     response = lambda_client.invoke(
         FunctionName=os.environ["BOOTSTRAP_FUNCTION"],
         InvocationType="RequestResponse",

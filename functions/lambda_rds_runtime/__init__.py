@@ -6,8 +6,9 @@
         rows = get_database().query("SELECT id, name FROM items ORDER BY id LIMIT %s", (10,), read_only=True)
 
 Configuration comes only from the environment (DB_ENGINE, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_AUTH,
-DB_SECRET_ARN, DB_CA_BUNDLE, DB_CONNECT_TIMEOUT, AWS_REGION). Importing this package is cheap: the driver
-is imported when the first connection is opened, the probe and Secrets Manager client only when used.
+DB_SECRET_ARN, DB_CA_BUNDLE, DB_CONNECT_TIMEOUT, DB_READ_HOST, AWS_REGION). Importing this package is
+cheap: the driver is imported when the first connection is opened, the probe and Secrets Manager client
+only when used, the reader routing only when DB_READ_HOST is set.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ Variables (see ARCHITECTURE.md, "Function environment"):
   DB_SECRET_ARN      secret mode only; the secret JSON holds at least "username" and "password"
   DB_CA_BUNDLE       PEM file used to verify the server (in Lambda: /opt/lambda_rds/ca-bundle.pem)
   DB_CONNECT_TIMEOUT seconds, default 5
+  DB_READ_HOST       optional (database.readers): reader endpoint(s) for statements declared read-only
   AWS_REGION         set by Lambda itself
 
 Plain class instead of a dataclass: importing `dataclasses` pulls in `inspect` (~20 ms of cold start here).
@@ -56,6 +57,7 @@ class DbConfig:
         "engine",
         "host",
         "port",
+        "read_host",
         "region",
         "secret_arn",
         "user",
@@ -74,6 +76,7 @@ class DbConfig:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         secret_arn: str | None = None,
         region: str | None = None,
+        read_host: str | None = None,
     ) -> None:
         self.engine = normalize_engine(engine)
         self.host = host
@@ -85,6 +88,7 @@ class DbConfig:
         self.connect_timeout = connect_timeout
         self.secret_arn = secret_arn
         self.region = region
+        self.read_host = read_host
         self._validate()
 
     def _validate(self) -> None:
@@ -154,4 +158,5 @@ class DbConfig:
             connect_timeout=timeout,
             secret_arn=env.get("DB_SECRET_ARN") or None,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            read_host=(env.get("DB_READ_HOST") or "").strip() or None,
         )

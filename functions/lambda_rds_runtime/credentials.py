@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from .awscreds import credentials_from_env
-from .errors import SecretFetchError
+from .errors import RuntimeConfigError, SecretFetchError
 from .iam_token import generate_auth_token
 
 TYPE_CHECKING = False
@@ -71,12 +71,15 @@ class SecretSource:
         config: DbConfig,
         environ: Mapping[str, str] | None = None,
         fetch: Callable[[], dict[str, object]] | None = None,
+        fetch_pending: Callable[[], dict[str, object] | None] | None = None,
     ) -> None:
         self._config = config
         self._environ = os.environ if environ is None else environ
         self._fetch = fetch or self._fetch_from_secrets_manager
+        self._fetch_pending_override = fetch_pending
         self._cached: Login | None = None
         self.fetch_count = 0
+        self.pending_used = 0
 
     def login(self) -> Login:
         """The cached login, fetching the secret the first time."""
@@ -85,9 +88,44 @@ class SecretSource:
         return self._cached
 
     def refresh(self) -> Login:
-        """Drop the cache and read the secret again (the password may have been rotated)."""
-        self._cached = None
-        return self.login()
+        """Drop the cache and read the secret again (the password may have been rotated).
+
+        If AWSCURRENT still holds the password that was just refused, a rotation is between its setSecret
+        (the database has the new password) and its finishSecret (the label has not moved yet): then the
+        AWSPENDING version is the one to use, when there is one (lambda_rds_runtime/rotation.py)."""
+        failed, self._cached = self._cached, None
+        login = self.login()
+        if failed is not None and login.password == failed.password:
+            pending = self._fetch_pending()
+            password = pending.get("password") if pending else None
+            if isinstance(password, str) and password and password != failed.password:
+                user = pending.get("username") if pending else None
+                self.pending_used += 1
+                login = Login(user if isinstance(user, str) and user else login.user, password, self.kind)
+                self._cached = login
+        return login
+
+    def _fetch_pending(self) -> dict[str, object] | None:
+        """The AWSPENDING version (None when there is none, or when it cannot be read: the refused login
+        then stands). Same GetSecretValue grant on the same secret."""
+        if self._fetch_pending_override is not None:
+            return self._fetch_pending_override()
+        if self._fetch != self._fetch_from_secrets_manager:
+            return None  # a caller-supplied fetch (tests, another store): no Secrets Manager to ask
+        from .smapi import SecretsClient  # deferred: imports http.client
+
+        config = self._config
+        arn = config.secret_arn or ""
+        try:
+            client = SecretsClient(
+                region=config.region or _region_from_arn(arn),
+                credentials=credentials_from_env(self._environ),
+                timeout=config.connect_timeout,
+                environ=self._environ,
+            )
+            return client.get_json(arn, stage="AWSPENDING")
+        except (SecretFetchError, RuntimeConfigError):  # ResourceNotFound: no rotation under way
+            return None
 
     def _load(self) -> Login:
         secret = self._fetch()

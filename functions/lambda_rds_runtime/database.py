@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .credentials import IamTokenSource, Login, SecretSource
     from .engines.contract import Engine
     from .result import Result
+    from .routing import ReadRouter
 
 # A connection idle for longer than this is pinged before use. Shorter than the NAT gateway's 350 s idle
 # drop (which is silent until the next packet is answered by a RST) and far below RDS Proxy's 1800 s idle
@@ -80,6 +81,13 @@ class Database:
         self.connects = 0
         self.auth_refreshes = 0
         self.last_connect_ms: float | None = None
+        # DB_READ_HOST (database.readers): reads declared read-only go to a reader (routing.py).
+        self._reads: ReadRouter | None = None
+        read_host = getattr(config, "read_host", None)
+        if read_host:
+            from .routing import ReadRouter  # deferred: only functions with readers load it
+
+            self._reads = ReadRouter(self, read_host)
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -88,10 +96,13 @@ class Database:
 
         `read_only=True` declares the statement safe to run twice; only then is it retried after the
         connection dies mid-flight. Inside a `transaction()` block the statement runs in that transaction.
+        With DB_READ_HOST set, a read-only statement outside a transaction may run on a reader (routing.py).
         """
         tx = self._tx
         if tx is not None:
             return tx._run(sql, params)
+        if read_only and self._reads is not None:
+            return self._reads.execute(sql, params)  # the reader, or the writer when it is down
         return self._execute(self._ready(), sql, params, read_only)
 
     def query(self, sql: str, params: Any = None, *, read_only: bool = False) -> list[tuple[Any, ...]]:
@@ -150,6 +161,8 @@ class Database:
         watchdog, self._watchdog = self._watchdog, None
         if watchdog is not None:
             watchdog.stop()
+        if self._reads is not None:
+            self._reads.close()
 
     @property
     def connected(self) -> bool:

@@ -77,7 +77,9 @@ def get_secret_json(
 
     env = os.environ if environ is None else environ
     endpoint = resolve_endpoint(region, env)
-    body = json.dumps({"SecretId": secret_id}).encode("utf-8")
+    # AWSCURRENT is GetSecretValue's default; named explicitly because moto answers a request without a
+    # stage with the secret's first version even after rotation moved AWSCURRENT (tests/functions).
+    body = json.dumps({"SecretId": secret_id, "VersionStage": "AWSCURRENT"}).encode("utf-8")
     headers = sign_headers(
         method="POST",
         host=host_header(endpoint.host, endpoint.port, endpoint.scheme),

@@ -95,6 +95,19 @@ class Topo:
         self.add("aws:ec2/natGateway:NatGateway", name, rid, subnetId=subnet, allocationId=eip)
         return rid
 
+    def regional_nat(self, name: str, vpc: str) -> str:
+        """A regional NAT gateway as pulumi-aws records it: VPC level, no subnet, no allocation of ours."""
+        rid = self._id("nat-")
+        self.add(
+            "aws:ec2/natGateway:NatGateway",
+            name,
+            rid,
+            vpcId=vpc,
+            availabilityMode="regional",
+            connectivityType="public",
+        )
+        return rid
+
     def sg(self, name: str, vpc: str, **inline: Any) -> str:
         rid = self._id("sg-")
         self.add("aws:ec2/securityGroup:SecurityGroup", name, rid, vpcId=vpc, **inline)
@@ -246,23 +259,36 @@ class Net:
     db_sg: str
 
 
-def network(t: Topo, *, egress: str = "none", fn_db_ingress: str = "ref") -> Net:
-    """VPC, 2 private + 2 public subnets (us-east-1a/b), IGW, optional NAT, function and database SGs."""
+def network(
+    t: Topo, *, egress: str = "none", fn_db_ingress: str = "ref", igw: bool = True, nat_route: bool = True
+) -> Net:
+    """VPC, 2 private + 2 public subnets (us-east-1a/b), IGW, optional NAT, function and database SGs.
+
+    ``egress="nat-regional"``: a regional NAT gateway at VPC level and no public subnet at all.
+    """
     vpc = t.vpc()
-    igw = t.igw(vpc)
+    igw_id = t.igw(vpc) if igw else None
     private = [
         t.subnet(f"private-{i}", vpc, f"10.0.{i + 1}.0/24", az)
         for i, az in enumerate(("us-east-1a", "us-east-1b"))
     ]
-    public = [
-        t.subnet(f"public-{i}", vpc, f"10.0.{i + 101}.0/24", az)
-        for i, az in enumerate(("us-east-1a", "us-east-1b"))
-    ]
-    t.route_table("public-rt", vpc, public, routes=[{"cidrBlock": "0.0.0.0/0", "gatewayId": igw}])
+    public: list[str] = []
+    if egress != "nat-regional":
+        public = [
+            t.subnet(f"public-{i}", vpc, f"10.0.{i + 101}.0/24", az)
+            for i, az in enumerate(("us-east-1a", "us-east-1b"))
+        ]
+        routes = [{"cidrBlock": "0.0.0.0/0", "gatewayId": igw_id}] if igw_id else []
+        t.route_table("public-rt", vpc, public, routes=routes)
     private_rt = t.route_table("private-rt", vpc, private)
     if egress == "nat":
         nat = t.nat("nat", public[0])
-        t.route("private-default", private_rt, "0.0.0.0/0", natGatewayId=nat)
+        if nat_route:
+            t.route("private-default", private_rt, "0.0.0.0/0", natGatewayId=nat)
+    elif egress == "nat-regional":
+        nat = t.regional_nat("nat", vpc)
+        if nat_route:
+            t.route("private-default", private_rt, "0.0.0.0/0", natGatewayId=nat)
     fn_sg = t.sg("fn-sg", vpc)
     db_sg = t.sg("db-sg", vpc)
     if fn_db_ingress == "ref":
@@ -293,10 +319,12 @@ def baseline(
     instance_class: str = "db.t4g.micro",
     fn_db_ingress: str = "ref",
     db_props: dict[str, Any] | None = None,
+    igw: bool = True,
+    nat_route: bool = True,
 ) -> list[Resource]:
     """A working topology by default; each switch breaks (or changes) one thing."""
     t = Topo()
-    n = network(t, egress=egress, fn_db_ingress=fn_db_ingress)
+    n = network(t, egress=egress, fn_db_ingress=fn_db_ingress, igw=igw, nat_route=nat_route)
     address = t.instance("db", n.private, [n.db_sg], instance_class=instance_class, **(db_props or {}))
     docs: list[dict[str, Any]] = []
     if auth == "iam" and connect_grant:

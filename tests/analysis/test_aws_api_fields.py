@@ -68,3 +68,15 @@ def test_nested_list_paths_are_walked() -> None:
     )
     problems = list(api.violations(proxy))
     assert len(problems) == 1 and "auths.[].authScheme='PASSWORD'" in problems[0]
+
+
+def test_nat_gateway_availability_mode_is_checked_against_the_api_enum() -> None:
+    # botocore ec2 CreateNatGateway.AvailabilityMode: zonal | regional (the regional NAT gateway, issue 13).
+    spec = api.api_fields()["fields"]["aws:ec2/natGateway:NatGateway"]["availabilityMode"]
+    assert spec["api"] == "ec2:CreateNatGateway.AvailabilityMode"
+    assert spec["enum"] == ["zonal", "regional"]
+    ok = res("aws:ec2/natGateway:NatGateway", "nat", availabilityMode="regional", connectivityType="public")
+    assert list(api.violations(ok)) == []
+    bad = res("aws:ec2/natGateway:NatGateway", "nat", availabilityMode="multi-az")
+    (msg,) = list(api.violations(bad))
+    assert "multi-az" in msg and "zonal, regional" in msg

@@ -364,3 +364,14 @@ def test_invalid_waivers_are_errors(raw: Any, message: str) -> None:
 def test_waivers_accept_a_json_string_from_stack_config() -> None:
     waivers = parse_waivers('[{"policy": "RDS.5", "resource": "app-db", "reason": "dev"}]', "Pulumi.dev.yaml")
     assert waivers[0].policy == "RDS.5" and waivers[0].source == "Pulumi.dev.yaml"
+
+
+def test_nat_same_az_flags_a_shared_zonal_nat_in_prod_only() -> None:
+    shared = baseline(auth="secret", egress="nat")  # one zonal NAT in us-east-1a for both AZs
+    found = [f for f in findings(shared, PROD) if f.policy == "LR.NAT-SAME-AZ"]
+    assert [f.resource for f in found] == ["private-1"]  # the us-east-1b subnet
+    assert "losing us-east-1a" in found[0].message and "'regional'" in found[0].message
+    assert not found[0].mandatory and found[0].source.endswith("nat-gateway-basics.html")
+    assert "LR.NAT-SAME-AZ" not in ids(shared, DEV)
+    # a regional NAT gateway is in every AZ routed to it
+    assert "LR.NAT-SAME-AZ" not in ids(baseline(auth="secret", egress="nat-regional"), PROD)

@@ -307,6 +307,51 @@ def test_nat_in_a_private_subnet_does_not_count() -> None:
     assert any("is not an internet gateway" in m for m in v.missing)
 
 
+def test_secret_auth_via_a_regional_nat_passes_without_any_public_subnet() -> None:
+    resources = baseline(auth="secret", egress="nat-regional")
+    model = build_model(resources)
+    (nat,) = model.nats.values()
+    assert nat.regional and nat.subnet_id is None and nat.vpc_id in model.vpcs
+    assert not any(model.is_public_subnet(s) for s in model.subnets)  # no public subnet at all
+    v = one(resources, "reach.aws-api", "secretsmanager")
+    assert v.status == "pass", v.missing
+    assert v.summary == "reaches secretsmanager via NAT gateway"
+    assert any("regional NAT gateway nat" in e and "internet gateway igw-" in e for e in v.evidence)
+    # every check the baseline runs still passes, and the functions' subnets stay private
+    assert [x for x in verdicts(resources) if x.status != "pass"] == []
+
+
+def test_regional_nat_without_the_private_default_route_fails_and_names_the_route() -> None:
+    resources = baseline(auth="secret", egress="nat-regional", nat_route=False)
+    v = one(resources, "reach.aws-api", "secretsmanager")
+    assert v.status == "fail"
+    assert any("has no default route (0.0.0.0/0)" in m for m in v.missing)
+    assert any("to a NAT gateway (a regional one" in f for f in v.fixes)
+
+
+def test_regional_nat_in_a_vpc_without_an_internet_gateway_fails() -> None:
+    v = one(baseline(auth="secret", egress="nat-regional", igw=False), "reach.aws-api", "secretsmanager")
+    assert v.status == "fail"
+    assert any("has no internet gateway attached" in m for m in v.missing)
+    assert any("aws.ec2.InternetGateway(vpc_id=" in f for f in v.fixes)
+
+
+def test_regional_nat_of_another_vpc_does_not_count() -> None:
+    t = Topo()
+    n = network(t)
+    other = t.vpc("other", "10.1.0.0/16")
+    t.igw(other)
+    nat = t.regional_nat("nat", other)
+    t.route("private-default", n.private_rt, "0.0.0.0/0", natGatewayId=nat)
+    t.add("aws:secretsmanager/secret:Secret", "s", "arn:s", arn="arn:s")
+    address = t.instance("db", n.private, [n.db_sg])
+    role = t.role("r", managed=[iam.VPC_ACCESS_POLICY_ARN], docs=[iam.read_secret_policy("arn:s")])
+    t.function("fn", role, n.private, [n.fn_sg], {"DB_HOST": address, "DB_SECRET_ARN": "arn:s"})
+    v = one(t.resources, "reach.aws-api", "secretsmanager")
+    assert v.status == "fail"
+    assert any("serves " + other in m for m in v.missing)
+
+
 def test_no_api_check_when_the_function_needs_no_api() -> None:
     assert not [v for v in verdicts(baseline(auth="iam")) if v.id == "reach.aws-api"]
 

@@ -35,9 +35,15 @@ def test_seed_topology_passes(run_plan: RunPlan, stack: str) -> None:
     if config.get("auth") == "secret":
         assert statuses[("reach.aws-api", "secretsmanager")] == "pass"
         via = "via NAT gateway" if config.get("egress") == "nat" else "via endpoint"
-        assert [v["summary"] for v in result.report["verdicts"] if v["id"] == "reach.aws-api"] == [
-            f"reaches secretsmanager {via}"
+        api = [v for v in result.report["verdicts"] if v["id"] == "reach.aws-api"]
+        # The app function, and the app secret's rotation function (on by default with secret auth).
+        assert [v["summary"] for v in api] == [f"reaches secretsmanager {via}"] * 2
+        assert sorted(v["subject"].rsplit("-", 1)[-1] for v in api) == ["app", "rotation"]
+        rotation_db = [
+            v for v in result.report["verdicts"] if v["id"] == "reach.db-port" and "rotation" in v["subject"]
         ]
+        assert [v["status"] for v in rotation_db] == ["pass"]
+        assert not rotation_db[0]["target"].endswith("proxy")  # straight to the database
     if config.get("proxy"):
         assert app[0]["target"].endswith("proxy")
         assert any(v["id"] == "reach.proxy-db" and v["status"] == "pass" for v in result.report["verdicts"])

@@ -291,3 +291,23 @@ def test_states_nothing_connects_through_block_and_transient_ones_only_inform() 
     (backup,) = status_notes("cluster", {"DBClusterIdentifier": "c", "Status": "backing-up"})
     assert not backup.blocking
     assert status_notes("proxy-target", {"RdsResourceId": "db", "TargetHealth": {"State": "AVAILABLE"}}) == []
+
+
+def test_a_regional_nat_gateway_is_read_at_vpc_level_and_used_by_the_route_fix() -> None:
+    # DescribeNatGateways answers AvailabilityMode and VpcId, and no SubnetId, for a regional gateway.
+    nat = normalise.nat_gateway(
+        {
+            "NatGatewayId": "nat-r",
+            "VpcId": "vpc-1",
+            "ConnectivityType": "public",
+            "AvailabilityMode": "regional",
+            "NatGatewayAddresses": [{"AllocationId": "eipalloc-aws", "PublicIp": "198.51.100.7"}],
+        }
+    )
+    assert nat.get("availabilityMode") == "regional" and nat.get("subnetId") is None
+    model = build_model([nat])
+    assert model.nats["nat-r"].regional and model.nats["nat-r"].vpc_id == "vpc-1"
+    assert fixes._public_nat(model, "vpc-1") == "nat-r"
+    assert fixes._public_nat(model, "vpc-2") is None
+    zonal = normalise.nat_gateway({"NatGatewayId": "nat-z", "SubnetId": "subnet-1", "VpcId": "vpc-1"})
+    assert zonal.get("availabilityMode") == "zonal"

@@ -264,9 +264,11 @@ class MariaDbServer:
 
     admin_user = "admin"
 
-    def __init__(self, directory: Path, tls: TlsFiles) -> None:
+    def __init__(self, directory: Path, tls: TlsFiles, *, extra_args: tuple[str, ...] = ()) -> None:
         self.directory = directory
         self.data = directory / "data"
+        self.extra_args = extra_args
+        """Appended to mariadbd's arguments (later options win: e.g. --log-bin for a replication source)."""
         self.socket = directory / "mysqld.sock"
         self.log = directory / "mariadb.log"
         self.tls = tls
@@ -299,7 +301,8 @@ class MariaDbServer:
                  f"--ssl-ca={self.tls.ca}", f"--ssl-cert={self.tls.cert}", f"--ssl-key={self.tls.key}",
                  "--require-secure-transport=ON", "--innodb-buffer-pool-size=32M", "--skip-log-bin",
                  "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--performance-schema=OFF",
-                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci"],
+                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
+                 *self.extra_args],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             ))  # fmt: skip
         proc = self.proc

@@ -25,6 +25,7 @@ OUTPUT_NAMES = (
     "database_resource_id",
     "proxy_endpoint",
     "connect_host",
+    "reader_endpoint",
     "app_secret_arn",
     "master_secret_arn",
     "function_names",

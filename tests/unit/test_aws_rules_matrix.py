@@ -32,6 +32,23 @@ EXTRA = [
     },
     {"engine": "mysql", "database": {"instance_class": "db.m7g.large", "performance_insights": True}},
 ]
+# database.readers (issue 13): replicas / reader instances / the proxy's read-only endpoint.
+READERS = [
+    *({"engine": e, "database": {"readers": 1}} for e in ENGINES),
+    {"engine": "postgres", "auth": "secret", "egress": "endpoints", "database": {"readers": 2}},
+    {
+        "engine": "mysql",
+        "az_count": 3,
+        "database": {"readers": 1, "performance_insights": True, "instance_class": "db.m7g.large"},
+    },
+    {"engine": "aurora-postgresql", "proxy": True, "database": {"readers": 1}},
+    {"engine": "aurora-mysql", "proxy": True, "auth": "secret", "egress": "nat", "database": {"readers": 2}},
+    {
+        "engine": "aurora-postgresql",
+        "proxy": True,
+        "database": {"readers": 1, "serverless_v2": {"min_capacity": 0.5}, "monitoring_interval": 60},
+    },
+]
 
 
 def analysis_resources(b: Built) -> list[Resource]:
@@ -48,6 +65,22 @@ def aws_violations(b: Built, ctx: Context | None = None) -> list[str]:
     return [f"{r.id} {res.name}: {msg}" for r in aws.rules() for res, msg in r.run(model, context)]
 
 
-@pytest.mark.parametrize("cfg", MATRIX + EXTRA, ids=lambda c: "-".join(str(v) for v in c.values()))
+@pytest.mark.parametrize("cfg", MATRIX + EXTRA + READERS, ids=lambda c: "-".join(str(v) for v in c.values()))
 def test_component_passes_every_aws_rule(build: Callable[..., Built], cfg: dict[str, Any]) -> None:
     assert aws_violations(build(cfg)) == []
+
+
+# The regional NAT gateway (issue 13): every engine, both auth modes; the API field rules include
+# CreateNatGateway.AvailabilityMode (enum zonal | regional, from the botocore ec2 model).
+REGIONAL_NAT = [
+    {"engine": e, "auth": au, "egress": "nat", "nat_gateways": "regional", "az_count": 3}
+    for e, au in itertools.product(ENGINES, ["iam", "secret"])
+]
+
+
+@pytest.mark.parametrize("cfg", REGIONAL_NAT, ids=lambda c: "-".join(str(v) for v in c.values()))
+def test_regional_nat_stack_passes_every_aws_rule(build: Callable[..., Built], cfg: dict[str, Any]) -> None:
+    b = build(cfg)
+    nat = b.one("aws:ec2/natGateway:NatGateway")
+    assert nat.inputs["availabilityMode"] == "regional"
+    assert aws_violations(b) == []

@@ -21,6 +21,11 @@ MATRIX = [
     )
     if not (au == "secret" and eg == "none")
 ]
+# The regional NAT gateway (issue 13): one gateway at VPC level, for every engine, AZ count, proxy and auth.
+REGIONAL = [
+    {"engine": e, "az_count": az, "proxy": p, "egress": "nat", "auth": au, "nat_gateways": "regional"}
+    for e, az, p, au in itertools.product(ENGINES, [2, 3], [False, True], ["iam", "secret"])
+]
 SGI = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SGE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 
@@ -38,18 +43,19 @@ def _statements(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [st for d in docs for st in d["Statement"]]
 
 
-@pytest.mark.parametrize("cfg", MATRIX, ids=lambda c: "-".join(str(v) for v in c.values()))
+@pytest.mark.parametrize("cfg", MATRIX + REGIONAL, ids=lambda c: "-".join(str(v) for v in c.values()))
 def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dict[str, Any]) -> None:
     b = build(cfg)
     aurora = cfg["engine"].startswith("aurora")
     port = 5432 if "postgres" in cfg["engine"] else 3306
+    regional = cfg.get("nat_gateways") == "regional"
 
-    # Subnets: one private per AZ, each in a distinct AZ; public ones only for NAT.
+    # Subnets: one private per AZ, each in a distinct AZ; public ones only for zonal NAT.
     private = [r for r in b.all("aws:ec2/subnet:Subnet") if "-private-" in r.name]
     public = [r for r in b.all("aws:ec2/subnet:Subnet") if "-public-" in r.name]
     assert len(private) == cfg["az_count"]
     assert len({r.inputs["availabilityZone"] for r in private}) == cfg["az_count"]
-    assert len(public) == (cfg["az_count"] if cfg["egress"] == "nat" else 0)
+    assert len(public) == (cfg["az_count"] if cfg["egress"] == "nat" and not regional else 0)
     private_ids = sorted(r.id for r in private)
     assert sorted(b.one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]) == private_ids
 
@@ -99,7 +105,11 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
     proxy_sg = sg_by_name.get("t-proxy-sg")
     db_source = proxy_sg if cfg["proxy"] else fn_sg  # who may open connections to the database
     front = proxy_sg if cfg["proxy"] else db_sg  # where functions send them
-    assert db_ingress == {(db_source, port, port), (boot_sg, port, port)}
+    # secret auth rotates the app secret by default: its rotation function goes straight to the database.
+    rot_sg = sg_by_name.get("t-rotation-sg")
+    assert (rot_sg is not None) == (cfg["auth"] == "secret")
+    rotation = {(rot_sg, port, port)} if rot_sg else set()
+    assert db_ingress == {(db_source, port, port), (boot_sg, port, port)} | rotation
     if cfg["proxy"]:
         proxy_ingress = {
             (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
@@ -120,7 +130,21 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
     default_routes = [
         r for r in b.all("aws:ec2/route:Route") if r.inputs.get("destinationCidrBlock") == "0.0.0.0/0"
     ]
-    if cfg["egress"] == "nat":
+    if regional:
+        # One NAT gateway at VPC level: no subnet, no Elastic IP of ours (AWS allocates its addresses in
+        # auto mode), no public route table; every private route table's default route goes to it.
+        nat = b.one("aws:ec2/natGateway:NatGateway")
+        assert nat.inputs["availabilityMode"] == "regional" and nat.inputs["connectivityType"] == "public"
+        assert nat.inputs["vpcId"] == b.one("aws:ec2/vpc:Vpc").id
+        assert not {"subnetId", "allocationId", "availabilityZoneAddresses"} & set(nat.inputs)
+        assert b.all("aws:ec2/eip:Eip") == []
+        assert [r.inputs.get("natGatewayId") for r in default_routes] == [nat.id] * cfg["az_count"]
+        assert sorted(r.inputs["routeTableId"] for r in default_routes) == sorted(
+            t.id for t in b.all("aws:ec2/routeTable:RouteTable")
+        )
+        assert len(b.all("aws:ec2/routeTable:RouteTable")) == cfg["az_count"]  # private ones only
+        assert len(b.all("aws:ec2/internetGateway:InternetGateway")) == 1  # required in the VPC
+    elif cfg["egress"] == "nat":
         nat_ids = {n.id for n in b.all("aws:ec2/natGateway:NatGateway")}
         assert len(nat_ids) == cfg["az_count"]  # per_az is the default
         private_routes = [r for r in default_routes if "natGatewayId" in r.inputs]
@@ -143,7 +167,7 @@ def test_invariants_hold_across_the_matrix(build: Callable[..., Built], cfg: dic
             for r in b.all(SGI)
             if r.inputs["securityGroupId"] == ep_sg
         ]
-        assert ingress == [(fn_sg, 443)]
+        assert sorted(ingress) == sorted([(fn_sg, 443), (rot_sg, 443)])
     else:
         assert endpoints == []
 

@@ -20,6 +20,8 @@ CONFIGS = [
     {"engine": "postgres", "proxy": True, "egress": "nat", "auth": "secret", **EXTRAS},
     {"engine": "aurora-mysql", "proxy": True, "egress": "endpoints", "auth": "secret", **EXTRAS},
     {"engine": "aurora-postgresql", "egress": "none", "auth": "iam"},
+    {"engine": "aurora-postgresql", "proxy": True, "database": {"readers": 1}},
+    {"engine": "mysql", "database": {"readers": 1}},
 ]
 
 

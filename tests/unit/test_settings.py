@@ -30,6 +30,28 @@ BAD: list[tuple[str, dict[str, Any], str, list[str]]] = [
         ["only applies with egress 'nat'"],
     ),
     (
+        "regional nat without nat",
+        {"auth": "secret", "egress": "endpoints", "nat_gateways": "regional"},
+        "nat_gateways",
+        ["only applies with egress 'nat'", "'endpoints'"],
+    ),
+    (
+        "unknown nat_gateways",
+        {"egress": "nat", "nat_gateways": "zonal"},
+        "nat_gateways",
+        ["'zonal'", "single, per_az, regional"],
+    ),
+    (
+        "regional nat in a brought vpc",
+        {
+            "egress": "nat",
+            "nat_gateways": "regional",
+            "network": {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-1", "subnet-2"]},
+        },
+        "nat_gateways",
+        ["'regional'", "bring-your-own network.vpc_id", "availability_mode='regional'"],
+    ),
+    (
         "proxy with auto-pause",
         {"engine": "aurora-postgresql", "proxy": True, "database": {"serverless_v2": {"min_capacity": 0}}},
         "database.serverless_v2.min_capacity",
@@ -287,6 +309,14 @@ def test_s3_gateway_endpoint_with_a_brought_vpc_is_refused() -> None:
     ):
         resolve({"network": net})
     assert resolve({"network": {"s3_gateway_endpoint": True}}).network.s3_gateway_endpoint
+
+
+def test_regional_nat_is_one_gateway_whatever_the_az_count() -> None:
+    for az_count in (2, 3, 6):
+        s = resolve({"egress": "nat", "nat_gateways": "regional", "az_count": az_count})
+        assert s.nat_gateways is settings.NatGateways.REGIONAL
+        assert s.nat_gateway_count == 1
+    assert resolve({"egress": "nat", "az_count": 3}).nat_gateway_count == 3  # per_az stays the default
 
 
 def test_byo_subnets_must_span_two_zones() -> None:

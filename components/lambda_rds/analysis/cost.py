@@ -2,6 +2,7 @@
 
 Fixed costs come from the resources (NAT gateway hours, public IPv4, interface endpoint AZ-hours, RDS /
 Aurora instances with Multi-AZ, storage, RDS Proxy vCPU-hours with the 2-vCPU minimum, secrets, KMS keys);
+a regional NAT gateway is billed per AZ it is active in, with one AWS-managed public address per AZ.
 usage costs from the optional usage file (``usage.py``). A month is the price book's 730 hours. A line that
 uses a grade-C figure is flagged; a resource without a price in the book becomes an unpriced line (in the
 report, never silently zero). What depends on usage and is not priced (no usage file value for it, or no
@@ -16,10 +17,20 @@ from typing import Any, Literal
 
 from lambda_rds import sizing
 from lambda_rds.analysis.prices import PriceBook, worst_grade
-from lambda_rds.analysis.tokens import T_CLUSTER, T_DB_INSTANCE, T_EIP, T_KMS_KEY, T_NAT, T_SECRET, T_VPCE
+from lambda_rds.analysis.reachability import needed_services
+from lambda_rds.analysis.tokens import (
+    T_CLUSTER,
+    T_DB_INSTANCE,
+    T_EIP,
+    T_KMS_KEY,
+    T_NAT,
+    T_SECRET,
+    T_SECRET_ROTATION,
+    T_VPCE,
+)
 from lambda_rds.analysis.usage import Usage
 from lambda_rds.analysis.values import as_bool, as_float, as_list, as_str
-from lambda_rds.analysis.views import Database, Model
+from lambda_rds.analysis.views import Database, Model, NatGateway
 
 Kind = Literal["fixed", "usage"]
 
@@ -77,12 +88,41 @@ class NotIncluded:
 
 
 @dataclass(frozen=True)
+class EgressOption:
+    """What this stack's egress would cost a month with one of the layouts the component offers."""
+
+    option: str
+    """``single``, ``per_az``, ``regional`` (egress ``nat``) or ``endpoints``."""
+    monthly: float | None
+    hourly_part: float
+    data_part: float
+    current: bool
+    grade: str
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "option": self.option,
+            "monthly": None if self.monthly is None else round(self.monthly, 2),
+            "fixed": round(self.hourly_part, 2),
+            "data": round(self.data_part, 2),
+            "current": self.current,
+            "grade": self.grade,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
 class CostEstimate:
     currency: str
     region: str
     lines: tuple[CostLine, ...]
     free_tier: bool
     not_included: tuple[NotIncluded, ...] = ()
+    egress_comparison: tuple[EgressOption, ...] = ()
+    """Shown where it helps choose: the stack pays for egress (NAT gateways or interface endpoints) in a
+    VPC it creates. Empty otherwise."""
+    egress_basis: str = ""
 
     @property
     def total(self) -> float:
@@ -107,6 +147,12 @@ class CostEstimate:
             "flagged_grade_c": [line.line_key for line in self.lines if line.flagged],
             "unpriced": [line.line_key for line in self.unpriced],
             "not_included": [n.to_json() for n in self.not_included],
+            "egress_comparison": {
+                "basis": self.egress_basis,
+                "options": [o.to_json() for o in self.egress_comparison],
+            }
+            if self.egress_comparison
+            else None,
         }
 
 
@@ -224,6 +270,33 @@ def _db_lines(b: _Builder, m: Model, db: Database, hours: float, usage: Usage) -
                 "GB-month",
                 (f"rds.storage.{storage_type}",),
             )
+        # database.readers on RDS: each read replica is an instance of its own, billed like one
+        # (Single-AZ, its class), with a copy of the source's storage (sources.RDS_READ_REPLICAS_CREATE).
+        for replica in db.replicas:
+            rcls = as_str(replica.get("instanceClass")) or cls
+            rmulti = bool(as_bool(replica.get("multiAz")))
+            rkeys, rfactor, rnote = _rds_instance_keys(b.book, db.engine, rcls, rmulti)
+            b.add(
+                replica.name,
+                replica.type,
+                f"{rcls} read replica {'Multi-AZ' if rmulti else 'Single-AZ'} ({db.engine})",
+                "fixed",
+                hours,
+                "hours",
+                rkeys,
+                factor=rfactor,
+                note=rnote,
+            )
+            if storage_type in ("gp3", "gp2"):
+                b.add(
+                    replica.name,
+                    replica.type,
+                    f"{storage_type} storage (copy of the source's)",
+                    "fixed",
+                    gb,
+                    "GB-month",
+                    (f"rds.storage.gp3.{'multi_az' if rmulti else 'single_az'}.gb_month",),
+                )
         return
     io_optimized = _io_optimized(db)
     for member in db.members:
@@ -410,8 +483,33 @@ def estimate(model: Model, book: PriceBook, usage: Usage | None = None) -> CostE
     b = _Builder(book)
     hours = book.hours_per_month
     for r in model.of_type(T_NAT):
-        if (as_str(r.get("connectivityType")) or "public") == "public":
-            b.add(r.name, r.type, "NAT gateway hours", "fixed", hours, "hours", ("ec2.nat_gateway.hour",))
+        if (as_str(r.get("connectivityType")) or "public") != "public":
+            continue
+        nat = model.nats.get(r.id or f"unknown:{r.key}")
+        if nat is not None and nat.regional:
+            azs = len(regional_nat_azs(model, nat))
+            b.add(
+                r.name,
+                r.type,
+                f"regional NAT gateway hours, {azs} AZ(s)",
+                "fixed",
+                azs * hours,
+                "NAT gateway-AZ-hours",
+                ("ec2.nat_gateway.regional.az_hour",),
+                note="billed per AZ it is active in: it expands into each AZ whose ENIs route to it",
+            )
+            b.add(
+                r.name,
+                r.type,
+                f"public IPv4 addresses of the regional NAT gateway, {azs} AZ(s)",
+                "fixed",
+                azs * hours,
+                "address-hours",
+                ("ec2.nat_gateway.regional.ips_per_az", "vpc.public_ipv4.hour"),
+                note="auto mode: AWS allocates one address per active AZ (more only under port pressure)",
+            )
+            continue
+        b.add(r.name, r.type, "NAT gateway hours", "fixed", hours, "hours", ("ec2.nat_gateway.hour",))
     for r in model.of_type(T_EIP):
         b.add(r.name, r.type, "public IPv4 address", "fixed", hours, "hours", ("vpc.public_ipv4.hour",))
     for r in model.of_type(T_VPCE):
@@ -458,6 +556,7 @@ def estimate(model: Model, book: PriceBook, usage: Usage | None = None) -> CostE
         b.add(r.name, r.type, "customer managed key", "fixed", 1, "key-months", ("kms.cmk_month",))
     _lambda_lines(b, model, usage)
     if usage.nat_gb_per_month and model.of_type(T_NAT):
+        regional = bool(model.nats) and all(n.regional for n in model.nats.values())
         b.add(
             "(NAT gateways)",
             T_NAT,
@@ -465,7 +564,7 @@ def estimate(model: Model, book: PriceBook, usage: Usage | None = None) -> CostE
             "usage",
             usage.nat_gb_per_month,
             "GB",
-            ("ec2.nat_gateway.gb_processed",),
+            ("ec2.nat_gateway.regional.gb_processed" if regional else "ec2.nat_gateway.gb_processed",),
         )
     if usage.endpoint_gb_per_month and any(
         as_str(r.get("vpcEndpointType")) == "Interface" for r in model.of_type(T_VPCE)
@@ -499,9 +598,158 @@ def estimate(model: Model, book: PriceBook, usage: Usage | None = None) -> CostE
             "GB",
             ("logs.ingest_gb",),
         )
+    options, basis = egress_comparison(model, book, usage)
     return CostEstimate(
-        book.currency, book.region, tuple(b.lines), usage.lambda_free_tier, not_included(model, usage)
+        book.currency,
+        book.region,
+        tuple(b.lines),
+        usage.lambda_free_tier,
+        not_included(model, usage),
+        options,
+        basis,
     )
+
+
+def regional_nat_azs(model: Model, nat: NatGateway) -> set[str]:
+    """The AZs a regional NAT gateway is active in: those of the subnets whose default route goes to it
+    (their ENIs bring it there, auto mode); without such routes, those of its VPC's non-public subnets."""
+    routed = [
+        s
+        for s in model.subnets.values()
+        if (rt := model.route_table_for(s.id)) is not None
+        and any(r.target == "nat" and r.target_id == nat.id and r.destination is not None for r in rt.routes)
+    ]
+    subnets = routed or [
+        s
+        for s in model.subnets.values()
+        if s.vpc_id is not None and s.vpc_id == nat.vpc_id and not model.is_public_subnet(s.id)
+    ]
+    azs = {s.az or s.id for s in subnets}
+    return azs or {"(one AZ)"}
+
+
+def egress_comparison(model: Model, book: PriceBook, usage: Usage) -> tuple[tuple[EgressOption, ...], str]:
+    """This stack's monthly egress cost with each layout: single, per_az and regional NAT, or endpoints.
+
+    Only where it helps choose: the stack pays for egress (a NAT gateway or an interface endpoint) in a
+    VPC of its own (with a brought VPC the component creates no NAT). The same traffic goes through each
+    option: the usage file's nat_gb_per_month (else endpoint_gb_per_month, else 0). Cross-AZ transfer to a
+    single NAT gateway and internet egress are not priced here (as in the estimate).
+    """
+    interface = [e for e in model.endpoints if e.type == "Interface"]
+    public_nats = [n for n in model.nats.values() if n.public]
+    if not model.vpcs or not (public_nats or interface):
+        return (), ""
+    fn_subnets = [sid for fn in model.functions for sid in fn.subnet_ids]
+    azs = len(model.azs(fn_subnets)) or max(
+        (len(regional_nat_azs(model, n)) for n in public_nats if n.regional), default=0
+    )
+    if not azs:
+        azs = len({s.az for s in model.subnets.values() if s.az and not model.is_public_subnet(s.id)}) or 1
+    services = sorted(
+        {e.service for e in interface} | {s for fn in model.functions for s in needed_services(model, fn)}
+    )
+    gb = usage.nat_gb_per_month or usage.endpoint_gb_per_month or 0.0
+    hours = book.hours_per_month
+    if public_nats and all(n.regional for n in public_nats):
+        current = "regional"
+    elif public_nats:
+        current = "single" if len(public_nats) == 1 else "per_az"
+    else:
+        current = "endpoints"
+
+    def option(
+        name: str,
+        hourly: list[tuple[float, tuple[str, ...]]],
+        per_gb: str,
+        detail: str,
+        traffic: float = gb,
+    ) -> EgressOption:
+        keys = [k for _, ks in hourly for k in ks] + [per_gb]
+        prices = {k: book.get(k) for k in keys}
+        if any(p is None for p in prices.values()):
+            return EgressOption(name, None, 0.0, 0.0, name == current, "C", detail + " (unpriced)")
+        fixed = 0.0
+        for quantity, ks in hourly:
+            unit = 1.0
+            for k in ks:
+                unit *= prices[k].usd  # type: ignore[union-attr]
+            fixed += quantity * unit
+        data = traffic * prices[per_gb].usd  # type: ignore[union-attr]
+        grade = worst_grade(*(p.grade for p in prices.values() if p))
+        return EgressOption(name, fixed + data, fixed, data, name == current, grade, detail)
+
+    nat_hour, ipv4 = ("ec2.nat_gateway.hour",), ("vpc.public_ipv4.hour",)
+    regional_ips = ("ec2.nat_gateway.regional.ips_per_az", "vpc.public_ipv4.hour")
+    options = (
+        option(
+            "single",
+            [(hours, nat_hour), (hours, ipv4)],
+            "ec2.nat_gateway.gb_processed",
+            "1 zonal NAT gateway + public subnet; losing its AZ cuts egress in every AZ, and the other "
+            "AZs' traffic also pays cross-AZ transfer (not priced)",
+        ),
+        option(
+            "per_az",
+            [(azs * hours, nat_hour), (azs * hours, ipv4)],
+            "ec2.nat_gateway.gb_processed",
+            f"{azs} zonal NAT gateways, {azs} public subnets and Elastic IPs; survives an AZ loss",
+        ),
+        option(
+            "regional",
+            [(azs * hours, ("ec2.nat_gateway.regional.az_hour",)), (azs * hours, regional_ips)],
+            "ec2.nat_gateway.regional.gb_processed",
+            f"1 regional NAT gateway billed in {azs} AZ(s), no public subnets; survives an AZ loss",
+        ),
+        option(
+            "endpoints",
+            [(len(services) * azs * hours, ("vpc.interface_endpoint.az_hour",))],
+            "vpc.interface_endpoint.gb_first_1pb",
+            (
+                f"{len(services)} interface endpoint(s) ({', '.join(services)}) in {azs} AZ(s); AWS APIs "
+                "only, no internet"
+                if services
+                else "the functions call no AWS API: no endpoint needed (egress 'none' would do)"
+            ),
+            traffic=gb if services else 0.0,
+        ),
+    )
+    basis = (
+        f"{azs} AZ(s), {gb:g} GB/month through whichever option"
+        if gb
+        else f"{azs} AZ(s), hourly charges only: set nat_gb_per_month in the usage file to price the traffic"
+    )
+    return options, basis
+
+
+def egress_comparison_text(est: CostEstimate) -> list[str]:
+    """The comparison as indented report lines (empty when it does not apply)."""
+    if not est.egress_comparison:
+        return []
+    out = [f"  egress options for this stack ({est.egress_basis}):"]
+    width = max(len(o.option) for o in est.egress_comparison)
+    for o in est.egress_comparison:
+        money = "unpriced" if o.monthly is None else f"${o.monthly:,.2f}"
+        mark = " (current)" if o.current else ""
+        out.append(f"    {o.option.ljust(width)}  {money:>10}/month  grade {o.grade}  {o.detail}{mark}")
+    return out
+
+
+def egress_comparison_markdown(est: CostEstimate) -> list[str]:
+    if not est.egress_comparison:
+        return []
+    out = [
+        f"Egress options for this stack ({est.egress_basis}):",
+        "",
+        "| option | monthly | grade | layout |",
+    ]
+    out.append("|---|---:|---|---|")
+    for o in est.egress_comparison:
+        money = "unpriced" if o.monthly is None else f"${o.monthly:,.2f}"
+        name = f"**{o.option}** (current)" if o.current else o.option
+        out.append(f"| {name} | {money} | {o.grade} | {o.detail.replace('|', '/')} |")
+    out.append("")
+    return out
 
 
 def _io_optimized(db: Database) -> bool:
@@ -511,6 +759,15 @@ def _io_optimized(db: Database) -> bool:
 def _names(items: list[str], limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def first_rules_days(rotation: Any) -> int | None:
+    """``rotationRules.automaticallyAfterDays`` of an aws.secretsmanager.SecretRotation (None: unknown)."""
+    rules = rotation.get("rotationRules")
+    if isinstance(rules, list):
+        rules = rules[0] if rules else None
+    value = rules.get("automaticallyAfterDays") if isinstance(rules, dict) else None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
@@ -594,6 +851,18 @@ def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
                 "each GetSecretValue is billed; set secrets_api_calls_per_month in the usage file",
             )
         )
+    for rotation in model.of_type(T_SECRET_ROTATION):
+        # lambda_rds.rotation: four short invocations of the rotation function per rotation (each a few
+        # Secrets Manager calls and one database login), so a few cents a year; billed by usage.
+        days = first_rules_days(rotation)
+        every = f"every {days} days" if days else "on its schedule"
+        out.append(
+            NotIncluded(
+                "secret rotation",
+                f"{rotation.name}: the rotation function runs 4 short invocations per rotation ({every}), "
+                "each with a few Secrets Manager calls: Lambda and API charges by usage (cents), not priced",
+            )
+        )
     if model.databases:
         out.append(
             NotIncluded(
@@ -642,4 +911,16 @@ def diff(base: dict[str, Any], current: CostEstimate) -> dict[str, Any]:
     }
 
 
-__all__ = ["CostEstimate", "CostLine", "NotIncluded", "diff", "estimate", "not_included"]
+__all__ = [
+    "CostEstimate",
+    "CostLine",
+    "EgressOption",
+    "NotIncluded",
+    "diff",
+    "egress_comparison",
+    "egress_comparison_markdown",
+    "egress_comparison_text",
+    "estimate",
+    "not_included",
+    "regional_nat_azs",
+]

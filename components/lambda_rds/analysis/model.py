@@ -12,7 +12,8 @@ adapter for ``doctor`` fills these and nothing else is required):
 - ``aws:ec2/routeTableAssociation``: subnetId, routeTableId; ``aws:ec2/mainRouteTableAssociation``: vpcId,
   routeTableId
 - ``aws:ec2/internetGateway``: vpcId; ``aws:ec2/internetGatewayAttachment``: vpcId, internetGatewayId
-- ``aws:ec2/natGateway``: subnetId, connectivityType, allocationId; ``aws:ec2/eip``: domain
+- ``aws:ec2/natGateway``: subnetId, connectivityType, allocationId, availabilityMode, vpcId (regional
+  gateways have no subnet); ``aws:ec2/eip``: domain
 - ``aws:ec2/securityGroup`` and ``aws:ec2/defaultSecurityGroup``: vpcId, ingress[], egress[]
   ({protocol, fromPort, toPort, cidrBlocks, ipv6CidrBlocks, securityGroups, self, prefixListIds})
 - ``aws:ec2/securityGroupRule``: type, securityGroupId, protocol, fromPort, toPort, cidrBlocks,
@@ -45,6 +46,7 @@ Resources refer to each other by id, ARN or name, as in AWS: the model resolves 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from lambda_rds import iam
@@ -70,6 +72,7 @@ from lambda_rds.analysis.tokens import (
     T_POLICY,
     T_POLICY_ATTACH,
     T_PROXY,
+    T_PROXY_ENDPOINT,
     T_PROXY_TARGET,
     T_PROXY_TG,
     T_ROLE,
@@ -378,12 +381,37 @@ def _master_secret_arn(r: Resource) -> str | None:
     return None
 
 
+def _fold_replicas(dbs: list[Database], resources: Sequence[Resource]) -> list[Database]:
+    """RDS read replicas (``replicateSourceDb``: the source's identifier, or its ARN) folded into their
+    source: they are its read capacity, not databases of their own (no subnet group, user or backups of
+    their own: sources.CREATE_DB_INSTANCE_READ_REPLICA)."""
+    replicas = [r for r in resources if r.type == T_DB_INSTANCE and as_str(r.get("replicateSourceDb"))]
+    if not replicas:
+        return dbs
+    out = []
+    for db in dbs:
+        keys = {k for k in (db.identifier, db.resource.id, as_str(db.resource.get("arn"))) if k}
+        mine = tuple(
+            r
+            for r in replicas
+            if (as_str(r.get("replicateSourceDb")) or "").split(":")[-1] in keys
+            or as_str(r.get("replicateSourceDb")) in keys
+        )
+        if db.kind == "instance" and mine:
+            hosts = tuple(h for r in mine for h in (as_str(r.get("address")),) if h)
+            db = replace(db, replicas=mine, reader_hosts=hosts)
+        out.append(db)
+    return out
+
+
 def _build_databases(resources: Sequence[Resource]) -> list[Database]:
     dbs = []
     for r in resources:
         if r.type == T_DB_INSTANCE:
             if as_str(r.get("clusterIdentifier")):
                 continue  # a cluster member declared as an instance: folded into its cluster
+            if as_str(r.get("replicateSourceDb")):
+                continue  # a read replica: folded into its source (_fold_replicas)
             engine = as_str(r.get("engine")) or "postgres"
             sng = _find_named(resources, T_DB_SUBNET_GROUP, as_str(r.get("dbSubnetGroupName")))
             pg = _find_named(resources, T_PARAM_GROUP, as_str(r.get("parameterGroupName")))
@@ -447,9 +475,11 @@ def _build_databases(resources: Sequence[Resource]) -> list[Database]:
                     master_username=as_str(r.get("masterUsername")),
                     master_secret_arn=_master_secret_arn(r),
                     members=members,
+                    # The reader endpoint balances over the Aurora Replicas (sources.AURORA_READER_ENDPOINT).
+                    reader_hosts=tuple(h for h in (as_str(r.get("readerEndpoint")),) if h),
                 )
             )
-    return dbs
+    return _fold_replicas(dbs, resources)
 
 
 def _build_proxies(resources: Sequence[Resource]) -> list[Proxy]:
@@ -475,6 +505,16 @@ def _build_proxies(resources: Sequence[Resource]) -> list[Proxy]:
             (as_str(a.get("iamAuth")) or "").upper() == "REQUIRED" for a in auths
         )
         arn = as_str(r.get("arn"))
+        read_only = next(
+            (
+                e
+                for e in resources
+                if e.type == T_PROXY_ENDPOINT
+                and as_str(e.get("dbProxyName")) in keys
+                and (as_str(e.get("targetRole")) or "").upper() == "READ_ONLY"
+            ),
+            None,
+        )
         proxies.append(
             Proxy(
                 name=r.name,
@@ -489,6 +529,9 @@ def _build_proxies(resources: Sequence[Resource]) -> list[Proxy]:
                 iam_auth=iam_auth,
                 target_names=targets,
                 max_connections_percent=pct,
+                reader_endpoint=as_str(read_only.get("endpoint")) if read_only else None,
+                reader_subnet_ids=as_strs(read_only.get("vpcSubnetIds")) if read_only else (),
+                reader_sg_ids=as_strs(read_only.get("vpcSecurityGroupIds")) if read_only else (),
             )
         )
     return proxies
@@ -605,6 +648,8 @@ def build_model(resources: Iterable[Resource]) -> Model:
                 as_str(r.get("subnetId")),
                 (as_str(r.get("connectivityType")) or "public") == "public",
                 as_str(r.get("allocationId")),
+                as_str(r.get("vpcId")),
+                (as_str(r.get("availabilityMode")) or "zonal") == "regional",
             )
     for r in res:
         if r.type == T_IGW_ATTACH and (igw := as_str(r.get("internetGatewayId"))):

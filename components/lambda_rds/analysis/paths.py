@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lambda_rds.analysis.values import ANY_IPV4, Network, contains
-from lambda_rds.analysis.views import Model, SgRule
+from lambda_rds.analysis.views import Model, NatGateway, SgRule
 
 Status = Literal["pass", "fail", "unknown"]
 
@@ -269,7 +269,8 @@ def _nacl_fix(nacl_id: str, egress: bool, port: int, peer: Network) -> str:
 
 
 def internet_egress(model: Model, src: Endpoint, port: int = 443) -> PathResult:
-    """Can ``src`` reach a public AWS endpoint through a NAT gateway in a subnet routed to an IGW."""
+    """Can ``src`` reach a public AWS endpoint through a NAT gateway: a zonal one in a subnet routed to an
+    IGW, or a regional one in a VPC with an internet gateway."""
     result = PathResult("pass")
     if not src.subnet_ids:
         return PathResult("fail", missing=[f"{src.label} is not attached to any subnet"])
@@ -313,6 +314,46 @@ def internet_egress(model: Model, src: Endpoint, port: int = 443) -> PathResult:
     return result
 
 
+def _regional_nat_egress(
+    model: Model, subnet_name: str, sid: str, subnet_vpc: str | None, nat: NatGateway
+) -> PathResult:
+    """A regional NAT gateway has no subnet: AWS gives it its own route table with a route to the VPC's
+    internet gateway, so what must hold is the VPC having one attached
+    (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html; "A NAT gateway must be
+    created in a VPC with an internet gateway": .../nat-gateway-troubleshooting.html)."""
+    vpc = nat.vpc_id or subnet_vpc
+    if nat.vpc_id and subnet_vpc and nat.vpc_id != subnet_vpc:
+        return PathResult(
+            "fail",
+            missing=[
+                f"subnet {subnet_name} ({sid}) is in {subnet_vpc} but regional NAT gateway {nat.name} "
+                f"serves {nat.vpc_id}"
+            ],
+            fixes=[f"route 0.0.0.0/0 to a NAT gateway in {subnet_vpc}"],
+        )
+    igw = next((g for g, v in model.igws.items() if v is not None and v == vpc), None)
+    if igw is None:
+        if any(v is None for v in model.igws.values()):
+            return PathResult(
+                "unknown", unknown=[f"the VPC of internet gateway(s) for {nat.name} is not known yet"]
+            )
+        return PathResult(
+            "fail",
+            missing=[
+                f"regional NAT gateway {nat.name} is in VPC {vpc}, which has no internet gateway attached "
+                "(its traffic has nowhere to go)"
+            ],
+            fixes=[f"attach an internet gateway: aws.ec2.InternetGateway(vpc_id='{vpc}')"],
+        )
+    return PathResult(
+        "pass",
+        evidence=[
+            f"subnet {subnet_name} -> regional NAT gateway {nat.name} ({nat.id}, availabilityMode "
+            f"regional, VPC level) -> internet gateway {igw}"
+        ],
+    )
+
+
 def _subnet_to_internet(model: Model, label: str, sid: str) -> PathResult:
     subnet = model.subnets.get(sid)
     if subnet is None:
@@ -326,8 +367,8 @@ def _subnet_to_internet(model: Model, label: str, sid: str) -> PathResult:
             "fail",
             missing=[f"{label}: subnet {subnet.name} ({sid}) has no default route (0.0.0.0/0)"],
             fixes=[
-                f"route 0.0.0.0/0 from {rt.name if rt else 'its route table'} to a NAT gateway in a "
-                "public subnet"
+                f"route 0.0.0.0/0 from {rt.name if rt else 'its route table'} to a NAT gateway (a regional "
+                "one, or a zonal one in a public subnet)"
             ],
         )
     if default.target == "igw":
@@ -346,6 +387,8 @@ def _subnet_to_internet(model: Model, label: str, sid: str) -> PathResult:
             return PathResult("unknown", unknown=[f"NAT gateway {default.target_id} is not in the program"])
         if not nat.public:
             return PathResult("fail", missing=[f"NAT gateway {nat.name} is private (no internet egress)"])
+        if nat.regional:
+            return _regional_nat_egress(model, subnet.name, sid, subnet.vpc_id, nat)
         if nat.subnet_id is None or not model.is_public_subnet(nat.subnet_id):
             return PathResult(
                 "fail",

@@ -28,7 +28,7 @@ from lambda_rds.analysis.tokens import (
     T_PERMISSION,
     T_SG,
 )
-from lambda_rds.analysis.values import as_bool, as_int, as_list, as_mapping, as_str
+from lambda_rds.analysis.values import ANY_IPV4, as_bool, as_int, as_list, as_mapping, as_str
 from lambda_rds.analysis.views import Database, Model
 
 Severity = Literal["critical", "high", "medium", "low"]
@@ -136,6 +136,12 @@ def _instances(m: Model) -> list[Resource]:
     return [r for r in m.of_type(T_DB_INSTANCE) if not as_str(r.get("clusterIdentifier"))]
 
 
+def _replica(r: Resource) -> bool:
+    """An RDS read replica (``replicateSourceDb``): no backups, final snapshot or master user of its own
+    (CreateDBInstanceReadReplica has none of them); its source is judged for those."""
+    return bool(as_str(r.get("replicateSourceDb")))
+
+
 def _cluster_members(m: Model) -> list[Resource]:
     return m.of_type(T_CLUSTER_INSTANCE) + [
         r for r in m.of_type(T_DB_INSTANCE) if as_str(r.get("clusterIdentifier"))
@@ -153,7 +159,9 @@ def _rds2(m: Model) -> Iterator[Violation]:
 @policy("RDS.18", "RDS instances are deployed in a VPC", "high", mandatory=True)
 def _rds18(m: Model) -> Iterator[Violation]:
     for r in _instances(m):
-        if not r.get("dbSubnetGroupName"):
+        # A same-Region read replica lives in its source's subnet group and may not name one
+        # (sources.DB_SUBNET_GROUP_NOT_ALLOWED): its source is judged instead.
+        if not r.get("dbSubnetGroupName") and not as_str(r.get("replicateSourceDb")):
             yield r, "no dbSubnetGroupName: the instance would land in the default VPC"
 
 
@@ -272,6 +280,8 @@ def _rds7(m: Model) -> Iterator[Violation]:
 )
 def _final_snapshot(m: Model) -> Iterator[Violation]:
     for r in _instances(m) + m.of_type(T_CLUSTER):
+        if _replica(r):
+            continue  # DeleteDBInstance refuses a final snapshot for a replica (sources.DELETE_DB_INSTANCE)
         if as_bool(r.get("skipFinalSnapshot")):
             yield r, "skipFinalSnapshot is true: a routine replacement would lose the data (pulumi-aws#2426)"
 
@@ -279,6 +289,8 @@ def _final_snapshot(m: Model) -> Iterator[Violation]:
 @policy("RDS.11", "Automatic backups retained at least 7 days", "medium", mandatory=False)
 def _rds11(m: Model) -> Iterator[Violation]:
     for r in _instances(m) + m.of_type(T_CLUSTER):
+        if _replica(r):
+            continue  # replicas only when asked: sources.CONFIG_DB_INSTANCE_BACKUP_ENABLED checkReadReplicas
         days = as_int(r.get("backupRetentionPeriod"))
         if days is None:
             days = 1 if r.type == T_CLUSTER else 0  # provider defaults: instance 0 (off), cluster 1
@@ -368,6 +380,8 @@ _DEFAULT_ADMIN_NAMES = {"postgres", "admin", "root", "master"}
 @policy("RDS.25", "RDS instances use a custom administrator name", "medium", mandatory=False)
 def _rds25(m: Model) -> Iterator[Violation]:
     for r in _instances(m):
+        if _replica(r):
+            continue  # the master user is the source's (a replica cannot name one)
         user = as_str(r.get("username"))
         if user is None or user.lower() in _DEFAULT_ADMIN_NAMES:
             yield r, f"master username is {user or 'unset'}"
@@ -404,6 +418,43 @@ def _ec2_6(m: Model) -> Iterator[Violation]:
     for r in m.of_type("aws:ec2/vpc:Vpc"):
         if r.id not in logged:
             yield r, "no aws.ec2.FlowLog for this VPC"
+
+
+@policy(
+    "LR.NAT-SAME-AZ",
+    "Private subnets leave through a NAT gateway in their own AZ, or a regional one",
+    "low",
+    mandatory=False,
+    scope="prod",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html",
+)
+def _nat_same_az(m: Model) -> Iterator[Violation]:
+    # AWS: "If you have resources in multiple Availability Zones and they share one NAT gateway, and if the
+    # NAT gateway's Availability Zone is down, resources in the other Availability Zones lose internet
+    # access." A regional NAT gateway (availabilityMode regional) is in every AZ with ENIs routed to it
+    # (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html).
+    by_id = {r.id: r for r in m.resources if r.type == "aws:ec2/subnet:Subnet"}
+    for subnet in m.subnets.values():
+        rt = m.route_table_for(subnet.id)
+        default = (
+            next((r for r in rt.routes if r.destination is not None and r.covers(ANY_IPV4)), None)
+            if rt is not None
+            else None
+        )
+        if default is None or default.target != "nat" or subnet.id not in by_id:
+            continue
+        nat = m.nats.get(default.target_id)
+        if nat is None or nat.regional or nat.subnet_id is None:
+            continue
+        home = m.subnets.get(nat.subnet_id)
+        if home is None or home.az is None or subnet.az is None or home.az == subnet.az:
+            continue
+        yield (
+            by_id[subnet.id],
+            f"routes 0.0.0.0/0 from {subnet.az} to NAT gateway {nat.name} in {home.az}: losing {home.az} "
+            "cuts this subnet's egress (and its traffic pays cross-AZ transfer); use nat_gateways 'per_az' "
+            "or 'regional' (the same hourly price for the same AZs)",
+        )
 
 
 def _open_ingress(m: Model) -> Iterator[tuple[Resource, int | None, int | None, str]]:

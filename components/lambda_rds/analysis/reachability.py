@@ -6,9 +6,13 @@ resources do not say (e.g. ids computed during a preview); it never fails a plan
 
 Verdict ids:
 - ``reach.db-port``          function -> database or proxy: VPC, security groups both ways, NACLs, DB_PORT
+- ``reach.db-read``          function -> each host of DB_READ_HOST (``database.readers``): the proxy's
+                             read-only endpoint, the cluster's reader endpoint or each RDS read replica
+                             on the port, and with IAM auth rds-db:connect on each replica's own ARN
 - ``reach.proxy-db``         proxy -> each target database
 - ``reach.aws-api``          function -> Secrets Manager / STS / KMS (interface endpoint with private DNS,
-                             or a NAT gateway in a public subnet), for each service the function needs
+                             a regional NAT gateway in a VPC with an internet gateway, or a zonal one in a
+                             public subnet), for each service the function needs
 - ``reach.db-internet``      the database is not reachable from the internet
 - ``net.function-private``   the function's subnets do not route 0.0.0.0/0 to an internet gateway
 - ``iam.eni``                the role may manage the function's ENIs
@@ -28,11 +32,12 @@ from typing import Any
 from lambda_rds import iam, sizing
 from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.analysis.paths import Endpoint, PathResult, Status, internet_egress, tcp_path
-from lambda_rds.analysis.values import as_bool
+from lambda_rds.analysis.values import as_bool, as_int, as_str, as_strs
 from lambda_rds.analysis.views import Database, Function, Model, Proxy
 
 VERDICT_IDS: tuple[str, ...] = (
     "reach.db-port",
+    "reach.db-read",
     "reach.proxy-db",
     "reach.aws-api",
     "reach.db-internet",
@@ -47,6 +52,9 @@ VERDICT_IDS: tuple[str, ...] = (
     "ha.proxy-azs",
 )
 
+# The environment variable naming the secret a rotation function rotates (lambda_rds.rotation): such a
+# function needs Secrets Manager and the database's port, and is no load on its connections.
+ROTATION_SECRET_ENV = "ROTATION_SECRET_ARN"
 # RDS Proxy does not support this us-east-1 zone (REFERENCE.md).
 PROXY_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3"})
 # AWS's default per-region account concurrency quota (facts_lambda: the plan's
@@ -144,6 +152,68 @@ def check_db_port(model: Model, fn: Function, target: Proxy | Database) -> Verdi
     )
 
 
+def check_db_read(model: Model, fn: Function) -> list[Verdict]:
+    """One verdict per host of DB_READ_HOST: the reader path, as ``reach.db-port`` judges the writer's."""
+    verdicts = []
+    for host, target, replica in model.read_targets_of(fn):
+        if target is None:
+            verdicts.append(
+                Verdict(
+                    "reach.db-read",
+                    fn.name,
+                    None,
+                    "unknown",
+                    f"DB_READ_HOST {host!r} names no reader endpoint, read-only proxy endpoint or read "
+                    "replica in this plan",
+                )
+            )
+            continue
+        if isinstance(target, Proxy):
+            label, port = f"read-only endpoint of proxy {target.name}", target.port
+            far = Endpoint(label, target.reader_subnet_ids or target.subnet_ids, target.reader_sg_ids)
+        elif replica is not None:
+            label, port = f"read replica {replica.name}", as_int(replica.get("port")) or target.port
+            far = Endpoint(label, target.subnet_ids, as_strs(replica.get("vpcSecurityGroupIds")))
+        else:
+            label, port = f"reader endpoint of {target.name}", target.port
+            far = Endpoint(label, target.subnet_ids, target.sg_ids)
+        if not fn.in_vpc or fn.unknown_network:
+            result = PathResult("unknown", unknown=["the function's network is judged by reach.db-port"])
+        else:
+            result = tcp_path(model, _fn_endpoint(fn), far, port)
+        if replica is not None and fn.env.get("DB_AUTH") == "iam" and fn.role is not None:
+            rid = as_str(replica.get("resourceId"))
+            user = fn.env.get("DB_USER", "")
+            if rid:
+                arn = iam.rds_db_connect_arn(model.region, model.account_id or "*", "instance", rid, user)
+                if iam.allows(list(fn.role.documents), "rds-db:connect", arn):
+                    result = result.merge(
+                        PathResult("pass", evidence=[f"role {fn.role.name} allows rds-db:connect on {arn}"])
+                    )
+                else:
+                    result = result.merge(
+                        PathResult(
+                            "fail",
+                            missing=[
+                                f"role {fn.role.name} does not allow rds-db:connect on {arn} (a replica "
+                                "has its own DbiResourceId)"
+                            ],
+                            fixes=[f"grant rds-db:connect on {arn}"],
+                        )
+                    )
+        verdicts.append(
+            _verdict(
+                "reach.db-read",
+                fn.name,
+                label,
+                result,
+                f"can open TCP {port} to the {label}",
+                f"cannot open TCP {port} to the {label}",
+            )
+        )
+    return verdicts
+
+
 def check_proxy_db(model: Model, proxy: Proxy, db: Database) -> Verdict:
     result = tcp_path(model, _target_endpoint(proxy), _target_endpoint(db), db.port)
     return _verdict(
@@ -167,6 +237,7 @@ def needed_services(model: Model, fn: Function) -> list[str]:
     if (
         fn.env.get("DB_SECRET_ARN")
         or fn.env.get("DB_AUTH") == "secret"
+        or fn.env.get(ROTATION_SECRET_ENV)  # the app secret's rotation function (lambda_rds.rotation)
         or iam.allows(docs, "secretsmanager:GetSecretValue", "*")
     ):
         services.append("secretsmanager")
@@ -738,7 +809,12 @@ def evaluate(model: Model, account_limit: int = ACCOUNT_CONCURRENCY) -> list[Ver
             )
         if target is not None:
             verdicts.append(check_db_port(model, fn, target))
-            by_target.setdefault(target.name, (target, []))[1].append(fn)
+            if fn.env.get("DB_READ_HOST"):
+                verdicts.extend(check_db_read(model, fn))
+            if not fn.env.get(ROTATION_SECRET_ENV):
+                # The rotation function runs one step at a time (Secrets Manager serialises a secret's
+                # rotation): one connection, in the headroom sizing.RESERVED_CONNECTIONS keeps.
+                by_target.setdefault(target.name, (target, []))[1].append(fn)
             if fn.env.get("DB_AUTH") == "iam":
                 verdicts.append(check_db_connect(model, fn, target))
             verdicts.append(check_timeout(fn))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from lambda_rds.analysis import cost as cost_mod
 from lambda_rds.analysis.changes import DATA_TYPES
 from lambda_rds.analysis.plan import PlanReport
 from lambda_rds.analysis.reachability import Verdict
@@ -245,6 +246,7 @@ def _cost_text(report: PlanReport) -> list[str]:
         out.append(f"  not included: {items}; add --usage FILE to price them")
         for n in c.not_included:
             out.append(f"    - {n.item}: {n.why}")
+    out.extend(cost_mod.egress_comparison_text(c))
     if report.cost_diff:
         d = report.cost_diff
         out.append(
@@ -325,6 +327,7 @@ def render_markdown(report: PlanReport) -> str:
         out.append("")
         out.extend(f"- {_md(n.item)}: {_md(n.why)}" for n in report.cost.not_included)
         out.append("")
+    out.extend(cost_mod.egress_comparison_markdown(report.cost))
     if report.cost_diff and report.cost_diff["changes"]:
         out.append("Changes against the base branch:")
         out.append("")

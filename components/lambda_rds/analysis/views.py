@@ -64,6 +64,11 @@ class NatGateway:
     subnet_id: str | None
     public: bool
     allocation_id: str | None
+    vpc_id: str | None = None
+    regional: bool = False
+    """``availabilityMode: regional``: one gateway at VPC level, in no subnet; AWS gives it its own route
+    table to the VPC's internet gateway and expands it into every AZ with ENIs routed to it
+    (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,8 @@ class Database:
     master_username: str | None
     master_secret_arn: str | None
     members: tuple[Resource, ...] = ()  # cluster instances
+    replicas: tuple[Resource, ...] = ()  # RDS read replicas of an instance (replicateSourceDb), folded in
+    reader_hosts: tuple[str, ...] = ()  # the cluster's reader endpoint, or the replicas' addresses
 
     @property
     def family(self) -> Literal["postgres", "mysql"]:
@@ -237,6 +244,9 @@ class Proxy:
     iam_auth: bool
     target_names: tuple[str, ...]  # database identifiers (instance or cluster)
     max_connections_percent: int
+    reader_endpoint: str | None = None  # a READ_ONLY proxy endpoint (Aurora targets only)
+    reader_subnet_ids: tuple[str, ...] = ()
+    reader_sg_ids: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
@@ -341,6 +351,28 @@ class Model:
         if len(self.databases) == 1 and len(self.proxies) == 1 and not host:
             return self.databases[0]
         return None
+
+    def read_targets_of(self, fn: Function) -> list[tuple[str, Proxy | Database | None, Resource | None]]:
+        """What each host in the function's DB_READ_HOST names: (host, proxy or database, replica).
+
+        A proxy for its read-only endpoint; a cluster for its reader endpoint; an instance with the read
+        replica (a resource of its own, with its own security groups and DbiResourceId). None: unknown."""
+        found: list[tuple[str, Proxy | Database | None, Resource | None]] = []
+        for host in (h.strip() for h in fn.env.get("DB_READ_HOST", "").split(",")):
+            if not host:
+                continue
+            hit: tuple[str, Proxy | Database | None, Resource | None] = (host, None, None)
+            for proxy in self.proxies:
+                if proxy.reader_endpoint and proxy.reader_endpoint == host:
+                    hit = (host, proxy, None)
+            for db in self.databases:
+                if host in db.reader_hosts:
+                    replica = next(
+                        (r for r in db.replicas if host in (r.get("address"), r.get("endpoint"))), None
+                    )
+                    hit = (host, db, replica)
+            found.append(hit)
+        return found
 
     def proxy_databases(self, proxy: Proxy) -> list[Database]:
         found = [db for name in proxy.target_names if (db := self.database_by_identifier(name))]

@@ -39,6 +39,7 @@ FIX_ORDER: tuple[str, ...] = (
     "reach.aws-api",
     "iam.secret-read",
     "reach.db-port",
+    "reach.db-read",
     "reach.proxy-db",
     "iam.db-connect",
     "timeout.connect",
@@ -347,6 +348,8 @@ def _to_vpc(found: re.Match[str], ctx: FixContext) -> list[str]:
 
 def _public_nat(model: Model, vpc_id: str | None) -> str | None:
     for nat in model.nats.values():
+        if nat.regional and nat.public and nat.vpc_id == vpc_id:
+            return nat.id  # a regional NAT gateway sits in no subnet: it serves the whole VPC
         subnet = model.subnets.get(nat.subnet_id or "")
         if (
             nat.public

@@ -193,6 +193,7 @@ def nat_gateway(item: Mapping[str, Any]) -> Resource:
             "subnetId": item.get("SubnetId"),
             "vpcId": item.get("VpcId"),
             "connectivityType": item.get("ConnectivityType") or "public",
+            "availabilityMode": item.get("AvailabilityMode") or "zonal",
             "allocationId": addresses[0].get("AllocationId"),
         },
     )

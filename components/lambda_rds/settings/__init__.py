@@ -82,6 +82,29 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
     proxy = _bool("proxy", top.get("proxy"), False)
 
     network = _network(_check_keys("network", top.get("network"), NetworkArgs), auth, egress, base)
+    if (
+        top.get("nat_gateways") is not None
+        and network.bring_your_own
+        and nat_gateways is not NatGateways.REGIONAL
+    ):
+        # Silently ignoring it would let a reader believe the component created NAT gateways in their VPC.
+        raise ConfigError(
+            "nat_gateways",
+            "does not apply with a bring-your-own network.vpc_id: the component creates no NAT gateway in "
+            "your VPC; egress 'nat' there means your private subnets already route through your own NAT. "
+            "Leave nat_gateways unset",
+        )
+    if nat_gateways is NatGateways.REGIONAL and network.bring_your_own:
+        # The regional NAT gateway is only useful through the private route tables' default routes, and
+        # the component owns no route table in a brought VPC (the same reason as s3_gateway_endpoint).
+        raise ConfigError(
+            "nat_gateways",
+            "'regional' cannot be used with a bring-your-own network.vpc_id: the component creates no NAT "
+            "gateway, internet gateway or route in your VPC (it owns none of its route tables); create the "
+            "regional NAT gateway yourself (aws.ec2.NatGateway(vpc_id=..., availability_mode='regional'), "
+            "with an internet gateway attached) and route your private subnets to it, and leave "
+            "nat_gateways unset",
+        )
     pinned = network.availability_zones
     if pinned and top.get("az_count") is None:
         az_count = len(pinned)
@@ -98,6 +121,38 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
             "database.serverless_v2.min_capacity",
             "0 (auto-pause) does not work with RDS Proxy (the proxy keeps connections open); "
             "use min_capacity >= 0.5 or proxy: false",
+        )
+    if proxy and database.readers and not database.is_aurora:
+        # RDS Proxy read-only endpoints exist for Aurora clusters only; a request to one whose target
+        # is an RDS instance fails (sources.RDS_PROXY_ENDPOINTS). Functions would have to bypass the proxy
+        # to reach the replicas, which the security groups never allow when a proxy is on.
+        raise ConfigError(
+            "database.readers",
+            f"{database.readers} read replicas with proxy: true on {engine.value}: RDS Proxy has read-only "
+            "endpoints for Aurora clusters only; use an Aurora engine, proxy: false, or readers: 0",
+        )
+    if auth is Auth.IAM:
+        # Rotation is of the app secret, which only `secret` auth has (IAM tokens expire by themselves).
+        # Left unset it is simply off; an explicit schedule is refused so nobody believes it applies.
+        rotation_raw = (top.get("database") or {}).get("rotation_days")
+        if rotation_raw not in (None, 0):
+            raise ConfigError(
+                "database.rotation_days",
+                f"{rotation_raw!r} only applies with auth 'secret' (IAM tokens expire after 15 minutes and "
+                "there is no app password to rotate); remove it or set it to 0",
+            )
+        database = replace(database, rotation_days=0)
+    elif database.rotation_days and dict(database.parameters).get("rds.restrict_password_commands") in (
+        "1",
+        "on",
+    ):
+        # With it on, only members of rds_password may change a password, the app user's own included
+        # (sources.RDS_RESTRICT_PASSWORD): every setSecret would fail.
+        raise ConfigError(
+            "database.rotation_days",
+            f"{database.rotation_days} cannot rotate with database.parameters "
+            "rds.restrict_password_commands on: the app user may not change its own password then; set "
+            "rotation_days: 0 or drop that parameter",
         )
     proxy_settings = _proxy_settings(top.get("proxy_settings"), proxy)
     functions = _functions(top, base, database)

@@ -48,6 +48,13 @@ RESERVED_DB_USERS = {
     "mysql": {"root", "rdsadmin", "mysql", "admin"},
 }
 AURORA_ONLY_KEYS = ("instances", "serverless_v2", "io_optimized")
+DEFAULT_ROTATION_DAYS = 30
+MAX_ROTATION_DAYS = 1000
+# database.readers: RDS read replicas per source, up to 15 for PostgreSQL and MySQL
+# (sources.RDS_READ_REPLICAS_CREATE); an Aurora cluster holds at most 15 Aurora Replicas beside its
+# writer, so `instances` (writer + failover replicas) plus `readers` is at most 16 (sources.AURORA_OVERVIEW).
+MAX_READERS = 15
+AURORA_MAX_INSTANCES = 16
 RDS_ONLY_KEYS = ("allocated_storage_gb", "max_allocated_storage_gb", "multi_az")
 
 
@@ -142,6 +149,23 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             f"{instance_class!r} is not a class lambda-rds can size (t3/t4g micro..2xlarge, m/r families "
             "large..24xlarge, e.g. db.t4g.micro, db.m7g.large, db.r6g.xlarge)",
         ) from None
+
+    instances = _int("database.instances", raw.get("instances"), 1, 1, 15)
+    readers = _int("database.readers", raw.get("readers"), 0, 0, MAX_READERS)
+    if aurora and instances + readers > AURORA_MAX_INSTANCES:
+        raise ConfigError(
+            "database.readers",
+            f"{readers} readers with instances {instances} make {instances + readers} cluster instances; an "
+            f"Aurora cluster holds 1 writer and at most 15 Aurora Replicas ({AURORA_MAX_INSTANCES} in all)",
+        )
+    if readers and serverless is not None and serverless.auto_pause:
+        # Our choice, not an AWS limit: the reader endpoint would wake paused readers on every routed
+        # read (resume takes up to ~15 s), and auto-pause exists to make an idle stack cost nothing.
+        raise ConfigError(
+            "database.readers",
+            f"{readers} readers with serverless_v2.min_capacity 0 (auto-pause): a paused reader takes up to "
+            "~15 s to resume on each routed read; use min_capacity >= 0.5 or readers: 0",
+        )
 
     allocated = _int("database.allocated_storage_gb", raw.get("allocated_storage_gb"), 20, 20, 65536)
     max_alloc = _int("database.max_allocated_storage_gb", raw.get("max_allocated_storage_gb"), 100, 0, 65536)
@@ -253,7 +277,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         app_username=app_user,
         port=port,
         multi_az=_bool("database.multi_az", raw.get("multi_az"), False),
-        instances=_int("database.instances", raw.get("instances"), 1, 1, 15),
+        instances=instances,
         serverless=serverless,
         io_optimized=_bool("database.io_optimized", raw.get("io_optimized"), False),
         backup_retention_days=_int(
@@ -284,6 +308,12 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         statement_timeout_ms=statement_timeout_ms,
         migrations_dir=migrations,
         max_connections=max_conn,
+        readers=readers,
+        # AutomaticallyAfterDays is 1..1000 (sources.SM_ROTATION_RULES); 0 turns rotation off. Only
+        # meaningful with auth 'secret': settings.resolve refuses it with iam.
+        rotation_days=_int(
+            "database.rotation_days", raw.get("rotation_days"), DEFAULT_ROTATION_DAYS, 0, MAX_ROTATION_DAYS
+        ),
     )
 
 

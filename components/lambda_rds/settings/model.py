@@ -75,6 +75,11 @@ class DatabaseSettings:
     migrations_dir: Path | None
     """SQL migrations the bootstrap applies; None: none (the user and grants are still created)."""
     max_connections: int
+    readers: int = 0
+    """Read-only copies for read scaling: Aurora reader instances (beyond `instances`) or RDS read
+    replicas; functions get DB_READ_HOST when > 0."""
+    rotation_days: int = 0
+    """Days between rotations of the app secret (`auth: secret`); 0: no rotation (always 0 with iam)."""
 
     @property
     def is_aurora(self) -> bool:
@@ -133,4 +138,7 @@ class Settings:
     def nat_gateway_count(self) -> int:
         if self.egress is not Egress.NAT or self.network.bring_your_own:
             return 0
-        return 1 if self.nat_gateways is NatGateways.SINGLE else self.az_count
+        # A regional NAT gateway is one resource at VPC level, whatever the AZs it expands into.
+        if self.nat_gateways in (NatGateways.SINGLE, NatGateways.REGIONAL):
+            return 1
+        return self.az_count

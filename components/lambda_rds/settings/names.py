@@ -63,6 +63,8 @@ def derived_names(name: str, s: Settings) -> list[Derived]:
         auto("rds-parameter-group", f"{name}-db-cluster-params")
         for i in range(max(s.database.instances, 1)):
             auto("rds-instance", f"{name}-db-{i}")
+        for i in range(s.database.readers):
+            auto("rds-instance", f"{name}-db-reader-{i}")
     else:
         auto("rds-instance", f"{name}-db")
         auto("rds-parameter-group", f"{name}-db-params")

@@ -75,6 +75,10 @@ RULES: dict[str, NameRule] = {
         # botocore rds CreateDBProxy DBProxyName: max 63, pattern [a-zA-Z](?:-?[a-zA-Z0-9]+)*; lowercase
         # as the other RDS identifiers (see RDS_IDENTIFIER).
         NameRule("rds-proxy", "RDS Proxy name", RDS_IDENTIFIER, 63, sources.CREATE_DB_PROXY),
+        # botocore rds CreateDBProxyEndpoint DBProxyEndpointName: 1..63, [a-zA-Z](?:-?[a-zA-Z0-9]+)*.
+        NameRule(
+            "rds-proxy-endpoint", "RDS Proxy endpoint name", RDS_IDENTIFIER, 63, sources.RDS_PROXY_ENDPOINTS
+        ),
         # "no more than 255 letters, numbers, periods, underscores, spaces, or hyphens. Must not be
         # default. First character must be a letter." (stored lowercase)
         NameRule(
@@ -134,6 +138,7 @@ NAME_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "aws:rds/clusterInstance:ClusterInstance": (("identifier", "rds-instance"),),
     "aws:rds/proxy:Proxy": (("name", "rds-proxy"),),
+    "aws:rds/proxyEndpoint:ProxyEndpoint": (("dbProxyEndpointName", "rds-proxy-endpoint"),),
     "aws:rds/subnetGroup:SubnetGroup": (("name", "rds-subnet-group"),),
     "aws:rds/parameterGroup:ParameterGroup": (("name", "rds-parameter-group"),),
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": (("name", "rds-parameter-group"),),

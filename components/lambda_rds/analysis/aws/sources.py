@@ -88,3 +88,66 @@ LAMBDA_VPC_ACCESS_POLICY = (
 RDS_PROXY_LIMITATIONS = (
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations"
 )
+# ---- readers: Aurora replicas, RDS read replicas, RDS Proxy read-only endpoints (issue 13, item 2) ----
+AURORA_OVERVIEW = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.html"
+AURORA_READER_ENDPOINT = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html"
+)
+MODIFY_DB_INSTANCE_PROMOTION_TIER = f"{RDS_API}/API_ModifyDBInstance.html"
+CREATE_DB_INSTANCE_READ_REPLICA = f"{RDS_API}/API_CreateDBInstanceReadReplica.html"
+DB_SUBNET_GROUP_NOT_ALLOWED = (
+    "https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/rds/errors/DBSubnetGroupNotAllowedFault/"
+)
+RDS_READ_REPLICAS_CREATE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html"
+PULUMI_REPLICATE_SOURCE_DB = (
+    "https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/#replicate_source_db_python"
+)
+RDS_PROXY_ENDPOINTS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-endpoints.html"
+PULUMI_PROXY_ENDPOINT = "https://www.pulumi.com/registry/packages/aws/api-docs/rds/proxyendpoint/"
+RDS_PROXY_PRICING = "https://aws.amazon.com/rds/proxy/pricing/"
+AURORA_SERVERLESS_V2_TIERS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+    "aurora-serverless-v2.how-it-works.html#aurora-serverless-v2.how-it-works.scaling"
+)
+# ---- rotation of the app secret (issue 13, item 3) ----
+SM_ROTATION_FUNCTIONS = (
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html"
+)
+SM_ROTATION_HOW = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html"
+SM_ROTATION_STRATEGY = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html"
+SM_ROTATION_TEMPLATES = "https://github.com/aws-samples/aws-secrets-manager-rotation-lambdas"
+SM_ROTATION_ROLE_PERMISSIONS = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html"
+SM_ROTATION_NETWORK = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot_rotation.html"
+SM_ROTATE_SECRET = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html"
+SM_ROTATION_RULES = (
+    "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html"
+)
+SM_ROTATION_API = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/Welcome.html"
+PULUMI_SECRET_ROTATION = (
+    "https://www.pulumi.com/registry/packages/aws/api-docs/secretsmanager/secretrotation/"
+)
+LAMBDA_RESOURCE_POLICY = "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"
+RDS_PROXY_SECRETS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-secrets-arns.html"
+PG_ALTER_ROLE = "https://www.postgresql.org/docs/15/sql-alterrole.html"
+MYSQL_ALTER_USER = "https://dev.mysql.com/doc/refman/8.0/en/alter-user.html"
+MARIADB_SET_PASSWORD = "https://mariadb.com/kb/en/set-password/"
+FSBP_SECRETSMANAGER = "https://docs.aws.amazon.com/securityhub/latest/userguide/secretsmanager-controls.html"
+PULUMI_CLUSTER_INSTANCE_PROMOTION_TIER = (
+    "https://www.pulumi.com/registry/packages/aws/api-docs/rds/clusterinstance/#promotion_tier_python"
+)
+# "InvalidParameterCombination: FinalDBSnapshotIdentifier can not be specified when deleting a replica
+# instance": a Terraform module that set one on its replicas could not destroy them.
+REPLICA_FINAL_SNAPSHOT_ISSUE = "https://github.com/cloudposse/terraform-aws-rds-replica/issues/9"
+# AWS Config's backup rule judges read replicas only when asked (checkReadReplicas): RDS creates them with
+# backups off (CreateDBInstanceReadReplica), and RDS PostgreSQL replicas cannot have their own.
+CONFIG_DB_INSTANCE_BACKUP_ENABLED = (
+    "https://docs.aws.amazon.com/config/latest/developerguide/db-instance-backup-enabled.html"
+)
+# RDS.5's rule (rds-multi-az-support) has no exception for read replicas: they follow the source's Multi-AZ.
+CONFIG_RDS_MULTI_AZ_SUPPORT = (
+    "https://docs.aws.amazon.com/config/latest/developerguide/rds-multi-az-support.html"
+)
+RDS_RESTRICT_PASSWORD = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+    "Appendix.PostgreSQL.CommonDBATasks.RestrictPasswordMgmt.html"
+)

@@ -1,5 +1,5 @@
-"""`network.availability_zones` pins where the subnets are: a stack created by an older lambda-rds (which
-could pick use1-az3 without a proxy) keeps its subnets, and a pinned list is never moved silently."""
+"""Where the network goes: pinned AZs keep a stack created by an older lambda-rds (which could pick use1-az3
+without a proxy) where it is and are never moved silently; NAT settings never silently ignored."""
 
 from __future__ import annotations
 
@@ -44,3 +44,11 @@ def test_pin_and_az_count_must_agree() -> None:
     for bad in (["us-east-1a", "us-east-1a"], ["use1-az1", "us-east-1b"]):
         with pytest.raises(ConfigError, match=r"network\.availability_zones"):
             resolve({"network": {"availability_zones": bad}})
+
+
+@pytest.mark.parametrize("mode", ["single", "per_az", "regional"])
+def test_nat_gateways_with_a_brought_vpc_is_refused_not_ignored(mode: str) -> None:
+    network = {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-1", "subnet-2"]}
+    with pytest.raises(ConfigError, match=r"nat_gateways.*bring-your-own"):
+        resolve({"egress": "nat", "nat_gateways": mode, "network": network})
+    assert resolve({"egress": "nat", "network": network}).nat_gateway_count == 0
