@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from .awscreds import AwsCredentials
 
-_TARGET = "secretsmanager.GetSecretValue"
 
 
 class Endpoint:
@@ -73,18 +72,35 @@ def get_secret_json(
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     """Fetch the secret and parse its SecretString as a JSON object. Raises SecretFetchError."""
+    # AWSCURRENT is GetSecretValue's default; named explicitly because moto answers a request without a
+    # stage with the secret's first version even after rotation moved AWSCURRENT (tests/functions).
+    body = json.dumps({"SecretId": secret_id, "VersionStage": "AWSCURRENT"}).encode("utf-8")
+    status, payload = post(
+        "GetSecretValue", body, region=region, credentials=credentials, timeout=timeout, environ=environ
+    )
+    return _parse_response(secret_id, status, payload)
+
+
+def post(
+    action: str,
+    body: bytes,
+    *,
+    region: str,
+    credentials: AwsCredentials,
+    timeout: float,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[int, bytes]:
+    """One signed POST of ``secretsmanager.<action>``: (HTTP status, body). Raises SecretFetchError when
+    there is no valid HTTP answer; the caller reads AWS's own errors from the status and body."""
     import http.client  # deferred: only secret mode pays for it, and only on first use
 
     env = os.environ if environ is None else environ
     endpoint = resolve_endpoint(region, env)
-    # AWSCURRENT is GetSecretValue's default; named explicitly because moto answers a request without a
-    # stage with the secret's first version even after rotation moved AWSCURRENT (tests/functions).
-    body = json.dumps({"SecretId": secret_id, "VersionStage": "AWSCURRENT"}).encode("utf-8")
     headers = sign_headers(
         method="POST",
         host=host_header(endpoint.host, endpoint.port, endpoint.scheme),
         path=endpoint.path,
-        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": _TARGET},
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"secretsmanager.{action}"},
         body=body,
         credentials=credentials,
         region=region,
@@ -112,11 +128,11 @@ def get_secret_json(
         connection.sock = _DeadlineSocket(raw_socket, deadline)  # type: ignore[assignment]
         connection.request("POST", endpoint.path, body=body, headers=headers)
         response = connection.getresponse()
-        status, payload = response.status, response.read()
+        return response.status, response.read()
     except TimeoutError:
         raise SecretFetchError(
-            f"Secrets Manager at {where} did not answer within {timeout:g}s: a function in a VPC needs a "
-            "NAT gateway or a secretsmanager interface endpoint with private DNS"
+            f"Secrets Manager at {where} did not answer {action} within {timeout:g}s: a function in a VPC "
+            "needs a NAT gateway or a secretsmanager interface endpoint with private DNS"
         ) from None
     except OSError as exc:
         raise SecretFetchError(f"cannot reach Secrets Manager at {where}: {exc}") from None
@@ -129,7 +145,6 @@ def get_secret_json(
         connection.close()
         if raw_socket is not None:
             raw_socket.close()
-    return _parse_response(secret_id, status, payload)
 
 
 class _DeadlineReader(io.RawIOBase):

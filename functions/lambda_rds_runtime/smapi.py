@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 from .errors import SecretFetchError
-from .secrets import _DeadlineSocket, resolve_endpoint
-from .sigv4 import host_header, sign_headers
+from .secrets import post
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,56 +54,18 @@ class SecretsClient:
 
     def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST `secretsmanager.<action>` with `payload`; the parsed JSON answer, or SecretsApiError."""
-        import http.client
-
-        env = self.environ
-        endpoint = resolve_endpoint(self.region, env)
         body = json.dumps(payload).encode("utf-8")
-        headers = sign_headers(
-            method="POST",
-            host=host_header(endpoint.host, endpoint.port, endpoint.scheme),
-            path=endpoint.path,
-            headers={
-                "Content-Type": "application/x-amz-json-1.1",
-                "X-Amz-Target": f"secretsmanager.{action}",
-            },
-            body=body,
-            credentials=self.credentials,
-            region=self.region,
-            service="secretsmanager",
-            epoch_seconds=time.time(),
-        )
-        connection: http.client.HTTPConnection
-        if endpoint.scheme == "https":
-            import ssl
-
-            context = ssl.create_default_context(cafile=env.get("AWS_CA_BUNDLE") or None)
-            connection = http.client.HTTPSConnection(
-                endpoint.host, endpoint.port, timeout=self.timeout, context=context
-            )
-        else:
-            connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=self.timeout)
-        where = f"{endpoint.scheme}://{endpoint.host}:{endpoint.port}"
-        deadline = time.monotonic() + self.timeout
-        raw_socket: Any = None
         try:
-            connection.connect()
-            raw_socket = connection.sock
-            connection.sock = _DeadlineSocket(raw_socket, deadline)  # type: ignore[assignment]
-            connection.request("POST", endpoint.path, body=body, headers=headers)
-            response = connection.getresponse()
-            status, raw = response.status, response.read()
-        except TimeoutError:
-            raise SecretsApiError(
-                f"Secrets Manager at {where} did not answer {action} within {self.timeout:g}s: a function "
-                "in a VPC needs a NAT gateway or a secretsmanager interface endpoint with private DNS"
-            ) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise SecretsApiError(f"{action}: cannot talk to Secrets Manager at {where}: {exc}") from None
-        finally:
-            connection.close()
-            if raw_socket is not None:
-                raw_socket.close()
+            status, raw = post(
+                action,
+                body,
+                region=self.region,
+                credentials=self.credentials,
+                timeout=self.timeout,
+                environ=self.environ,
+            )
+        except SecretFetchError as exc:
+            raise SecretsApiError(f"{action}: {exc}") from None
         try:
             document = json.loads(raw or b"{}")
         except (ValueError, RecursionError):

@@ -206,7 +206,7 @@ def test_a_slow_drip_is_bounded_by_the_timeout_for_the_whole_call() -> None:
     endpoint = ScriptedEndpoint(*drip)
     started = time.monotonic()
     try:
-        with pytest.raises(SecretFetchError, match="did not answer within 1s"):
+        with pytest.raises(SecretFetchError, match="did not answer GetSecretValue within 1s"):
             endpoint.fetch(timeout=1)
     finally:
         endpoint.close()
