@@ -570,22 +570,17 @@ class TransactionCursor:
 
     def execute(self, sql: Any, params: Any = None) -> Any:
         """The driver's `execute`, inside the transaction."""
-        tx = self._tx
-        tx._check_usable()
-        try:
-            return tx._bounded(self._cursor.execute, sql, params)
-        except Exception as exc:
-            raised = tx._failed(exc)
-            if raised is exc:
-                raise
-            raise raised from None
+        return self._run(self._cursor.execute, sql, params)
 
     def executemany(self, sql: Any, seq_of_params: Any) -> Any:
         """The driver's `executemany`, inside the transaction."""
+        return self._run(self._cursor.executemany, sql, seq_of_params)
+
+    def _run(self, method: Any, sql: Any, args: Any) -> Any:
         tx = self._tx
         tx._check_usable()
         try:
-            return tx._bounded(self._cursor.executemany, sql, seq_of_params)
+            return tx._bounded(method, sql, args)
         except Exception as exc:
             raised = tx._failed(exc)
             if raised is exc:
