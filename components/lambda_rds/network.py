@@ -246,18 +246,8 @@ def _nat(
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw_route])),
             )
         )
-    for i, table in enumerate(tables):
-        # Per-AZ NAT keeps traffic in its AZ (no cross-AZ charge, survives an AZ loss); single uses NAT 0.
-        nat = nats[i] if len(nats) > 1 else nats[0]
-        ready.append(
-            aws.ec2.Route(
-                f"{name}-private-default-{i}",
-                route_table_id=table.id,
-                destination_cidr_block=ANYWHERE,
-                nat_gateway_id=nat.id,
-                opts=opts,
-            )
-        )
+    # Per-AZ NAT keeps traffic in its AZ (no cross-AZ charge, survives an AZ loss); single uses NAT 0.
+    _default_routes(name, tables, [n.id for n in nats], opts, ready)
     return [n.id for n in nats]
 
 
@@ -298,18 +288,30 @@ def _regional_nat(
         tags={**tags, "Name": f"{name}-nat-regional"},
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw])),
     )
+    # Same route names as the zonal modes: switching modes re-targets these routes in place.
+    _default_routes(name, tables, [nat.id], opts, ready)
+    return nat.id
+
+
+def _default_routes(
+    name: str,
+    tables: Sequence[aws.ec2.RouteTable],
+    nat_ids: Sequence[pulumi.Output[str]],
+    opts: pulumi.ResourceOptions,
+    ready: list[pulumi.Resource],
+) -> None:
+    """Each private route table's default route: to NAT gateway ``i`` when there is one per AZ, else to
+    the only one."""
     for i, table in enumerate(tables):
-        # Same route names as the zonal modes: switching modes re-targets these routes in place.
         ready.append(
             aws.ec2.Route(
                 f"{name}-private-default-{i}",
                 route_table_id=table.id,
                 destination_cidr_block=ANYWHERE,
-                nat_gateway_id=nat.id,
+                nat_gateway_id=nat_ids[i] if len(nat_ids) > 1 else nat_ids[0],
                 opts=opts,
             )
         )
-    return nat.id
 
 
 def _flow_logs(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import botocore
@@ -11,16 +10,13 @@ from lambda_rds.analysis.aws.api_map import FIELD_MAP
 from lambda_rds.analysis.resources import UNKNOWN
 
 from tests.analysis.aws_cases import res
+from tests.scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("gen_api_fields", REPO / "scripts" / "gen_api_fields.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_api_fields")
 
 
 def test_committed_table_is_what_the_pinned_botocore_gives() -> None:

@@ -13,6 +13,7 @@ from lambda_rds.analysis.changes import forcenew_table
 from lambda_rds.capture import capture
 
 from tests.analysis.conftest import REPO
+from tests.scripts import load_script
 
 NEIGHBOURS = {
     "aws:s3/bucket:Bucket",
@@ -41,11 +42,7 @@ SHAPES: list[dict[str, Any]] = [
 
 
 def _load_script() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_forcenew", REPO / "scripts" / "gen_forcenew.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_forcenew")
 
 
 def test_table_is_for_the_installed_pulumi_aws() -> None:
