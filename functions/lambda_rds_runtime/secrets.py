@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from .awscreds import AwsCredentials
 
 
-
 class Endpoint:
     """scheme, host, port and path of the Secrets Manager endpoint."""
 
