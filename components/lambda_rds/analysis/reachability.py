@@ -26,13 +26,14 @@ Verdict ids:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from lambda_rds import iam, sizing
-from lambda_rds.analysis.aws import facts_lambda
+from lambda_rds import iam
+from lambda_rds.analysis.capacity import ACCOUNT_CONCURRENCY, check_capacity
 from lambda_rds.analysis.paths import Endpoint, PathResult, Status, internet_egress, tcp_path
 from lambda_rds.analysis.values import as_bool, as_int, as_str, as_strs
+from lambda_rds.analysis.verdict import Verdict
+from lambda_rds.analysis.verdict import from_path as _verdict
 from lambda_rds.analysis.views import Database, Function, Model, Proxy
 
 VERDICT_IDS: tuple[str, ...] = (
@@ -57,53 +58,6 @@ VERDICT_IDS: tuple[str, ...] = (
 ROTATION_SECRET_ENV = "ROTATION_SECRET_ARN"
 # RDS Proxy does not support this us-east-1 zone (REFERENCE.md).
 PROXY_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3"})
-# AWS's default per-region account concurrency quota (facts_lambda: the plan's
-# --lambda-concurrency-limit and doctor's GetAccountSettings replace it with the account's own).
-ACCOUNT_CONCURRENCY = facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY
-# Of sizing.RESERVED_CONNECTIONS (5), PostgreSQL keeps 3 for superusers; the rest is for admin functions.
-ADMIN_BUDGET = 2
-
-
-@dataclass(frozen=True)
-class Verdict:
-    id: str
-    subject: str
-    target: str | None
-    status: Status
-    summary: str
-    evidence: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
-    fixes: tuple[str, ...] = ()
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "fail"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "target": self.target,
-            "status": self.status,
-            "summary": self.summary,
-            "evidence": list(self.evidence),
-            "missing": list(self.missing),
-            "fixes": list(self.fixes),
-        }
-
-
-def _verdict(vid: str, subject: str, target: str | None, result: PathResult, ok: str, bad: str) -> Verdict:
-    summary = ok if result.status == "pass" else bad if result.status == "fail" else f"{bad} (unknown)"
-    return Verdict(
-        vid,
-        subject,
-        target,
-        result.status,
-        summary,
-        tuple(result.evidence),
-        tuple(result.missing + result.unknown),
-        tuple(dict.fromkeys(result.fixes)),
-    )
 
 
 def _target_endpoint(target: Proxy | Database) -> Endpoint:
@@ -553,153 +507,6 @@ def check_secret_read(model: Model, fn: Function) -> Verdict:
             (f"grant kms:Decrypt on {key} with kms:ViaService secretsmanager",),
         )
     return Verdict("iam.secret-read", fn.name, arn, "pass", "role can read its secret", tuple(evidence))
-
-
-def db_max_connections(db: Database) -> int | None:
-    explicit = db.parameters.get("max_connections")
-    if explicit and explicit.isdigit():
-        return int(explicit)
-    try:
-        if db.serverless_max_acu is not None and (
-            not db.instance_classes or "db.serverless" in db.instance_classes
-        ):
-            return sizing.max_connections(db.engine, serverless_max_acu=db.serverless_max_acu)
-        classes = [c for c in db.instance_classes if c != "db.serverless"]
-        if classes:
-            # The writer is the smallest member that could be promoted: size by the smallest.
-            return min(sizing.max_connections(db.engine, c) for c in classes)
-    except ValueError:
-        return None
-    return None
-
-
-def _account_reservation(model: Model, account_limit: int) -> tuple[int, int, str | None]:
-    """(reserved by every function in the plan, what an unreserved function can scale to, problem).
-
-    Lambda keeps at least 100 executions unreserved (facts_lambda.RESERVED_CONCURRENCY_SOURCE): more
-    reservations than ``account_limit - 100`` are rejected by PutFunctionConcurrency.
-    """
-    reserved = sum(f.reserved_concurrency or 0 for f in model.functions)
-    allowed = facts_lambda.max_total_reserved(account_limit)
-    problem = None
-    if reserved > allowed:
-        problem = (
-            f"reserved concurrency in this plan sums to {reserved}; an account with a limit of "
-            f"{account_limit} can reserve at most {allowed} (Lambda keeps "
-            f"{facts_lambda.MIN_UNRESERVED_CONCURRENCY} unreserved): AWS rejects the reservation"
-        )
-    return reserved, max(facts_lambda.MIN_UNRESERVED_CONCURRENCY, account_limit - reserved), problem
-
-
-def check_capacity(
-    model: Model,
-    target: Proxy | Database,
-    fns: list[Function],
-    account_limit: int = ACCOUNT_CONCURRENCY,
-) -> Verdict:
-    reserved_all, unreserved_pool, account_problem = _account_reservation(model, account_limit)
-    if account_problem:
-        return Verdict(
-            "capacity.connections",
-            target.name,
-            None,
-            "fail",
-            "reserved concurrency exceeds what the account can reserve",
-            (f"account concurrency limit {account_limit}, reserved in this plan {reserved_all}",),
-            (account_problem,),
-            (
-                f"keep the sum of reserved concurrency <= {facts_lambda.max_total_reserved(account_limit)}, "
-                "or raise the account's quota (Service Quotas) and pass --lambda-concurrency-limit",
-            ),
-        )
-    dbs = model.proxy_databases(target) if isinstance(target, Proxy) else [target]
-    maxes = [m for db in dbs if (m := db_max_connections(db)) is not None]
-    if not maxes:
-        return Verdict("capacity.connections", target.name, None, "unknown", "instance class not known")
-    max_conn = min(maxes)
-    if isinstance(target, Proxy):
-        pool = max_conn * target.max_connections_percent // 100
-        return Verdict(
-            "capacity.connections",
-            target.name,
-            None,
-            "pass",
-            "the proxy multiplexes client connections",
-            (
-                f"proxy pool up to {target.max_connections_percent}% of max_connections {max_conn} = "
-                f"{pool} database connections",
-                "pinned sessions (SET, prepared statements, temp tables) each hold one: keep sessions "
-                "unpinned",
-            ),
-        )
-    usable = sizing.usable_connections(max_conn)
-    # A proxy in front of this database holds up to maxConnectionsPercent of its connections: functions
-    # that bypass it (direct connections) only get what the proxy leaves.
-    fronting = [p for p in model.proxies if target in model.proxy_databases(p)]
-    proxy_pool = sum(max_conn * p.max_connections_percent // 100 for p in fronting)
-    if proxy_pool:
-        usable = max(0, min(usable, max_conn - sizing.RESERVED_CONNECTIONS - proxy_pool))
-    # Functions that do not name the database in DB_HOST (a deploy-time bootstrap, an admin task) live in the
-    # headroom sizing.RESERVED_CONNECTIONS keeps, as long as they are reserved and small.
-    admin = [
-        f
-        for f in fns
-        if not f.env.get("DB_HOST") and (f.reserved_concurrency or 0) in range(1, ADMIN_BUDGET + 1)
-    ]
-    fns = [f for f in fns if f not in admin]
-    unreserved = [f.name for f in fns if f.reserved_concurrency is None]
-    total = sum(f.reserved_concurrency or 0 for f in fns)
-    parts = ", ".join(
-        f"{f.name}={f.reserved_concurrency if f.reserved_concurrency is not None else 'unreserved'}"
-        for f in fns
-    )
-    evidence = (
-        f"{target.name}: max_connections {max_conn} ({target.engine}, "
-        f"{', '.join(target.instance_classes) or 'serverless'}), "
-        f"usable by functions {usable}" + (f" (after the proxy pool of {proxy_pool})" if proxy_pool else ""),
-        f"function concurrency: {parts or 'none'}",
-        *(
-            f"{f.name}: no DB_HOST, reserved {f.reserved_concurrency}: counted in the reserved headroom"
-            for f in admin
-        ),
-    )
-    if unreserved:
-        return Verdict(
-            "capacity.connections",
-            target.name,
-            None,
-            "fail",
-            "unreserved concurrency can exhaust the database's connections",
-            evidence,
-            (
-                f"{', '.join(unreserved)} have no reserved concurrency: each can scale to the account's "
-                f"unreserved pool ({unreserved_pool} = limit {account_limit} - {reserved_all} reserved), one "
-                f"connection per execution environment, against {usable} usable",
-            ),
-            (
-                f"set reserved_concurrent_executions so the sum stays <= {usable}, or put an RDS Proxy "
-                "in front",
-            ),
-        )
-    if total > usable:
-        return Verdict(
-            "capacity.connections",
-            target.name,
-            None,
-            "fail",
-            f"concurrency {total} exceeds the {usable} usable connections",
-            evidence,
-            (f"reserved concurrency totals {total} > {usable} usable of max_connections {max_conn}",),
-            (f"lower reserved concurrency to <= {usable}, use a larger instance class, or add an RDS Proxy",),
-        )
-    return Verdict(
-        "capacity.connections",
-        target.name,
-        None,
-        "pass",
-        f"concurrency {total} <= {usable} usable connections",
-        evidence,
-    )
 
 
 def check_timeout(fn: Function) -> Verdict:

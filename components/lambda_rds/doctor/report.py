@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds.analysis import reachability
+from lambda_rds.analysis import capacity, reachability
 from lambda_rds.analysis.model import Database, Model, Proxy, build_model
 from lambda_rds.analysis.reachability import Verdict
 from lambda_rds.doctor import fixes
@@ -78,7 +78,7 @@ def diagnose(snapshot: Snapshot) -> tuple[Model, list[Verdict], list[fixes.Step]
     """Run the analysis's own checks over what was read; keep the verdicts about this function's path."""
     model = build_model(snapshot.resources)
     # The account's own concurrency quota (GetAccountSettings) where it could be read, else AWS's default.
-    limit = snapshot.account_concurrency_limit or reachability.ACCOUNT_CONCURRENCY
+    limit = snapshot.account_concurrency_limit or capacity.ACCOUNT_CONCURRENCY
     verdicts = [v for v in reachability.evaluate(model, limit) if v.subject in snapshot.related]
     verdicts.sort(key=lambda v: fixes.rank(v.id))
     return model, verdicts, fixes.plan_steps(verdicts, model, snapshot.function)
@@ -107,7 +107,7 @@ def target_json(model: Model, snap: Snapshot) -> dict[str, Any]:
             targets=list(target.target_names),
         )
     elif isinstance(target, Database):
-        max_conn = reachability.db_max_connections(target)
+        max_conn = capacity.db_max_connections(target)
         out.update(
             port=target.port,
             engine=target.engine,
