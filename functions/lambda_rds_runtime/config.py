@@ -133,19 +133,7 @@ class DbConfig:
         if missing:
             raise RuntimeConfigError(f"missing environment variable(s): {', '.join(missing)}")
         engine = normalize_engine(env["DB_ENGINE"])
-        port_text = env.get("DB_PORT") or str(_DEFAULT_PORTS[engine])
-        try:
-            port_value = float(port_text)  # other Pulumi languages may render 5432 as "5432.0"
-        except ValueError:
-            raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a number") from None
-        if not port_value.is_integer():  # also refuses inf and nan: never truncated, never an OverflowError
-            raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a whole number")
-        port = int(port_value)
-        timeout_text = env.get("DB_CONNECT_TIMEOUT") or str(DEFAULT_CONNECT_TIMEOUT)
-        try:
-            timeout = float(timeout_text)
-        except ValueError:
-            raise RuntimeConfigError(f"DB_CONNECT_TIMEOUT={timeout_text!r} is not a number") from None
+        port, timeout = endpoint_numbers(env, engine)
         ca_bundle = env.get("DB_CA_BUNDLE") or (LAYER_CA_BUNDLE if os.path.isfile(LAYER_CA_BUNDLE) else "")
         return cls(
             engine=engine,
@@ -160,3 +148,20 @@ class DbConfig:
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             read_host=(env.get("DB_READ_HOST") or "").strip() or None,
         )
+
+
+def endpoint_numbers(env: Mapping[str, str], engine: str) -> tuple[int, float]:
+    """DB_PORT and DB_CONNECT_TIMEOUT, checked: one place for every function that reads them."""
+    port_text = env.get("DB_PORT") or str(_DEFAULT_PORTS[engine])
+    try:
+        port_value = float(port_text)  # other Pulumi languages may render 5432 as "5432.0"
+    except ValueError:
+        raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a number") from None
+    if not port_value.is_integer():  # also refuses inf and nan: never truncated, never an OverflowError
+        raise RuntimeConfigError(f"DB_PORT={port_text!r} is not a whole number")
+    timeout_text = env.get("DB_CONNECT_TIMEOUT") or str(DEFAULT_CONNECT_TIMEOUT)
+    try:
+        timeout = float(timeout_text)
+    except ValueError:
+        raise RuntimeConfigError(f"DB_CONNECT_TIMEOUT={timeout_text!r} is not a number") from None
+    return int(port_value), timeout

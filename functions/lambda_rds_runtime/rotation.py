@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 import secrets as _random
 
-from .config import DEFAULT_CONNECT_TIMEOUT, LAYER_CA_BUNDLE, normalize_engine
+from .config import LAYER_CA_BUNDLE, endpoint_numbers, normalize_engine
 from .errors import exception_text, redact
 from .smapi import NOT_FOUND, SecretsApiError, SecretsClient
 
@@ -81,14 +81,9 @@ class Target:
         if missing:
             raise RotationError(f"the rotation function's environment lacks {', '.join(missing)}")
         engine = normalize_engine(env["DB_ENGINE"])
-        port = int(float(env.get("DB_PORT") or (5432 if engine == "postgres" else 3306)))
+        port, timeout = endpoint_numbers(env, engine)  # the runtime's checks: no inf, no truncation
         return cls(
-            engine,
-            env["DB_HOST"],
-            port,
-            env["DB_NAME"],
-            env.get("DB_CA_BUNDLE") or LAYER_CA_BUNDLE,
-            float(env.get("DB_CONNECT_TIMEOUT") or DEFAULT_CONNECT_TIMEOUT),
+            engine, env["DB_HOST"], port, env["DB_NAME"], env.get("DB_CA_BUNDLE") or LAYER_CA_BUNDLE, timeout
         )
 
 

@@ -512,3 +512,14 @@ def test_mysql_statements_change_only_the_current_account(version: str, statemen
     conn = _FakeConn(version)
     rotator._change_password(conn, "app_user", "new-pw")
     assert conn.sent == [(statement, ("new-pw",))]
+
+
+def test_rotation_target_reads_the_port_with_the_runtimes_checks() -> None:
+    from lambda_rds_runtime.errors import RuntimeConfigError
+    from lambda_rds_runtime.rotation import Target
+
+    base = {"DB_ENGINE": "postgres", "DB_HOST": "db", "DB_NAME": "app"}
+    assert Target.from_env({**base, "DB_PORT": "5432.0"}).port == 5432
+    for bad in ("inf", "1e400", "5432.9", "nan"):
+        with pytest.raises(RuntimeConfigError, match="DB_PORT"):
+            Target.from_env({**base, "DB_PORT": bad})
