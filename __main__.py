@@ -1,5 +1,5 @@
-"""Stack program: `Pulumi.<stack>.yaml` -> LambdaRds -> exports (see lambda_rds.stack_program)."""
+"""Stack program: `Pulumi.<stack>.yaml` -> LambdaRds -> exports (see lambda_rds.commands.stack_program)."""
 
-from lambda_rds.stack_program import main
+from lambda_rds.commands.stack_program import main
 
 main()

@@ -2,7 +2,7 @@
 
     python bench/plan.py [--runs 5] [--stacks dev staging prod]
 
-Each run is `python -m lambda_rds.cli plan --stack S --format json` in a subprocess
+Each run is `python -m lambda_rds.commands.cli plan --stack S --format json` in a subprocess
 (interpreter start, imports, the program under mocks, the analysis, rendering). Also reports the
 in-process split (capture vs analysis) from the report's own timings, and the monthly estimate per stack.
 
@@ -29,7 +29,7 @@ def run_once(stack: str) -> tuple[float, dict]:
     env = {**os.environ, "PYTHONPATH": str(REPO / "components"), "LAMBDA_RDS_PACKAGING": "offline"}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "lambda_rds.cli", "plan", "--stack", stack, "--format", "json"],
+        [sys.executable, "-m", "lambda_rds.commands.cli", "plan", "--stack", stack, "--format", "json"],
         cwd=REPO,
         env=env,
         capture_output=True,

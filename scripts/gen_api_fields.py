@@ -1,4 +1,5 @@
-"""Regenerate components/lambda_rds/analysis/aws/api_fields.json from the installed botocore's API models.
+"""Regenerate components/lambda_rds/analysis/checks/aws/api_fields.json from the installed botocore's API
+models.
 
 For every input in ``api_map.FIELD_MAP`` it records the request member's type and the constraints the
 model states (enum, min/max: a value range for numbers, a length for strings and lists, a regex pattern),
@@ -14,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "components" / "lambda_rds" / "analysis" / "aws" / "api_fields.json"
+OUT = ROOT / "components" / "lambda_rds" / "analysis" / "checks" / "aws" / "api_fields.json"
 
 
 def generate() -> dict[str, Any]:
     import botocore
     import botocore.session
-    from lambda_rds.analysis.aws.api_map import FIELD_MAP
+    from lambda_rds.analysis.checks.aws.api_map import FIELD_MAP
 
     session = botocore.session.get_session()
     models: dict[str, Any] = {}

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import gen_api_fields  # type: ignore[import-not-found]
-from lambda_rds import deployer, docs, schema_command
-from lambda_rds.analysis import aws
+from lambda_rds.analysis.checks import aws
+from lambda_rds.commands import deployer_policy as deployer
+from lambda_rds.commands import docs
+from lambda_rds.commands import schema as schema_command
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate components/lambda_rds/analysis/forcenew.json: which inputs force a new resource, per type.
+"""Generate components/lambda_rds/analysis/changes/forcenew.json: which inputs force a new resource, per type.
 
 Reads the provider's own schema from a local copy of its source (a work tree, or the bare git directory the
 search tool's `fetch` brings: `/work/.mirror/<owner>+terraform-provider-aws/repo`), offline:
@@ -18,7 +18,7 @@ Terraform snake_case names become the Pulumi camelCase input keys; the few that 
 the SDK does not have, so a rename cannot slip through). The pulumi-aws version recorded is the installed
 one: tests/analysis/test_forcenew.py fails when it changes (re-run this script against the provider version
 the new pulumi-aws bridges). To check the committed table against a source, re-run the script on it
-and `git diff --exit-code components/lambda_rds/analysis/forcenew.json`.
+and `git diff --exit-code components/lambda_rds/analysis/changes/forcenew.json`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "components" / "lambda_rds" / "analysis" / "forcenew.json"
+OUT = Path(__file__).resolve().parents[1] / "components" / "lambda_rds" / "analysis" / "changes" / "forcenew.json"
 
 # Pulumi type token -> (source file, anchor). The anchor is the resource's registration annotation (or, for
 # framework resources sharing a schema, the Schema method); the first schema after it is the resource's.

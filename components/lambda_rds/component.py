@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pulumi
 
-from lambda_rds import account
 from lambda_rds import settings as settings_mod
-from lambda_rds.appsecret import build_app_secret
 from lambda_rds.args import LambdaRdsArgs
-from lambda_rds.bootstrap import build_bootstrap
-from lambda_rds.database import build_database
-from lambda_rds.function import build_function, build_layers, connect_policy, connection_env
-from lambda_rds.network import build_network
-from lambda_rds.proxy import build_proxy
-from lambda_rds.rotation import build_rotation
+from lambda_rds.resources import account
+from lambda_rds.resources.app_secret import build_app_secret
+from lambda_rds.resources.bootstrap import build_bootstrap
+from lambda_rds.resources.database import build_database
+from lambda_rds.resources.functions import build_function, build_layers, connect_policy, connection_env
+from lambda_rds.resources.network import build_network
+from lambda_rds.resources.proxy import build_proxy
+from lambda_rds.resources.rotation import build_rotation
 from lambda_rds.settings import Auth, ConfigError
 from lambda_rds.settings.functions import default_connect_timeout
 from lambda_rds.settings.names import check_names
@@ -168,7 +168,7 @@ class LambdaRds(pulumi.ComponentResource):
         )
         if secret is not None and s.database.rotation_days:
             # database.rotation_days: the rotation function (in the VPC, straight to the database) and
-            # the schedule, once the bootstrap has created the user (lambda_rds.rotation).
+            # the schedule, once the bootstrap has created the user (lambda_rds.resources.rotation).
             build_rotation(
                 name,
                 s,

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
-PASSWORD_LENGTH = 40  # [A-Za-z0-9]{40}: ~238 bits, no quoting pitfalls (components/lambda_rds/appsecret.py)
+PASSWORD_LENGTH = 40  # [A-Za-z0-9]{40}: ~238 bits, no quoting pitfalls (lambda_rds/resources/app_secret.py)
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds import iam
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.rules import iam
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from lambda_rds.cli import main
+from lambda_rds.commands.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = Path(__file__).resolve().parent / "programs"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import botocore
-from lambda_rds.analysis.aws import api
-from lambda_rds.analysis.aws.api_map import FIELD_MAP
-from lambda_rds.analysis.resources import UNKNOWN
+from lambda_rds.analysis.checks.aws import api
+from lambda_rds.analysis.checks.aws.api_map import FIELD_MAP
+from lambda_rds.analysis.model.resources import UNKNOWN
 
 from tests.analysis.aws_cases import res
 from tests.scripts import load_script

@@ -8,10 +8,10 @@ import pkgutil
 from pathlib import Path
 
 import pytest
-from lambda_rds.analysis import aws
-from lambda_rds.analysis.model import build_model
+from lambda_rds.analysis.checks import aws
+from lambda_rds.analysis.checks.policies import POLICIES
+from lambda_rds.analysis.model.build import build_model
 from lambda_rds.analysis.plan import analyze
-from lambda_rds.analysis.policies import POLICIES
 
 from tests.analysis import aws_cases
 from tests.analysis.aws_cases import RuleCase

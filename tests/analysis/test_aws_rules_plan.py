@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lambda_rds.analysis import aws
-from lambda_rds.cli import main
-from lambda_rds.crossguard import build_policies, policy_name
+from lambda_rds.analysis.checks import aws
+from lambda_rds.commands.cli import main
+from lambda_rds.commands.crossguard import build_policies, policy_name
 from pulumi_policy import EnforcementLevel
 
 from tests.analysis.conftest import PROGRAMS, RunPlan

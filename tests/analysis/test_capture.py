@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from lambda_rds.capture import SECRET_PLACEHOLDER, CaptureError, capture, load_config
+from lambda_rds.commands.capture import SECRET_PLACEHOLDER, CaptureError, capture, load_config
 
 from tests.analysis.conftest import PROGRAMS, REPO
 

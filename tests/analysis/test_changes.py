@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lambda_rds.analysis.changes import (
+from lambda_rds.analysis.changes.change_list import (
     POLICY_ID,
     data_at_risk,
     diff_plans,
     forcing_keys,
     from_preview_steps,
 )
-from lambda_rds.analysis.resources import Resource, from_dicts
+from lambda_rds.analysis.model.resources import Resource, from_dicts
 
 from tests.analysis.conftest import REPO, RunPlan
 
@@ -175,7 +175,7 @@ def test_plan_json_carries_inputs_without_secret_values(run_plan: RunPlan) -> No
 
 
 def test_text_and_markdown_put_the_change_list_first(run_plan: RunPlan, tmp_path: Path) -> None:
-    from lambda_rds.cli import main
+    from lambda_rds.commands.cli import main
 
     base = tmp_path / "base.json"
     assert main(["plan", "--program", str(REPO), "--stack", "dev", "--format", "json", "-o", str(base)]) == 0

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lambda_rds import yaml12
-from lambda_rds.cli import main
+from lambda_rds.commands import yaml12
+from lambda_rds.commands.cli import main
 
 
 def test_yaml12_reads_only_true_and_false_as_booleans() -> None:

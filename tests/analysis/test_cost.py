@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from lambda_rds.analysis.cost import CostEstimate, diff, estimate
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.prices import load
-from lambda_rds.analysis.resources import Resource
-from lambda_rds.analysis.usage import UsageError, parse_usage
+from lambda_rds.analysis.cost.estimate import CostEstimate, diff, estimate
+from lambda_rds.analysis.cost.prices import load
+from lambda_rds.analysis.cost.usage import UsageError, parse_usage
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 
 from tests.analysis.builders import Topo, baseline, network
 

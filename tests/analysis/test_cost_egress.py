@@ -11,13 +11,13 @@ import json
 from typing import Any
 
 import pytest
-from lambda_rds.analysis.cost import CostEstimate, estimate
-from lambda_rds.analysis.model import build_model
+from lambda_rds.analysis.cost.estimate import CostEstimate, estimate
+from lambda_rds.analysis.cost.prices import load
+from lambda_rds.analysis.cost.usage import parse_usage
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.plan import PlanReport
-from lambda_rds.analysis.prices import load
 from lambda_rds.analysis.render import render_json, render_markdown, render_text
-from lambda_rds.analysis.resources import Resource
-from lambda_rds.analysis.usage import parse_usage
 
 from tests.analysis.builders import Topo, baseline, network
 

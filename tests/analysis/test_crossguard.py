@@ -6,10 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lambda_rds.analysis.policies import POLICIES
-from lambda_rds.analysis.resources import UNKNOWN, Resource
-from lambda_rds.capture import capture
-from lambda_rds.crossguard import REACHABILITY_POLICY, build_policies, policy_name, resources_from_policy
+from lambda_rds.analysis.checks.policies import POLICIES
+from lambda_rds.analysis.model.resources import UNKNOWN, Resource
+from lambda_rds.commands.capture import capture
+from lambda_rds.commands.crossguard import (
+    REACHABILITY_POLICY,
+    build_policies,
+    policy_name,
+    resources_from_policy,
+)
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,

@@ -5,10 +5,10 @@ in the rule `aws.lambda.reserved-concurrency`, in `capacity.connections`, and ta
 
 from __future__ import annotations
 
-from lambda_rds.analysis.model import build_model
+from lambda_rds.analysis.checks.reachability import Verdict, evaluate
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.plan import analyze
-from lambda_rds.analysis.reachability import Verdict, evaluate
-from lambda_rds.analysis.resources import Resource
 
 from tests.analysis.builders import baseline
 from tests.analysis.conftest import PROGRAMS, RunPlan

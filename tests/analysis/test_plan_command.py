@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from lambda_rds.analysis.render import COMMENT_MARKER
-from lambda_rds.cli import main
+from lambda_rds.commands.cli import main
 
 from tests.analysis.conftest import PROGRAMS, REPO, RunPlan
 
@@ -148,7 +148,7 @@ def test_bad_usage_or_base_exits_2(tmp_path: Path, run_plan: RunPlan) -> None:
 
 
 def test_preview_json_input(tmp_path: Path, run_plan: RunPlan) -> None:
-    from lambda_rds.capture import capture
+    from lambda_rds.commands.capture import capture
 
     cap = capture(PROGRAMS / "no_vpc_access_policy", "test")
     steps = [
@@ -206,7 +206,7 @@ def test_console_script_runs_the_dev_plan_offline() -> None:
         "LAMBDA_RDS_PACKAGING": "offline",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "lambda_rds.cli", "plan", "--stack", "dev", "--format", "json"],
+        [sys.executable, "-m", "lambda_rds.commands.cli", "plan", "--stack", "dev", "--format", "json"],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.policies import POLICIES, Context, Finding, catalogue, evaluate
-from lambda_rds.analysis.resources import Resource
-from lambda_rds.analysis.waivers import WaiverError, apply_waivers, parse_waivers
+from lambda_rds.analysis.checks.policies import POLICIES, Context, Finding, catalogue, evaluate
+from lambda_rds.analysis.checks.waivers import WaiverError, apply_waivers, parse_waivers
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 
 from tests.analysis.builders import Topo, baseline, network
 

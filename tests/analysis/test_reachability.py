@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from lambda_rds import iam
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.reachability import VERDICT_IDS, Verdict, evaluate
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.checks.reachability import VERDICT_IDS, Verdict, evaluate
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.rules import iam
 
 from tests.analysis.builders import ACCOUNT, REGION, Topo, baseline, network
 
@@ -243,7 +243,7 @@ def test_nacl_denying_the_port_fails_and_allow_all_passes() -> None:
 
 
 def test_unknown_ids_give_unknown_not_fail() -> None:
-    from lambda_rds.analysis.resources import UNKNOWN
+    from lambda_rds.analysis.model.resources import UNKNOWN
 
     resources = [
         Resource(

@@ -11,11 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lambda_rds.analysis.cost import estimate
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.prices import load
-from lambda_rds.analysis.reachability import evaluate
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.checks.reachability import evaluate
+from lambda_rds.analysis.cost.estimate import estimate
+from lambda_rds.analysis.cost.prices import load
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 
 from tests.analysis.conftest import RunPlan
 from tests.unit.conftest import build_component

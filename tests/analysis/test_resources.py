@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.reachability import evaluate
-from lambda_rds.analysis.resources import (
+from lambda_rds.analysis.checks.reachability import evaluate
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import (
     UNKNOWN,
     Resource,
     from_dicts,
@@ -38,13 +38,13 @@ def test_analysis_package_imports_no_pulumi_statically() -> None:
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
     assert offenders == []
-    assert len(list(ANALYSIS_DIR.glob("*.py"))) >= 10
+    assert len(list(ANALYSIS_DIR.rglob("*.py"))) >= 10
 
 
 def test_analysis_package_loads_no_pulumi_at_runtime() -> None:
     code = (
         "import sys\n"
-        "import lambda_rds.analysis.plan, lambda_rds.analysis.render, lambda_rds.crossguard\n"
+        "import lambda_rds.analysis.plan, lambda_rds.analysis.render, lambda_rds.commands.crossguard\n"
         f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}]\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from lambda_rds.analysis.prices import load
+from lambda_rds.analysis.cost.prices import load
 
 from tests.analysis.conftest import REPO, RunPlan
 

@@ -4,9 +4,9 @@ reported unknown instead of vanishing."""
 
 from __future__ import annotations
 
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.reachability import evaluate
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.checks.reachability import evaluate
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 
 from tests.analysis.conftest import REPO, RunPlan
 

@@ -12,7 +12,7 @@ from pulumi.provider.experimental.component import ComponentInitError, Component
 os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
 
 from lambda_rds.component import LambdaRds
-from lambda_rds.mocks import RecordingMocks, run_with_mocks
+from lambda_rds.testing.mocks import RecordingMocks, run_with_mocks
 
 TOKEN = "lambda-rds:index:LambdaRds"
 CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from lambda_rds import docs, schema_command
+from lambda_rds.commands import docs
+from lambda_rds.commands import schema as schema_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

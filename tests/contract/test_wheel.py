@@ -29,10 +29,10 @@ def test_wheel_contains_library_data_and_lambda_code(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "lambda_rds/component.py",
-        "lambda_rds/analysis/prices/us-east-1.json",
-        "lambda_rds/analysis/aws/api_fields.json",
+        "lambda_rds/analysis/cost/prices/us-east-1.json",
+        "lambda_rds/analysis/checks/aws/api_fields.json",
         "lambda_rds/py.typed",
-        "lambda_rds/testing.py",
+        "lambda_rds/testing/__init__.py",
         "lambda_rds/_functions/app/handler.py",
         "lambda_rds/_functions/bootstrap/handler.py",
         "lambda_rds/_functions/lambda_rds_runtime/__init__.py",
@@ -60,7 +60,7 @@ def test_wheel_installs_and_imports_in_a_clean_venv(wheel: Path, tmp_path: Path)
         [str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)], check=True
     )
     probe = (
-        "import lambda_rds, lambda_rds.paths as p, lambda_rds.settings as s;"
+        "import lambda_rds, lambda_rds.packaging.paths as p, lambda_rds.settings as s;"
         "print(lambda_rds.__file__); print(p.functions_dir()); print(s.resolve({}).functions[0].code)"
     )
     result = subprocess.run([str(py), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)

@@ -132,7 +132,7 @@ def run_doctor(
         else:
             full[key] = value
     proc = subprocess.run(
-        [sys.executable, "-m", "lambda_rds.cli", "doctor", *args],
+        [sys.executable, "-m", "lambda_rds.commands.cli", "doctor", *args],
         env=full,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lambda_rds import iam
+from lambda_rds.rules import iam
 
 from tests.doctor.moto_server import REPO, MotoServer, run_doctor
 from tests.doctor.topology import Account, Scenario, add_function

@@ -14,9 +14,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.paths import Endpoint, internet_egress
-from lambda_rds.analysis.reachability import check_eni
+from lambda_rds.analysis.checks.reachability import check_eni
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.paths import Endpoint, internet_egress
 from lambda_rds.doctor import normalise
 from lambda_rds.doctor.aws import Aws, ReadOnlyViolation
 from lambda_rds.doctor.source import Reader
@@ -308,7 +308,7 @@ def test_clients_retry_throttling_in_standard_mode_and_invoke_never_retries() ->
 def test_account_concurrency_is_read_and_replaces_the_default_quota(
     stubbed: tuple[Aws, dict[str, Stubber]],
 ) -> None:
-    from lambda_rds.analysis.reachability import evaluate
+    from lambda_rds.analysis.checks.reachability import evaluate
 
     from tests.analysis.builders import baseline
 

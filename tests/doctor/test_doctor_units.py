@@ -6,9 +6,9 @@ import json
 import urllib.parse
 from typing import Any
 
-from lambda_rds.analysis import model as m
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.reachability import Verdict
+from lambda_rds.analysis.checks.reachability import Verdict
+from lambda_rds.analysis.model import build as m
+from lambda_rds.analysis.model.build import build_model
 from lambda_rds.doctor import fixes, locate, normalise, probe
 from lambda_rds.doctor.status import status_notes
 

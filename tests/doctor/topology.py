@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import boto3
-from lambda_rds import iam
+from lambda_rds.rules import iam
 
 from tests.doctor.moto_server import ACCOUNT, REGION
 

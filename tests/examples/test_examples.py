@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from lambda_rds.capture import capture
+from lambda_rds.commands.capture import capture
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds.mocks import run_with_mocks
 from lambda_rds.packaging import layer as layer_mod
+from lambda_rds.testing.mocks import run_with_mocks
 
 
 def _forbid(*_: Any, **__: Any) -> None:
@@ -48,7 +48,7 @@ def test_component_under_mocks_builds_a_placeholder_layer_without_pip(
 
 
 def test_plan_says_it_once_without_a_local_path(tmp_path: Path) -> None:
-    from lambda_rds.capture import capture
+    from lambda_rds.commands.capture import capture
 
     program = tmp_path / "p"
     program.mkdir()

@@ -14,7 +14,7 @@ import pytest
 os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
 
 from lambda_rds.component import LambdaRds
-from lambda_rds.mocks import RecordedResource, RecordingMocks, run_with_mocks
+from lambda_rds.testing.mocks import RecordedResource, RecordingMocks, run_with_mocks
 
 OUTPUT_NAMES = (
     "vpc_id",

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from lambda_rds.analysis import aws
-from lambda_rds.analysis.model import build_model
-from lambda_rds.analysis.policies import Context
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.checks import aws
+from lambda_rds.analysis.checks.policies import Context
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.resources import Resource
 
 from .conftest import Built
 

@@ -4,7 +4,7 @@ credentials; a master-password rotation alone does not re-run it; a new database
 The old design put the master password in the Invocation's input with ``ignore_changes=["input"]``: Pulumi
 then builds the replacement a trigger forces from the input kept in state (old host, old migrations,
 expired password). These tests pin the new contract at the program level; what the engine and the
-provider do with it is stated in ``lambda_rds.bootstrap``'s docstring with its sources.
+provider do with it is stated in ``lambda_rds.resources.bootstrap``'s docstring with its sources.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds.mocks import RecordingMocks
-from lambda_rds.paths import functions_dir
+from lambda_rds.packaging.paths import functions_dir
+from lambda_rds.testing.mocks import RecordingMocks
 
 from .conftest import Built
 

@@ -8,8 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
-from lambda_rds.mocks import RecordingMocks
 from lambda_rds.settings import ConfigError
+from lambda_rds.testing.mocks import RecordingMocks
 
 from .conftest import Built
 

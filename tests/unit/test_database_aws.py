@@ -10,11 +10,11 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.args import Engine
-from lambda_rds.mocks import RecordingMocks
+from lambda_rds.rules import facts_rds
 from lambda_rds.settings import ConfigError, resolve
 from lambda_rds.settings.database import DEFAULT_ENGINE_VERSION, _parameter_family, database_identifier
+from lambda_rds.testing.mocks import RecordingMocks
 
 from .conftest import Built, build_component
 

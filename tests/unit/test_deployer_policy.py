@@ -9,7 +9,7 @@ from pathlib import Path
 
 import botocore.session
 import pytest
-from lambda_rds import deployer
+from lambda_rds.commands import deployer_policy as deployer
 
 from .conftest import Built
 

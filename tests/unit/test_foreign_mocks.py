@@ -9,10 +9,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds import computed
 from lambda_rds.component import LambdaRds
-from lambda_rds.mocks import run_program
+from lambda_rds.resources import computed
 from lambda_rds.settings import ConfigError
+from lambda_rds.testing.mocks import run_program
 
 
 class TextbookMocks(pulumi.runtime.Mocks):

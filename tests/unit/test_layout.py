@@ -1,7 +1,7 @@
 import ipaddress
 
 import pytest
-from lambda_rds import layout
+from lambda_rds.rules import layout
 
 
 def test_layout_is_a_stable_contract() -> None:

@@ -6,10 +6,10 @@ value, the pattern and the longest name that fits; the plan rule aws.names.patte
 from collections.abc import Callable
 
 import pytest
-from lambda_rds.analysis.aws import facts_names
-from lambda_rds.mocks import RecordingMocks
+from lambda_rds.rules import facts_names
 from lambda_rds.settings import ConfigError, resolve
 from lambda_rds.settings.names import check_names, derived_names
+from lambda_rds.testing.mocks import RecordingMocks
 
 from .conftest import Built
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from lambda_rds import settings
-from lambda_rds.rotation import ROTATION_ACTIONS, rotation_policy
+from lambda_rds.resources.rotation import ROTATION_ACTIONS, rotation_policy
 from lambda_rds.settings import ConfigError
 
 from .conftest import Built
@@ -245,8 +245,8 @@ def test_the_api_field_rule_bounds_automatically_after_days(build: Callable[...,
 def test_secretsmanager_1_passes_with_rotation_and_not_without(
     build: Callable[..., Built], engine: str
 ) -> None:
-    from lambda_rds.analysis.model import build_model
-    from lambda_rds.analysis.policies import Context, evaluate
+    from lambda_rds.analysis.checks.policies import Context, evaluate
+    from lambda_rds.analysis.model.build import build_model
 
     from .test_aws_rules_matrix import analysis_resources
 

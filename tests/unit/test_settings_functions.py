@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from lambda_rds.analysis.aws import facts_lambda
+from lambda_rds.rules import facts_lambda
 from lambda_rds.settings import ConfigError, resolve
 from lambda_rds.settings.functions import reservable_concurrency
 

@@ -1,5 +1,5 @@
 import pytest
-from lambda_rds import iam, sizing
+from lambda_rds.rules import iam, sizing
 
 
 def test_micro_postgres_matches_observed_connection_limit() -> None:

@@ -3,8 +3,8 @@
 import json
 
 import pytest
+from lambda_rds.commands.stack_config import args_from_config
 from lambda_rds.settings import ConfigError
-from lambda_rds.stack_config import args_from_config
 
 
 def test_structured_values_are_decoded_and_strings_kept() -> None:

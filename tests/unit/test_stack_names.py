@@ -12,8 +12,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds import function
-from lambda_rds.analysis.aws import facts_lambda, facts_names
+from lambda_rds.resources import functions as function
+from lambda_rds.rules import facts_lambda, facts_names
 
 from .conftest import Built
 

@@ -6,14 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds.analysis import changes as changes_mod
-from lambda_rds.analysis import cost as cost_mod
-from lambda_rds.analysis import policies, reachability
-from lambda_rds.analysis.model import Model, build_model
-from lambda_rds.analysis.prices import load as load_prices
-from lambda_rds.analysis.resources import Resource, public_inputs
-from lambda_rds.analysis.usage import Usage
-from lambda_rds.analysis.waivers import Waiver, apply_waivers
+from lambda_rds.analysis.changes import change_list as changes_mod
+from lambda_rds.analysis.checks import policies, reachability
+from lambda_rds.analysis.checks.waivers import Waiver, apply_waivers
+from lambda_rds.analysis.cost import estimate as cost_mod
+from lambda_rds.analysis.cost.prices import load as load_prices
+from lambda_rds.analysis.cost.usage import Usage
+from lambda_rds.analysis.model.build import Model, build_model
+from lambda_rds.analysis.model.resources import Resource, public_inputs
 
 REPORT_VERSION = 1
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from lambda_rds.analysis import cost as cost_mod
-from lambda_rds.analysis.changes import DATA_TYPES
+from lambda_rds.analysis.changes.change_list import DATA_TYPES
+from lambda_rds.analysis.checks.reachability import Verdict
+from lambda_rds.analysis.cost import estimate as cost_mod
+from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.plan import PlanReport
-from lambda_rds.analysis.reachability import Verdict
-from lambda_rds.analysis.resources import Resource
 
 COMMENT_MARKER = "<!-- lambda-rds-plan -->"
 _STATUS = {"pass": "PASS", "fail": "FAIL", "unknown": "????"}

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds import iam
-from lambda_rds.analysis.model import Function, Model
-from lambda_rds.analysis.reachability import Verdict
+from lambda_rds.analysis.checks.reachability import Verdict
+from lambda_rds.analysis.model.build import Function, Model
+from lambda_rds.rules import iam
 
 FIX_ORDER: tuple[str, ...] = (
     "iam.eni",

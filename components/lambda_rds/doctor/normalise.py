@@ -1,7 +1,7 @@
 """AWS ``Describe*``/``Get*`` answers -> the analysis ``Resource`` records ``plan`` also consumes.
 
 Pure functions over the SDK's response dicts. Each fills exactly the camelCase keys
-``lambda_rds.analysis.model`` documents for its Pulumi type token, so the very same model and checks run
+``lambda_rds.analysis.model.build`` documents for its Pulumi type token, so the very same model and checks run
 over a live account. Ids are AWS ids; ``urn`` is the ARN or id (there are no URNs outside Pulumi); names
 are the ``Name`` tag when there is one, else the AWS name or id, because the report quotes them.
 
@@ -16,8 +16,8 @@ import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from lambda_rds.analysis import model as m
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.model import build as m
+from lambda_rds.analysis.model.resources import Resource
 
 # The runtime's environment contract (ARCHITECTURE.md, "Function environment").
 CONTRACT_ENV = frozenset(

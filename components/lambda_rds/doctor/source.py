@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from lambda_rds import iam
-from lambda_rds.analysis.aws import facts_lambda
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.doctor import locate, normalise
 from lambda_rds.doctor.aws import Aws, AwsError, error_code, is_access_denied
 from lambda_rds.doctor.status import StatusNote, status_notes
+from lambda_rds.rules import facts_lambda, iam
 
 T = TypeVar("T")
 

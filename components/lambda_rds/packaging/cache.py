@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lambda_rds.paths import repo_root
+from lambda_rds.packaging.paths import repo_root
 
 CACHE_ENV = "LAMBDA_RDS_CACHE"
 

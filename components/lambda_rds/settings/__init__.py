@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lambda_rds import layout
 from lambda_rds.args import (
     Architecture,
     Auth,
@@ -23,6 +22,7 @@ from lambda_rds.args import (
     NatGateways,
     NetworkArgs,
 )
+from lambda_rds.rules import layout
 from lambda_rds.settings.coerce import ConfigError, _bool, _check_keys, _enum, _int, _str_map
 from lambda_rds.settings.database import _database
 from lambda_rds.settings.functions import (

@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lambda_rds import sizing
-from lambda_rds.analysis.aws import facts_rds
 from lambda_rds.args import Engine, ServerlessV2Args
+from lambda_rds.rules import facts_rds, sizing
 from lambda_rds.settings.coerce import (
     LOG_RETENTION_DAYS,
     ConfigError,

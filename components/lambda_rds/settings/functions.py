@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lambda_rds import sizing
-from lambda_rds.analysis.aws import facts_lambda
 from lambda_rds.args import Architecture, FunctionArgs
-from lambda_rds.paths import functions_dir
+from lambda_rds.packaging.paths import functions_dir
+from lambda_rds.rules import facts_lambda, sizing
 from lambda_rds.settings.coerce import (
     ConfigError,
     _bool,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lambda_rds.analysis.aws import facts_names
+from lambda_rds.rules import facts_names
 from lambda_rds.settings.coerce import ConfigError
 from lambda_rds.settings.model import Settings
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lambda_rds import layout
 from lambda_rds.args import Auth, Egress
+from lambda_rds.rules import layout
 from lambda_rds.settings.coerce import (
     ConfigError,
     _bool,

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds.analysis.policies import Context
-from lambda_rds.analysis.resources import Resource
+from lambda_rds.analysis.checks.policies import Context
+from lambda_rds.analysis.model.resources import Resource
 
 
 @dataclass(frozen=True)

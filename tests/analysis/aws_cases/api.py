@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lambda_rds.analysis.tokens import (
+from lambda_rds.analysis.model.tokens import (
     T_FLOW_LOG,
     T_FUNCTION,
     T_LOG_GROUP,

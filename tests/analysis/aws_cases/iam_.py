@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from lambda_rds import iam
-from lambda_rds.analysis.tokens import T_POLICY, T_ROLE, T_ROLE_POLICY
+from lambda_rds.analysis.model.tokens import T_POLICY, T_ROLE, T_ROLE_POLICY
+from lambda_rds.rules import iam
 
 from tests.analysis.aws_cases import RuleCase, res
 

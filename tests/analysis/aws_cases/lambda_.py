@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lambda_rds.analysis.policies import Context
-from lambda_rds.analysis.tokens import T_FUNCTION, T_LOG_GROUP
+from lambda_rds.analysis.checks.policies import Context
+from lambda_rds.analysis.model.tokens import T_FUNCTION, T_LOG_GROUP
 
 from tests.analysis.aws_cases import RuleCase, res
 

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from lambda_rds.analysis.tokens import T_CLUSTER, T_DB_INSTANCE, T_FUNCTION, T_LOG_GROUP, T_PROXY, T_ROLE
+from lambda_rds.analysis.model.tokens import (
+    T_CLUSTER,
+    T_DB_INSTANCE,
+    T_FUNCTION,
+    T_LOG_GROUP,
+    T_PROXY,
+    T_ROLE,
+)
 
 from tests.analysis.aws_cases import RuleCase, res
 

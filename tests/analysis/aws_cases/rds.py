@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lambda_rds.analysis.tokens import T_CLUSTER, T_CLUSTER_INSTANCE, T_DB_INSTANCE
+from lambda_rds.analysis.model.tokens import T_CLUSTER, T_CLUSTER_INSTANCE, T_DB_INSTANCE
 
 from tests.analysis.aws_cases import RuleCase, res
 

@@ -6,8 +6,8 @@ children named after the component included.
 """
 
 import pulumi
+from lambda_rds.commands.stack_config import args_from_config
 from lambda_rds.component import LambdaRds
-from lambda_rds.stack_config import args_from_config
 from pulumi.runtime.config import CONFIG
 
 config = dict(CONFIG.get())

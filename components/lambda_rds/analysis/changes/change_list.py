@@ -1,0 +1,512 @@
+"""What a change does to a stack: create, update, replace or delete per resource; is data at risk?
+
+Two sources, one shape (``Change``):
+
+- ``diff_plans``: an earlier plan (``lambda-rds plan --format json``, each resource with its ``inputs``)
+  against this run. Resources are matched by URN (type, name and parent); a resource whose
+  ``opts.aliases`` name a URN of the earlier plan is the same resource (a rename, not a replacement).
+  Changed input keys make an update; a changed key that forces a new resource (``forcenew.json``, read from
+  the provider's schema) makes a replacement, and a replacement carries on to the resources whose forcing
+  inputs hold the replaced resource's id, ARN or name (a new database means a new resource id, so the
+  bootstrap that fingerprints it re-runs).
+- ``from_preview_steps``: ``pulumi preview --json``, the engine's own step ops (``diffReasons`` /
+  ``replaceReasons``), so a pull request with credentials and one without read the same way.
+
+``data_at_risk`` turns a replacement or deletion of something that holds data (a database, cluster, cluster
+instance, DB subnet group, VPC, a subnet of the database, KMS key or secret) into a mandatory finding,
+``LR.DATA-AT-RISK``, waivable with a written reason like any other.
+
+Pure: no Pulumi import (see tests/analysis/test_resources.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources as importlib_resources
+from typing import Any, Literal
+
+from lambda_rds.analysis.checks import policies
+from lambda_rds.analysis.model.resources import (
+    SECRET_MARK,
+    Resource,
+    from_dicts,
+    is_unknown,
+    name_from_urn,
+    public_inputs,
+)
+from lambda_rds.analysis.model.views import Model
+
+Action = Literal["create", "update", "replace", "delete"]
+ACTIONS: tuple[Action, ...] = ("replace", "delete", "create", "update")
+
+POLICY_ID = "LR.DATA-AT-RISK"
+
+T_DB_INSTANCE = "aws:rds/instance:Instance"
+T_CLUSTER = "aws:rds/cluster:Cluster"
+T_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+T_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
+T_VPC = "aws:ec2/vpc:Vpc"
+T_SUBNET = "aws:ec2/subnet:Subnet"
+T_KMS_KEY = "aws:kms/key:Key"
+T_SECRET = "aws:secretsmanager/secret:Secret"
+
+DATA_TYPES: dict[str, str] = {
+    T_DB_INSTANCE: "database",
+    T_CLUSTER: "Aurora cluster",
+    T_CLUSTER_INSTANCE: "Aurora cluster instance",
+    T_SUBNET_GROUP: "DB subnet group",
+    T_VPC: "VPC",
+    T_KMS_KEY: "KMS key",
+    T_SECRET: "secret",
+}
+"""Types whose replacement or deletion loses data (or strands what holds it); subnets count when they hold
+the database (see ``_database_subnets``)."""
+
+# Outputs that identify a resource to the resources that reference it: a replacement changes them.
+_IDENTITY_KEYS = (
+    "arn",
+    "name",
+    "identifier",
+    "clusterIdentifier",
+    "resourceId",
+    "dbiResourceId",
+    "clusterResourceId",
+    "keyId",
+    "address",
+    "endpoint",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    type: str
+    name: str
+    action: Action
+    keys: tuple[str, ...] = ()
+    """Input keys that changed (for a replacement: all of them; ``replace_keys`` are the forcing ones)."""
+    replace_keys: tuple[str, ...] = ()
+    urn: str = ""
+    renamed_from: str | None = None
+    """The earlier name, when an alias carried the resource over."""
+    caused_by: tuple[str, ...] = ()
+    """For a replacement carried over from another: the replaced resources whose identity it holds."""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": self.type,
+            "name": self.name,
+            "action": self.action,
+            "keys": list(self.keys),
+        }
+        if self.replace_keys:
+            out["replace_keys"] = list(self.replace_keys)
+        if self.renamed_from:
+            out["renamed_from"] = self.renamed_from
+        if self.caused_by:
+            out["caused_by"] = list(self.caused_by)
+        return out
+
+
+@dataclass
+class ChangeSet:
+    changes: list[Change] = field(default_factory=list)
+    source: str = ""
+    """``plan`` (diffed against a base plan) or ``preview`` (pulumi's own step ops)."""
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def of(self, action: Action) -> list[Change]:
+        return [c for c in self.changes if c.action == action]
+
+    def summary(self) -> dict[str, int]:
+        return {a: len(self.of(a)) for a in ACTIONS} | {"unchanged": self.unchanged}
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [c.to_json() for c in self.changes]
+
+
+# ---- the force-new table -----------------------------------------------------------------------------
+@cache
+def forcenew_table() -> dict[str, Any]:
+    """``forcenew.json``: the provider version it was read from and, per type token, the input keys that
+    force a new resource (generated by scripts/gen_forcenew.py)."""
+    text = (
+        importlib_resources.files("lambda_rds.analysis.changes").joinpath("forcenew.json").read_text("utf-8")
+    )
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def forcing_keys(type_token: str) -> frozenset[str] | None:
+    """The input keys of ``type_token`` that force a replacement; None when the table does not know it."""
+    keys = forcenew_table()["types"].get(type_token)
+    return None if keys is None else frozenset(keys)
+
+
+# ---- diffing two plans -------------------------------------------------------------------------------
+def base_resources(base_doc: Mapping[str, Any]) -> tuple[list[Resource], bool]:
+    """The resources of a base plan JSON, and whether it carries their inputs (plans made by a version
+    before the change list do not: then only creations and deletions can be told)."""
+    items = [dict(r) for r in base_doc.get("resources") or [] if isinstance(r, Mapping)]
+    has_inputs = bool(items) and all("inputs" in r for r in items if r.get("custom", True))
+    return from_dicts(items), has_inputs
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    if a in (None, "", [], {}) and b in (None, "", [], {}):
+        return True  # an empty value and an absent one are the same input
+    # Numbers as strings (config read as text on one side) compare by value.
+    if isinstance(a, (int, float, str)) and isinstance(b, (int, float, str)) and not isinstance(a, bool):
+        return str(a) == str(b)
+    return False
+
+
+def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
+    """Top-level input keys whose value differs. A secret on either side cannot be compared (its value is
+    never written to the report), so it is not reported as changed."""
+    out = []
+    for key in sorted(set(before) | set(after)):
+        if key.startswith("__"):
+            continue
+        old, new = before.get(key), after.get(key)
+        if SECRET_MARK in (old, new) and (old is not None and new is not None):
+            continue
+        if not _same(_canonical(old), _canonical(new)):
+            out.append(key)
+    return tuple(out)
+
+
+def _canonical(value: Any) -> Any:
+    """JSON documents held as strings (policies, invocation inputs) compare by content."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _inputs(r: Resource) -> dict[str, Any]:
+    """Inputs as the report writes them (secrets masked, assets by name), so a base read back from JSON and
+    a fresh capture compare like for like."""
+    return public_inputs(r)
+
+
+def diff_plans(
+    before: Sequence[Resource], after: Sequence[Resource], *, inputs_known: bool = True
+) -> ChangeSet:
+    """Classify every custom resource of ``after`` against ``before`` (see the module doc)."""
+    old_by_urn = {r.urn or r.key: r for r in before if r.custom}
+    matched: dict[str, Resource] = {}  # after urn -> before resource
+    renamed: dict[str, str] = {}
+    taken = {r.urn or r.key for r in after if r.custom} & set(old_by_urn)
+    for r in after:
+        if not r.custom:
+            continue
+        key = r.urn or r.key
+        if key in old_by_urn:
+            matched[key] = old_by_urn[key]
+            continue
+        for alias in r.aliases:  # the engine's rule: the first alias found in the old state wins
+            if alias in old_by_urn and alias not in taken:
+                taken.add(alias)
+                matched[key] = old_by_urn[alias]
+                renamed[key] = old_by_urn[alias].name
+                break
+    used = {id(m) for m in matched.values()}
+    changes: list[Change] = []
+    replaced: dict[str, Change] = {}
+    updates: dict[str, Change] = {}
+    for r in after:
+        if not r.custom:
+            continue
+        key = r.urn or r.key
+        old = matched.get(key)
+        if old is None:
+            changes.append(Change(r.type, r.name, "create", urn=key))
+            continue
+        keys = changed_keys(_inputs(old), _inputs(r)) if inputs_known else ()
+        forcing = forcing_keys(r.type) or frozenset()
+        replace_keys = tuple(k for k in keys if k in forcing)
+        if replace_keys:
+            replaced[key] = Change(r.type, r.name, "replace", keys, replace_keys, key, renamed.get(key))
+        elif keys:
+            updates[key] = Change(r.type, r.name, "update", keys, (), key, renamed.get(key))
+    if inputs_known:
+        _carry_replacements(after, matched, replaced, updates)
+    changes.extend(replaced.values())
+    changes.extend(updates.values())
+    for old in before:
+        if old.custom and id(old) not in used:
+            changes.append(Change(old.type, old.name, "delete", urn=old.urn or old.key))
+    unchanged = sum(1 for r in after if r.custom) - sum(
+        1 for c in changes if c.action in ("create", "update", "replace")
+    )
+    notes = []
+    if renamed:
+        notes.append(
+            f"{len(renamed)} resource(s) renamed through aliases (opts.aliases): same resources, not replaced"
+        )
+    if not inputs_known:
+        notes.append(
+            "the base plan has no resource inputs (made before the change list existed): only creations and "
+            "deletions are shown"
+        )
+    return ChangeSet(_sorted(changes), "plan", max(unchanged, 0), notes)
+
+
+def _identities(r: Resource) -> set[str]:
+    """What a replacement of ``r`` changes that others may hold: its id and computed identifiers, except those
+    built from an explicit name in its inputs (an explicit name is kept by the replacement)."""
+    values = {r.id} if r.id else set()
+    for k in _IDENTITY_KEYS:
+        v = r.outputs.get(k)
+        if isinstance(v, str):
+            values.add(v)
+    explicit = {
+        v for k, v in r.inputs.items() if isinstance(v, str) and len(v) >= 6 and k not in r.secret_keys
+    }
+    return {v for v in values if len(v) >= 6 and not is_unknown(v) and not any(e in v for e in explicit)}
+
+
+def _holds(value: Any, needles: set[str]) -> bool:
+    if isinstance(value, str):
+        return value in needles or any(n in value for n in needles if len(n) >= 12)
+    if isinstance(value, Mapping):
+        return any(_holds(v, needles) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(v, needles) for v in value)
+    return False
+
+
+def _carry_replacements(
+    after: Sequence[Resource],
+    matched: Mapping[str, Resource],
+    replaced: dict[str, Change],
+    updates: dict[str, Change],
+) -> None:
+    """A replaced resource gets a new id (and usually a new name, ARN, resource id): an input that holds one
+    of them changes too. Offline the mocks keep ids stable, so carry that over here, to a fixed point."""
+    by_key = {(r.urn or r.key): r for r in after if r.custom}
+    done: set[str] = set()
+    while True:
+        pending = [k for k in replaced if k not in done]
+        if not pending:
+            return
+        for src_key in pending:
+            done.add(src_key)
+            src = by_key.get(src_key)
+            if src is None:
+                continue
+            needles = _identities(src)
+            if not needles:
+                continue
+            for key, r in by_key.items():
+                if key == src_key or key not in matched or key in replaced:
+                    continue
+                holding = tuple(
+                    k for k, v in r.inputs.items() if k not in r.secret_keys and _holds(v, needles)
+                )
+                if not holding:
+                    continue
+                forcing = forcing_keys(r.type) or frozenset()
+                forced = tuple(k for k in holding if k in forcing)
+                prior = updates.get(key)
+                keys = tuple(sorted(set(holding) | set(prior.keys if prior else ())))
+                if forced:
+                    updates.pop(key, None)
+                    replaced[key] = Change(
+                        r.type,
+                        r.name,
+                        "replace",
+                        keys,
+                        forced,
+                        key,
+                        prior.renamed_from if prior else None,
+                        (src.name,),
+                    )
+                else:
+                    updates[key] = Change(
+                        r.type,
+                        r.name,
+                        "update",
+                        keys,
+                        (),
+                        key,
+                        prior.renamed_from if prior else None,
+                        (src.name,),
+                    )
+
+
+def _sorted(changes: Iterable[Change]) -> list[Change]:
+    order = {a: i for i, a in enumerate(ACTIONS)}
+    return sorted(changes, key=lambda c: (order[c.action], c.type, c.name))
+
+
+# ---- pulumi preview --json ---------------------------------------------------------------------------
+_PREVIEW_OPS: dict[str, Action | None] = {
+    "create": "create",
+    "update": "update",
+    "delete": "delete",
+    "replace": "replace",
+    "create-replacement": "replace",
+    "delete-replaced": "replace",
+    "read-replacement": "replace",
+    "import-replacement": "replace",
+    "discard-replaced": "replace",
+    "same": None,
+    "read": None,
+    "refresh": None,
+    "import": None,
+    "discard": "delete",
+    "remove-pending-replace": None,
+}
+
+
+def from_preview_steps(document: Mapping[str, Any] | str) -> ChangeSet:
+    """The change list from ``pulumi preview --json``: one entry per resource from its step ops (a replacement
+    appears as ``replace`` or as ``create-replacement``/``delete-replaced`` steps: one entry), keys from
+    ``diffReasons`` (``detailedDiff`` paths as a fallback) and forcing keys from ``replaceReasons``."""
+    doc = json.loads(document) if isinstance(document, str) else document
+    by_urn: dict[str, Change] = {}
+    unchanged = 0
+    notes: list[str] = []
+    for step in doc.get("steps") or []:
+        urn = str(step.get("urn") or "")
+        state = step.get("newState") or step.get("oldState") or {}
+        type_token = str(state.get("type") or _type_from_urn(urn))
+        if type_token == "pulumi:pulumi:Stack" or type_token.startswith("pulumi:providers:"):
+            continue
+        if state and state.get("custom") is False:
+            continue
+        op = str(step.get("op") or "")
+        if op not in _PREVIEW_OPS:
+            notes.append(f"unknown preview op {op!r} for {urn}")
+            continue
+        action = _PREVIEW_OPS[op]
+        if action is None:
+            if urn not in by_urn:
+                unchanged += 1
+            continue
+        reasons = step.get("diffReasons") or step.get("diffs") or []
+        if not reasons and isinstance(step.get("detailedDiff"), Mapping):
+            reasons = [_top_key(p) for p in step["detailedDiff"]]
+        keys = tuple(sorted({str(k) for k in reasons}))
+        replace_keys = tuple(sorted({str(k) for k in step.get("replaceReasons") or []}))
+        prior = by_urn.get(urn)
+        if prior is not None:
+            keys = tuple(sorted(set(keys) | set(prior.keys)))
+            replace_keys = tuple(sorted(set(replace_keys) | set(prior.replace_keys)))
+            if prior.action == "replace" or action == "replace":
+                action = "replace"
+        by_urn[urn] = Change(type_token, name_from_urn(urn), action, keys, replace_keys, urn)
+    return ChangeSet(_sorted(by_urn.values()), "preview", unchanged, notes)
+
+
+def _top_key(path: str) -> str:
+    for sep in (".", "["):
+        path = path.split(sep, 1)[0]
+    return path
+
+
+def _type_from_urn(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[2].split("$")[-1] if len(parts) >= 4 else ""
+
+
+# ---- data at risk ------------------------------------------------------------------------------------
+def _database_subnets(resources: Iterable[Resource]) -> dict[str, str]:
+    """Subnet id -> the DB subnet group holding it."""
+    out: dict[str, str] = {}
+    for r in resources:
+        if r.type == T_SUBNET_GROUP:
+            for sid in r.get("subnetIds") or []:
+                if isinstance(sid, str):
+                    out[sid] = r.name
+    return out
+
+
+def _way_out(change: Change, what: str) -> str:
+    if change.action == "delete":
+        return (
+            "if it was renamed, keep its identity with opts.aliases (e.g. aliases=[pulumi.Alias(name=...)]); "
+            f"if the {what} really goes, take a snapshot first and keep `protect` on until a reviewed "
+            "PR lifts it"
+        )
+    return (
+        "keep the old value, or migrate in two steps: create the new one beside the old (restore it from a "
+        "snapshot, copy the data), switch over, then remove the old in a second PR; `protect` makes "
+        "`pulumi up` refuse the replacement"
+    )
+
+
+def data_at_risk(
+    change_set: ChangeSet, before: Sequence[Resource] = (), after: Sequence[Resource] = ()
+) -> list[policies.Finding]:
+    """A mandatory finding per replaced or deleted resource that holds data (see the module doc)."""
+    db_subnets = _database_subnets(list(before) + list(after))
+    ids = {r.name: r.id for r in list(before) + list(after) if r.type == T_SUBNET}
+    out = []
+    for c in change_set.changes:
+        if c.action not in ("replace", "delete"):
+            continue
+        what = DATA_TYPES.get(c.type)
+        if what is None and c.type == T_SUBNET and ids.get(c.name) in db_subnets:
+            what = f"subnet of the database (in DB subnet group {db_subnets[ids[c.name]]})"
+        if what is None:
+            continue
+        if c.action == "replace":
+            if c.replace_keys:
+                verb = "forces" if len(c.replace_keys) == 1 else "force"
+                why = f"{', '.join(c.replace_keys)} {verb} a new resource"
+            else:
+                why = "the engine replaces it"
+            if c.caused_by:
+                why += f" (because {', '.join(c.caused_by)} is replaced)"
+            head = f"this change REPLACES {c.name} ({what}): {why}; the old one is deleted"
+        else:
+            head = f"this change DELETES {c.name} ({what}): it is no longer in the program"
+        out.append(
+            policies.Finding(
+                policy=POLICY_ID,
+                title=_TITLE,
+                severity="critical",
+                mandatory=True,
+                resource=c.name,
+                resource_type=c.type,
+                message=f"{head}. Way out: {_way_out(c, what.split(' (')[0])}",
+            )
+        )
+    return out
+
+
+_TITLE = "A change does not replace or delete a resource that holds data"
+
+
+def _no_model_check(_: Model) -> Iterator[policies.Violation]:
+    """Judged against a base plan or a preview (``data_at_risk``), never from one plan alone."""
+    return iter(())
+
+
+# Registered so waivers and the policy catalogue know the id; the findings come from ``data_at_risk``.
+if not any(p.id == POLICY_ID for p in policies.POLICIES):
+    policies.policy(POLICY_ID, _TITLE, "critical", mandatory=True)(_no_model_check)
+
+
+__all__ = [
+    "POLICY_ID",
+    "Change",
+    "ChangeSet",
+    "base_resources",
+    "changed_keys",
+    "data_at_risk",
+    "diff_plans",
+    "forcenew_table",
+    "forcing_keys",
+    "from_preview_steps",
+]

@@ -1,0 +1,484 @@
+"""Database wiring: RDS instance or Aurora cluster, subnet group, TLS-forcing parameter group, monitoring.
+
+Safe by default (REFERENCE.md security controls): private, encrypted, IAM auth on, master password managed
+and rotated by RDS in Secrets Manager, TLS forced by parameter, deletion protection, a final snapshot with a
+name unique to this database, and Pulumi `protect` so a routine `up` can never replace or delete it
+(pulumi-aws#2426, #2823).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from lambda_rds.resources.computed import known
+from lambda_rds.rules import facts_rds, iam
+from lambda_rds.settings import DatabaseSettings
+from lambda_rds.settings.database import database_identifier
+
+# Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
+# until someone reboots).
+APPLY = "immediate"
+
+
+@dataclass
+class Database:
+    host: pulumi.Output[str]
+    """Writer endpoint host name (instance address or cluster endpoint)."""
+    port: pulumi.Output[int]
+    resource_id: pulumi.Output[str]
+    """`db-…` DbiResourceId or `cluster-…` ClusterResourceId: what rds-db:connect ARNs name."""
+    identifier: pulumi.Output[str]
+    master_secret_arn: pulumi.Output[str]
+    kind: iam.TargetKind
+    resource: pulumi.CustomResource
+    """The instance or cluster (proxy target, dependency anchor)."""
+    ready: list[pulumi.Resource]
+    """Resources the database is usable only after (Aurora: the instances)."""
+    log_groups: list[aws.cloudwatch.LogGroup]
+    """The export log groups RDS writes to, owned here so they have a retention."""
+    reader_host: pulumi.Output[str] | None = None
+    """With `database.readers`: the cluster's reader endpoint (Aurora) or the replicas' addresses,
+    comma-separated (RDS: one host per replica, no load balancer). None without readers."""
+    replica_resource_ids: list[pulumi.Output[str]] = field(default_factory=list)
+    """RDS read replicas' `db-…` ids: each replica has its own, and IAM auth needs rds-db:connect on it."""
+    readers: list[pulumi.Resource] = field(default_factory=list)
+    """The reader instances or replicas (the proxy's read-only endpoint needs them to exist)."""
+
+
+def build_database(
+    name: str,
+    db: DatabaseSettings,
+    subnet_ids: list[pulumi.Output[str]],
+    security_group_id: pulumi.Output[str],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+    zones: Sequence[str] = (),
+) -> Database:
+    subnet_group = aws.rds.SubnetGroup(
+        f"{name}-db-subnets",
+        subnet_ids=subnet_ids,
+        description="lambda-rds private subnets",
+        tags=tags,
+        opts=opts,
+    )
+    # A deterministic identifier (project-stack-component): the export log groups are named after it and
+    # must exist before the database writes its first line, or RDS creates them itself with no retention.
+    identifier = db.identifier or database_identifier(pulumi.get_project(), pulumi.get_stack(), name)
+    kind = "cluster" if db.is_aurora else "instance"
+    # RDS exports to `/aws/rds/<kind>/<identifier>/<log>` and creates missing groups that never expire
+    # (facts_rds.LOG_GROUP_SOURCE): own them, with a retention, before the database exists.
+    log_groups = [
+        aws.cloudwatch.LogGroup(
+            f"{name}-db-log-{log}",
+            name=facts_rds.export_log_group(kind, identifier, log),
+            retention_in_days=db.log_retention_days,
+            tags=tags,
+            opts=opts,
+        )
+        for log in db.log_exports
+    ]
+    # The final snapshot name must be unique in the account: a suffix kept by the inputs that force a new
+    # database (facts_rds.REPLACEMENT_KEYS_SOURCE), so a replacement gets a new name and the delete of
+    # its predecessor does not fail on "snapshot already exists".
+    suffix = random.RandomId(
+        f"{name}-db-final-snapshot-suffix",
+        byte_length=4,
+        keepers={
+            "identifier": identifier,
+            "engine": db.engine.value,
+            "db_name": db.db_name,
+            "master_username": db.master_username,
+            "kms_key_arn": db.kms_key_arn or "aws/rds",
+            "storage_encrypted": "true",
+        },
+        opts=opts,
+    )
+    final_snapshot = suffix.hex.apply(lambda h: f"{identifier}-final-{h}")
+    monitoring = _monitoring_role(name, db, opts, tags)
+    monitoring_role_arn = monitoring[0] if monitoring else None
+    # The database starts exporting and monitoring as soon as it exists: its log groups and the
+    # monitoring role's policy attachment come first (without the attachment, RDS may reject the role:
+    # "IAM role ARN value is invalid or does not include the required permissions").
+    after: list[pulumi.Resource] = [*log_groups, *([monitoring[1]] if monitoring else [])]
+    # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
+    # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
+    db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect, depends_on=after))
+    build = _aurora if db.is_aurora else _instance
+    built = build(
+        name,
+        db,
+        identifier,
+        subnet_group,
+        security_group_id,
+        final_snapshot,
+        monitoring_role_arn,
+        opts,
+        db_opts,
+        tags,
+    )
+    built.log_groups = log_groups
+    if db.readers:
+        if db.is_aurora:
+            _aurora_readers(name, db, built, subnet_group, zones, monitoring_role_arn, db_opts, tags)
+        else:
+            _read_replicas(
+                name, db, built, identifier, security_group_id, zones, monitoring_role_arn, opts, tags
+            )
+    return built
+
+
+def _aurora_readers(
+    name: str,
+    db: DatabaseSettings,
+    built: Database,
+    subnet_group: aws.rds.SubnetGroup,
+    zones: Sequence[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> None:
+    """`database.readers` more cluster instances, one AZ after another, read through the reader endpoint.
+
+    An Aurora Replica shares the cluster volume and serves reads only (sources.AURORA_OVERVIEW); the
+    reader endpoint balances connections over the replicas (sources.AURORA_READER_ENDPOINT). Promotion
+    tiers 2..15 (ModifyDBInstance PromotionTier: 0-15, sources.MODIFY_DB_INSTANCE_PROMOTION_TIER): the
+    `instances` replicas (tier 0, the provider's default: sources.PULUMI_CLUSTER_INSTANCE_PROMOTION_TIER) are
+    promoted first; on Serverless v2, readers in tiers 2-15 scale with their own load instead of following
+    the writer (sources.AURORA_SERVERLESS_V2_TIERS).
+    """
+    cluster = built.resource
+    assert isinstance(cluster, aws.rds.Cluster)
+    level = _instance_level_args(db, monitoring_role_arn)
+    readers = [
+        aws.rds.ClusterInstance(
+            f"{name}-db-reader-{i}",
+            cluster_identifier=cluster.id,
+            engine=aws.rds.EngineType(db.engine.value),
+            db_subnet_group_name=subnet_group.name,
+            # Spread over the AZs in subnet order (the writer's AZ is RDS's choice).
+            availability_zone=zones[i % len(zones)] if zones else None,
+            promotion_tier=min(2 + i, 15),
+            copy_tags_to_snapshot=True,
+            apply_immediately=db.apply_immediately,
+            tags=tags,
+            opts=db_opts,
+            **level,
+        )
+        for i in range(db.readers)
+    ]
+    built.readers = list(readers)
+    built.reader_host = known(
+        cluster.reader_endpoint,
+        f"{db.identifier or name}.cluster-ro-placeholder.rds.invalid",
+        "cluster reader endpoint",
+    )
+
+
+def replica_identifier(identifier: str, index: int) -> str:
+    """`<identifier>-replica-<n>`, cut to the 63 characters of DBInstanceIdentifier."""
+    suffix = f"-replica-{index + 1}"
+    return f"{identifier[: facts_rds.DB_IDENTIFIER_MAX - len(suffix)].rstrip('-')}{suffix}"
+
+
+def _read_replicas(
+    name: str,
+    db: DatabaseSettings,
+    built: Database,
+    identifier: str,
+    sg_id: pulumi.Output[str],
+    zones: Sequence[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> None:
+    """`database.readers` RDS read replicas of the instance (CreateDBInstanceReadReplica).
+
+    - `replicate_source_db` is the source's identifier and no subnet group is sent: a same-Region replica
+      lives in its source's subnet group (sources.PULUMI_REPLICATE_SOURCE_DB; a subnet group is refused
+      for one: sources.DB_SUBNET_GROUP_NOT_ALLOWED). Engine, user, database name, password and the KMS
+      key are inherited (an encrypted source gives an encrypted replica), so none is sent.
+    - The source keeps automated backups (backup_retention_days >= 1), which a replica requires
+      (sources.RDS_READ_REPLICAS_CREATE); the replica itself is created with backups off.
+    - No final snapshot: DeleteDBInstance refuses FinalDBSnapshotIdentifier for a read replica and needs
+      SkipFinalSnapshot (sources.DELETE_DB_INSTANCE, sources.REPLICA_FINAL_SNAPSHOT_ISSUE). A replica
+      holds no data of its own, so it is not Pulumi-protected either: lowering `readers` deletes it (AWS
+      deletion protection still applies).
+    - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (function.py).
+    """
+    source = built.resource
+    assert isinstance(source, aws.rds.Instance)
+    replicas: list[aws.rds.Instance] = []
+    for i in range(db.readers):
+        rid = replica_identifier(identifier, i)
+        # Own the replica's export log groups too, so they get a retention (facts_rds.LOG_GROUP_SOURCE).
+        groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-db-replica-{i}-log-{log}",
+                name=facts_rds.export_log_group("instance", rid, log),
+                retention_in_days=db.log_retention_days,
+                tags=tags,
+                opts=opts,
+            )
+            for log in db.log_exports
+        ]
+        built.log_groups.extend(groups)
+        replicas.append(
+            aws.rds.Instance(
+                f"{name}-db-replica-{i}",
+                identifier=rid,
+                replicate_source_db=source.identifier,
+                # One AZ after another, starting with the second: the source is usually in the first.
+                availability_zone=zones[(i + 1) % len(zones)] if zones else None,
+                storage_type="gp3",
+                max_allocated_storage=db.max_allocated_storage_gb or None,
+                # Like its source (FSBP RDS.5 has no exception for replicas:
+                # sources.CONFIG_RDS_MULTI_AZ_SUPPORT); Multi-AZ doubles the replica's price.
+                multi_az=db.multi_az,
+                storage_encrypted=True,
+                iam_database_authentication_enabled=True,
+                port=db.port,
+                vpc_security_group_ids=[sg_id],
+                parameter_group_name=source.parameter_group_name,
+                copy_tags_to_snapshot=True,
+                enabled_cloudwatch_logs_exports=list(db.log_exports),
+                deletion_protection=db.deletion_protection,
+                skip_final_snapshot=True,
+                database_insights_mode="standard" if db.performance_insights else None,
+                apply_immediately=db.apply_immediately,
+                tags=tags,
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[source, *groups])),
+                **_instance_level_args(db, monitoring_role_arn),
+            )
+        )
+    built.readers = list(replicas)
+    addresses = [
+        known(r.address, f"{replica_identifier(identifier, i)}.placeholder.rds.invalid", "replica address")
+        for i, r in enumerate(replicas)
+    ]
+    built.reader_host = pulumi.Output.all(*addresses).apply(lambda hosts: ",".join(hosts))
+    built.replica_resource_ids = [
+        known(r.resource_id, f"db-PLACEHOLDER-REPLICA-{i + 1}", "replica resource id")
+        for i, r in enumerate(replicas)
+    ]
+
+
+def _monitoring_role(
+    name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions, tags: dict[str, str]
+) -> tuple[pulumi.Output[str], aws.iam.RolePolicyAttachment] | None:
+    if db.monitoring_interval == 0:
+        return None
+    role = aws.iam.Role(
+        f"{name}-db-monitoring-role",
+        assume_role_policy=json.dumps(iam.MONITORING_ASSUME_ROLE),
+        tags=tags,
+        opts=opts,
+    )
+    attachment = aws.iam.RolePolicyAttachment(
+        f"{name}-db-monitoring-policy",
+        role=role.name,
+        policy_arn=iam.ENHANCED_MONITORING_POLICY_ARN,
+        opts=opts,
+    )
+    return role.arn, attachment
+
+
+def _master_secret_arn(secrets: pulumi.Output[Sequence[Any]]) -> pulumi.Output[str]:
+    return secrets.apply(lambda s: (s[0].secret_arn if s else "") or "")
+
+
+def _cluster_or_instance_args(
+    db: DatabaseSettings,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    tags: dict[str, str],
+) -> dict[str, Any]:
+    """What an RDS instance and an Aurora cluster share: the safe defaults, stated once."""
+    return {
+        "engine": db.engine.value,
+        # With automatic minor upgrades, only the part of the version AWS keeps stable (facts_rds.
+        # stable_engine_version): a pinned minor would read as a downgrade once RDS upgraded it.
+        "engine_version": facts_rds.stable_engine_version(
+            db.engine.value, db.engine_version, db.auto_minor_version_upgrade
+        ),
+        "storage_encrypted": True,
+        "kms_key_id": db.kms_key_arn,
+        "manage_master_user_password": True,
+        "iam_database_authentication_enabled": True,
+        "port": db.port,
+        "db_subnet_group_name": subnet_group.name,
+        "vpc_security_group_ids": [sg_id],
+        "backup_retention_period": db.backup_retention_days,
+        "copy_tags_to_snapshot": True,
+        "enabled_cloudwatch_logs_exports": list(db.log_exports),
+        "deletion_protection": db.deletion_protection,
+        "skip_final_snapshot": False,
+        "final_snapshot_identifier": final_snapshot,
+        # database.delete_automated_backups (default False: keep them, billed as backup storage beyond
+        # the free allocation, until their retention runs out).
+        "delete_automated_backups": db.delete_automated_backups,
+        # Explicit where Performance Insights is on, so nobody is billed for advanced mode by surprise
+        # (Aurora instances inherit the cluster's mode; Performance Insights' console reached end of life
+        # in 2026). Left unset otherwise: classes without Database Insights must not be sent a mode.
+        "database_insights_mode": "standard" if db.performance_insights else None,
+        "apply_immediately": db.apply_immediately,
+        "tags": tags,
+    }
+
+
+def _instance_level_args(
+    db: DatabaseSettings, monitoring_role_arn: pulumi.Output[str] | None
+) -> dict[str, Any]:
+    """What an RDS instance and an Aurora cluster instance share: placement, CA, upgrades, monitoring."""
+    return {
+        "instance_class": db.instance_class,
+        "publicly_accessible": False,
+        "ca_cert_identifier": db.ca_cert_identifier,
+        "auto_minor_version_upgrade": db.auto_minor_version_upgrade,
+        "performance_insights_enabled": db.performance_insights,
+        "performance_insights_retention_period": 7 if db.performance_insights else None,
+        "monitoring_interval": db.monitoring_interval,
+        "monitoring_role_arn": monitoring_role_arn,
+    }
+
+
+def _instance(
+    name: str,
+    db: DatabaseSettings,
+    identifier: str,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Database:
+    params = aws.rds.ParameterGroup(
+        f"{name}-db-params",
+        family=db.parameter_family,
+        description="lambda-rds: TLS required",
+        parameters=[
+            aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method=APPLY) for k, v in db.parameters
+        ],
+        tags=tags,
+        opts=opts,
+    )
+    instance = aws.rds.Instance(
+        f"{name}-db",
+        identifier=identifier,
+        allocated_storage=db.allocated_storage_gb,
+        max_allocated_storage=db.max_allocated_storage_gb or None,
+        storage_type="gp3",
+        db_name=db.db_name,
+        username=db.master_username,
+        multi_az=db.multi_az,
+        parameter_group_name=params.name,
+        opts=db_opts,
+        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
+        **_instance_level_args(db, monitoring_role_arn),
+    )
+    return Database(
+        host=known(instance.address, f"{identifier}.placeholder.rds.invalid", "instance address"),
+        port=known(instance.port, db.port, "instance port"),
+        resource_id=known(instance.resource_id, "db-PLACEHOLDER", "instance resource id"),
+        identifier=known(instance.identifier, identifier, "instance identifier"),
+        master_secret_arn=_master_secret_arn(instance.master_user_secrets),
+        kind="instance",
+        resource=instance,
+        ready=[instance],
+        log_groups=[],
+    )
+
+
+def _aurora(
+    name: str,
+    db: DatabaseSettings,
+    identifier: str,
+    subnet_group: aws.rds.SubnetGroup,
+    sg_id: pulumi.Output[str],
+    final_snapshot: pulumi.Output[str],
+    monitoring_role_arn: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    db_opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Database:
+    params = aws.rds.ClusterParameterGroup(
+        f"{name}-db-cluster-params",
+        family=db.parameter_family,
+        description="lambda-rds: TLS required",
+        parameters=[
+            aws.rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method=APPLY)
+            for k, v in db.parameters
+        ],
+        tags=tags,
+        opts=opts,
+    )
+    scaling = None
+    if db.serverless is not None:
+        scaling = aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=db.serverless.min_capacity,
+            max_capacity=db.serverless.max_capacity,
+            seconds_until_auto_pause=db.serverless.seconds_until_auto_pause,
+        )
+    # Aurora MySQL versions (8.0.mysql_aurora.3.10.0) have no documented partial form: with automatic
+    # minor upgrades the pinned version is where the cluster starts, and later differences between it
+    # and what AWS upgraded to are not planned (a downgrade AWS would refuse:
+    # terraform-aws-modules/terraform-aws-rds-aurora#228). To move to a newer version on purpose, set
+    # auto_minor_version_upgrade false for that `up`, or upgrade in the console.
+    pin_floor = (
+        db.auto_minor_version_upgrade
+        and facts_rds.stable_engine_version(db.engine.value, db.engine_version, True) == db.engine_version
+    )
+    cluster_opts = (
+        pulumi.ResourceOptions.merge(db_opts, pulumi.ResourceOptions(ignore_changes=["engineVersion"]))
+        if pin_floor
+        else db_opts
+    )
+    cluster = aws.rds.Cluster(
+        f"{name}-db-cluster",
+        cluster_identifier=identifier,
+        database_name=db.db_name,
+        master_username=db.master_username,
+        storage_type="aurora-iopt1" if db.io_optimized else None,
+        db_cluster_parameter_group_name=params.name,
+        serverlessv2_scaling_configuration=scaling,
+        opts=cluster_opts,
+        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
+    )
+    level = _instance_level_args(db, monitoring_role_arn)
+    instances = [
+        aws.rds.ClusterInstance(
+            f"{name}-db-{i}",
+            cluster_identifier=cluster.id,
+            engine=aws.rds.EngineType(db.engine.value),
+            # No engine_version: cluster instances run the cluster's version (CreateDBInstance: "Amazon
+            # Aurora ... the engine version is managed by the DB cluster"), so an upgrade of the cluster
+            # is never planned back on its instances.
+            db_subnet_group_name=subnet_group.name,
+            copy_tags_to_snapshot=True,
+            apply_immediately=db.apply_immediately,
+            tags=tags,
+            opts=db_opts,
+            **level,
+        )
+        for i in range(db.instances)
+    ]
+    return Database(
+        host=known(cluster.endpoint, f"{identifier}.cluster-placeholder.rds.invalid", "cluster endpoint"),
+        port=known(cluster.port, db.port, "cluster port"),
+        resource_id=known(cluster.cluster_resource_id, "cluster-PLACEHOLDER", "cluster resource id"),
+        identifier=known(cluster.cluster_identifier, identifier, "cluster identifier"),
+        master_secret_arn=_master_secret_arn(cluster.master_user_secrets),
+        kind="cluster",
+        resource=cluster,
+        ready=[cluster, *instances],
+        log_groups=[],
+    )

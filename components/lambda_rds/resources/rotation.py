@@ -1,0 +1,232 @@
+"""Rotation of the app secret (`auth: secret`, `database.rotation_days` > 0): the rotation function in the
+VPC, its role, security group rules, the invoke permission for Secrets Manager, and the schedule.
+
+What runs (functions/rotation/handler.py, lambda_rds_runtime/rotation.py): Secrets Manager's four steps,
+single-user strategy, logged in as the application user itself (sources.SM_ROTATION_STRATEGY). Why
+single-user as the user itself: a PostgreSQL role and a MySQL/MariaDB account may change their own
+password (sources.PG_ALTER_ROLE, sources.MYSQL_ALTER_USER), so the function needs exactly one secret (the
+one it rotates) and never the master secret; alternating users would need master credentials to clone the
+user and grants the bootstrap does not make.
+
+Wiring (each fact read 2026-12):
+- Role: DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage on exactly the app
+  secret (sources.SM_ROTATION_ROLE_PERMISSIONS); no GetRandomPassword (the password is generated in the
+  function with Python's `secrets`). With a customer key: kms:Decrypt and kms:GenerateDataKey (PutSecretValue
+  encrypts) only through `secretsmanager.<region>.amazonaws.com` (kms:ViaService, compared exactly).
+- Network: the function talks to the database directly (DB_HOST is the instance or cluster endpoint, never
+  the proxy: RDS Proxy authenticates clients with the secret's AWSCURRENT value, so the pending password
+  cannot be tested through it; sources.RDS_PROXY_SECRETS). Its own security group: the engine port to the
+  database, HTTPS to the Secrets Manager interface endpoint (egress `endpoints`) or to anywhere through the
+  NAT gateway (egress `nat`). Egress `none` is refused for `secret` auth already (settings.resolve): a
+  rotation function in a VPC without either cannot reach Secrets Manager (sources.SM_ROTATION_NETWORK).
+- `aws.lambda_.Permission`: principal `secretsmanager.amazonaws.com`, `lambda:InvokeFunction`, limited to
+  this account (source_account) (sources.LAMBDA_RESOURCE_POLICY, sources.SM_ROTATE_SECRET: "You also need
+  lambda:InvokeFunction permissions on the rotation function").
+- `aws.secretsmanager.SecretRotation` with `rotation_rules.automatically_after_days` (1..1000,
+  sources.SM_ROTATION_RULES; sources.PULUMI_SECRET_ROTATION), after the bootstrap created the user (the
+  first rotation starts when the schedule is created) and after the permission exists.
+- No reserved concurrency: Secrets Manager runs one step at a time for a secret; the one connection it
+  holds lives in the headroom sizing.RESERVED_CONNECTIONS keeps (the plan's capacity check leaves it out).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from lambda_rds.packaging.paths import functions_dir
+from lambda_rds.resources.functions import BOOTSTRAP_ARCH, BOOTSTRAP_RUNTIME, CA_BUNDLE_PATH, _deploy
+from lambda_rds.rules import iam
+from lambda_rds.settings import Egress, FunctionSettings, Settings
+from lambda_rds.settings.functions import default_connect_timeout
+
+ROTATION_TIMEOUT_S = 60
+ROTATION_MEMORY_MB = 256
+SECRETS_MANAGER_PRINCIPAL = "secretsmanager.amazonaws.com"
+ROTATION_ACTIONS: tuple[str, ...] = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+)
+ANYWHERE = "0.0.0.0/0"
+
+
+@dataclass
+class Rotation:
+    function_name: pulumi.Output[str]
+    function_arn: pulumi.Output[str]
+    schedule: aws.secretsmanager.SecretRotation
+
+
+def rotation_policy(secret_arn: str, kms_key_arn: str | None, region: str) -> iam.PolicyDocument:
+    """What the rotation function may do: the four rotation actions on exactly one secret, and with a
+    customer key Decrypt/GenerateDataKey only through Secrets Manager in `region`."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "RotateOneSecret",
+            "Effect": "Allow",
+            "Action": list(ROTATION_ACTIONS),
+            "Resource": secret_arn,
+        }
+    ]
+    if kms_key_arn:
+        statements.append(
+            {
+                "Sid": "UseThatSecretsKey",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": iam.secretsmanager_service(region)}},
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def rotation_spec(s: Settings) -> FunctionSettings:
+    """The rotation function, as the other component-owned functions are described."""
+    return FunctionSettings(
+        name="rotation",
+        code=functions_dir() / "rotation",
+        handler="handler.handler",
+        runtime=BOOTSTRAP_RUNTIME,
+        architecture=BOOTSTRAP_ARCH,
+        memory_mb=ROTATION_MEMORY_MB,
+        timeout_s=ROTATION_TIMEOUT_S,
+        connect_timeout_s=max(10, default_connect_timeout(s.database)),
+        reserved_concurrency=None,
+        environment=(),
+        log_retention_days=30,
+    )
+
+
+def _rule(
+    kind: str,
+    rule: str,
+    *,
+    group: pulumi.Input[str],
+    port: int,
+    what: str,
+    opts: pulumi.ResourceOptions,
+    peer: pulumi.Input[str] | None = None,
+    cidr: str | None = None,
+) -> None:
+    cls = aws.vpc.SecurityGroupEgressRule if kind == "out" else aws.vpc.SecurityGroupIngressRule
+    cls(
+        rule,
+        security_group_id=group,
+        referenced_security_group_id=peer,
+        cidr_ipv4=cidr,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=what,
+        opts=opts,
+    )
+
+
+def build_rotation(
+    name: str,
+    s: Settings,
+    *,
+    secret_arn: pulumi.Output[str],
+    layer: aws.lambda_.LayerVersion,
+    vpc_id: pulumi.Input[str],
+    subnet_ids: list[pulumi.Output[str]],
+    database_sg_id: pulumi.Output[str],
+    endpoint_sg_id: pulumi.Output[str] | None,
+    db_host: pulumi.Output[str],
+    region: str,
+    account_id: str,
+    depends_on: list[pulumi.Resource],
+    opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
+) -> Rotation:
+    """The rotation function and schedule for the app secret (see the module doc)."""
+    db = s.database
+    port = db.port
+    group = aws.ec2.SecurityGroup(
+        f"{name}-rotation-sg",
+        vpc_id=vpc_id,
+        description="lambda-rds secret rotation: database port and HTTPS to Secrets Manager only",
+        tags={**tags, "Name": f"{name}-rotation"},
+        opts=opts,
+    )
+    what = "secret rotation to the database"
+    _rule(
+        "out",
+        f"{name}-rotation-to-db-out",
+        group=group.id,
+        peer=database_sg_id,
+        port=port,
+        what=what,
+        opts=opts,
+    )
+    _rule(
+        "in",
+        f"{name}-rotation-to-db-in",
+        group=database_sg_id,
+        peer=group.id,
+        port=port,
+        what=what,
+        opts=opts,
+    )
+    if s.egress is Egress.ENDPOINTS and endpoint_sg_id is not None:
+        what = "secret rotation to the Secrets Manager endpoint"
+        _rule("out", f"{name}-rotation-to-endpoints-443", group=group.id, peer=endpoint_sg_id, port=443,
+              what=what, opts=opts)  # fmt: skip
+        _rule("in", f"{name}-endpoints-from-rotation-443", group=endpoint_sg_id, peer=group.id, port=443,
+              what=what, opts=opts)  # fmt: skip
+    else:
+        # egress `nat` (the only other mode `secret` auth allows): Secrets Manager's public endpoint.
+        _rule("out", f"{name}-rotation-https-out", group=group.id, cidr=ANYWHERE, port=443,
+              what="secret rotation to Secrets Manager through NAT", opts=opts)  # fmt: skip
+
+    spec = rotation_spec(s)
+    env: dict[str, pulumi.Input[str]] = {
+        "DB_ENGINE": db.family,
+        "DB_HOST": db_host,
+        "DB_PORT": str(port),
+        "DB_NAME": db.db_name,
+        "DB_CA_BUNDLE": CA_BUNDLE_PATH,
+        "DB_CONNECT_TIMEOUT": str(spec.connect_timeout_s),
+        "ROTATION_SECRET_ARN": secret_arn,
+    }
+    grant = secret_arn.apply(lambda arn: json.dumps(rotation_policy(arn, db.kms_key_arn, region)))
+    function, _, _ = _deploy(
+        name,
+        "rotation",
+        spec,
+        env=env,
+        grant=grant,
+        layer=layer,
+        subnet_ids=subnet_ids,
+        security_group_id=group.id,
+        depends_on=depends_on,
+        opts=opts,
+        tags=tags,
+    )
+    permission = aws.lambda_.Permission(
+        f"{name}-rotation-invoke",
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal=SECRETS_MANAGER_PRINCIPAL,
+        source_account=account_id,
+        opts=opts,
+    )
+    schedule = aws.secretsmanager.SecretRotation(
+        f"{name}-app-secret-rotation",
+        secret_id=secret_arn,
+        rotation_lambda_arn=function.arn,
+        rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
+            automatically_after_days=db.rotation_days
+        ),
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[permission, function, *depends_on])
+        ),
+    )
+    return Rotation(function.name, function.arn, schedule)

@@ -1,0 +1,2 @@
+"""Pure rules shared by settings, wiring and analysis: subnet layout, sizing, IAM documents, AWS facts.
+No Pulumi here: everything is tested directly."""

@@ -1,0 +1,219 @@
+"""RDS and Aurora facts the API models do not carry, curated with their sources (pure data).
+
+Engine keys are the RDS API's engine names (``postgres``, ``mysql``, ``aurora-postgresql``,
+``aurora-mysql``); both the settings and the rules read these tables, so the config is refused with the
+same rule the plan checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lambda_rds.rules import aws_sources as sources
+
+# EnableCloudwatchLogsExports, valid values per engine (CreateDBInstance / CreateDBCluster).
+LOG_EXPORTS_SOURCE = sources.CREATE_DB_CLUSTER
+LOG_EXPORTS: dict[str, tuple[str, ...]] = {
+    "postgres": ("postgresql", "upgrade", "iam-db-auth-error"),
+    "mysql": ("audit", "error", "general", "slowquery", "iam-db-auth-error"),
+    "aurora-postgresql": ("instance", "postgresql", "iam-db-auth-error"),
+    "aurora-mysql": ("audit", "error", "general", "instance", "slowquery", "iam-db-auth-error"),
+}
+
+# Default log exports per engine (RDS FSBP RDS.9/34/37 want the engine's main log; every value is in
+# LOG_EXPORTS above: `upgrade` exists for RDS PostgreSQL only, which is why a per-family default broke
+# every aurora-postgresql stack).
+DEFAULT_LOG_EXPORTS: dict[str, tuple[str, ...]] = {
+    "postgres": ("postgresql", "upgrade"),
+    "mysql": ("error", "slowquery"),
+    "aurora-postgresql": ("postgresql",),
+    "aurora-mysql": ("audit", "error", "slowquery"),
+}
+
+# RDS-created export log groups: `/aws/rds/instance/<id>/<log>` and `/aws/rds/cluster/<id>/<log>`,
+# created by RDS with no retention (never expire) unless they already exist.
+LOG_GROUP_SOURCE = sources.CLOUDWATCH_LOGS_EXPORT
+
+
+def export_log_group(kind: str, identifier: str, log: str) -> str:
+    """The log group RDS exports ``log`` of database ``identifier`` to (kind: instance or cluster)."""
+    return f"/aws/rds/{kind}/{identifier}/{log}"
+
+
+# Database Insights / Performance Insights: instance classes that do not support it, per engine.
+# RDS for MySQL and MariaDB (USER_DatabaseInsights.Engines, RDS user guide): db.t2/t3/t4g micro and small.
+# Aurora MySQL (same page, Aurora user guide): db.t2 and db.t3 (all sizes), db.t4g.micro and small.
+# RDS/Aurora PostgreSQL: no class restriction.
+INSIGHTS_SOURCE = sources.RDS_INSIGHTS_ENGINES
+INSIGHTS_AURORA_SOURCE = sources.AURORA_INSIGHTS_ENGINES
+_SMALL_BURSTABLE = frozenset(f"db.{f}.{s}" for f in ("t2", "t3", "t4g") for s in ("micro", "small"))
+
+
+def insights_unsupported(engine: str, instance_class: str) -> str | None:
+    """Why Database/Performance Insights cannot run on ``instance_class`` for ``engine``, or None."""
+    if engine in ("mysql", "mariadb") and instance_class in _SMALL_BURSTABLE:
+        return (
+            f"Database Insights (Performance Insights) is not supported on {instance_class} for RDS "
+            f"{engine} (not on db.t2/t3/t4g micro and small; {INSIGHTS_SOURCE})"
+        )
+    if engine == "aurora-mysql" and (
+        instance_class.startswith(("db.t2.", "db.t3.")) or instance_class in _SMALL_BURSTABLE
+    ):
+        return (
+            f"Database Insights (Performance Insights) is not supported on {instance_class} for Aurora "
+            f"MySQL (not on db.t2, db.t3, db.t4g.micro/small; {INSIGHTS_AURORA_SOURCE})"
+        )
+    return None
+
+
+# Database Insights modes (CreateDBCluster / CreateDBInstance DatabaseInsightsMode). Advanced is billed
+# per vCPU/ACU and needs Performance Insights with 465-day retention; we always send `standard` so the
+# mode is never left to a default that may change (Performance Insights' console reached end of life in
+# 2026 and moved to Database Insights).
+INSIGHTS_MODES = ("standard", "advanced")
+INSIGHTS_MODE_SOURCE = sources.CREATE_DB_CLUSTER
+ADVANCED_INSIGHTS_RETENTION_DAYS = 465
+
+# Aurora Serverless v2 auto-pause (min_capacity 0): the first engine version per major that supports it.
+# Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 and higher (17 and later: every version); Aurora MySQL 3.08.0
+# and higher. ServerlessV2ScalingConfiguration: "For versions that don't support Aurora Serverless v2
+# auto-pause, the smallest value that you can use is 0.5."
+AUTO_PAUSE_SOURCE = sources.AURORA_AUTO_PAUSE
+AUTO_PAUSE_MIN_VERSION: dict[str, dict[int, tuple[int, ...]]] = {
+    # major -> the minimum (major, minor) that supports auto-pause; majors above the highest listed: all.
+    "aurora-postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)},
+    # Aurora MySQL version 3 numbering (the part after "mysql_aurora.").
+    "aurora-mysql": {3: (3, 8, 0)},
+}
+
+
+def _aurora_number(engine: str, version: str) -> tuple[int, ...] | None:
+    """The comparable version number: Aurora PostgreSQL `16.3` -> (16, 3); Aurora MySQL
+    `8.0.mysql_aurora.3.08.0` -> (3, 8, 0). A major-only Aurora PostgreSQL version (`16`) means the
+    latest minor AWS offers: returned as (16, 999)."""
+    if engine == "aurora-mysql":
+        _, _, tail = version.partition("mysql_aurora.")
+        parts = tail.split(".") if tail else []
+    else:
+        parts = version.split(".")
+    try:
+        nums = tuple(int(p) for p in parts if p != "")
+    except ValueError:
+        return None
+    if not nums:
+        return None
+    if engine == "aurora-postgresql" and len(nums) == 1:
+        return (nums[0], 999)
+    return nums
+
+
+def auto_pause_minimum(engine: str, version: str) -> str | None:
+    """The minimum version that supports auto-pause when ``version`` is older, else None (supported or
+    not a version we can read: the plan cannot judge it, AWS will)."""
+    table = AUTO_PAUSE_MIN_VERSION.get(engine)
+    number = _aurora_number(engine, version)
+    if table is None or number is None:
+        return None
+    floor = table.get(number[0])
+    if floor is None:
+        # Majors older than the table do not support it at all; newer ones all do.
+        if number[0] < min(table):
+            first = table[min(table)]
+            return ".".join(map(str, first)) if engine != "aurora-mysql" else _mysql_label(first)
+        return None
+    if number >= floor:
+        return None
+    return _mysql_label(floor) if engine == "aurora-mysql" else ".".join(map(str, floor))
+
+
+def _mysql_label(n: tuple[int, ...]) -> str:
+    return f"{n[0]}.{n[1]:02d}.{n[2]}"
+
+
+# Names (CreateDBInstance / CreateDBCluster / CreateDBSnapshot / DeleteDBInstance constraints).
+# MasterUsername: "Must be 1 to 16 letters, numbers, or underscores. First character must be a letter."
+MASTER_USERNAME_MAX = 16
+MASTER_USERNAME_SOURCE = sources.CREATE_DB_INSTANCE
+# DBInstanceIdentifier / DBClusterIdentifier: 1 to 63 letters, numbers or hyphens, first a letter, no
+# trailing hyphen and no two consecutive hyphens.
+DB_IDENTIFIER_MAX = 63
+DB_IDENTIFIER_SOURCE = sources.CREATE_DB_INSTANCE
+# FinalDBSnapshotIdentifier / DBSnapshotIdentifier: 1 to 255 letters, numbers or hyphens, first a
+# letter, no trailing hyphen and no two consecutive hyphens.
+SNAPSHOT_IDENTIFIER_MAX = 255
+SNAPSHOT_IDENTIFIER_SOURCE = sources.CREATE_DB_SNAPSHOT
+
+
+def identifier_problem(value: str, max_len: int) -> str | None:
+    """Why ``value`` is not a valid RDS identifier (instance, cluster, snapshot), or None."""
+    if not 1 <= len(value) <= max_len:
+        return f"{value!r} has {len(value)} characters (1 to {max_len} allowed)"
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", value):
+        return f"{value!r} must start with a letter and hold only letters, digits and hyphens"
+    if value.endswith("-") or "--" in value:
+        return f"{value!r} must not end with a hyphen or contain two consecutive hyphens"
+    return None
+
+
+# Inputs that force a new database (terraform-provider-aws ForceNew: aws_db_instance identifier, engine,
+# db_name, username, kms_key_id, storage_encrypted; aws_rds_cluster cluster_identifier, engine,
+# database_name, master_username, kms_key_id, storage_encrypted). The final snapshot suffix is kept by
+# these, so a replacement gets a new final snapshot name instead of colliding with its predecessor's.
+REPLACEMENT_KEYS_SOURCE = sources.TF_DB_INSTANCE
+
+# Default engine versions, with the end of RDS/Aurora standard support of their major version (after it
+# RDS Extended Support is billed per vCPU-hour) and the parameter group family they need.
+# RDS MySQL 8.0 left standard support on 2026-07-31: 8.4 is the default.
+# Aurora MySQL: 3.10 is a long-term-support (LTS) minor (AuroraMySQL.Update.SpecialVersions: current LTS
+# 3.10.* and 3.04.*; LTS minors stay at least 3 years or until the major's end of standard support).
+# Aurora PostgreSQL: major only ("16"), which AWS resolves to a current minor (terraform-provider-aws
+# TestAccRDSCluster_onlyMajorVersion, #45026), so a deprecated pinned minor (16.6 left standard support
+# with RDS 16.5-16.8 in 2026) can never be the default.
+DEFAULT_VERSIONS: dict[str, dict[str, str]] = {
+    "postgres": {
+        "version": "16",
+        "family": "postgres16",
+        "standard_support_ends": "2029-02-28",
+        "source": sources.POSTGRES_CALENDAR,
+    },
+    "mysql": {
+        "version": "8.4",
+        "family": "mysql8.4",
+        "standard_support_ends": "2029-07-31",
+        "source": sources.MYSQL_VERSIONS,
+    },
+    "aurora-postgresql": {
+        "version": "16",
+        "family": "aurora-postgresql16",
+        "standard_support_ends": "2029-02-28",
+        "source": sources.AURORA_POSTGRES_CALENDAR,
+    },
+    "aurora-mysql": {
+        "version": "8.0.mysql_aurora.3.10.0",
+        "family": "aurora-mysql8.0",
+        "standard_support_ends": "2028-04-30",
+        "source": sources.AURORA_MYSQL_LTS,
+    },
+}
+# RDS MySQL 8.0: end of standard support 2026-07-31 (MySQL.Concepts.VersionMgmt release calendar).
+MYSQL_80_STANDARD_SUPPORT_ENDS = "2026-07-31"
+
+
+def stable_engine_version(engine: str, version: str, auto_minor_version_upgrade: bool) -> str:
+    """What to send as EngineVersion so the next `up` never plans a downgrade after AWS upgraded a minor.
+
+    With automatic minor upgrades RDS moves the database to newer minors; a pinned minor in the program
+    then reads as a downgrade (Cannot upgrade aurora-postgresql from 17.7 to 17.4:
+    terraform-aws-modules/terraform-aws-rds-aurora#228). RDS instances take a prefix of the version
+    (`16`, `8.4`) and the provider compares it with `engine_version_actual`; Aurora PostgreSQL takes the
+    major only. Aurora MySQL versions (`8.0.mysql_aurora.3.10.0`) have no documented partial form: they
+    stay pinned and the cluster ignores later changes of the input (see database.py).
+    """
+    if not auto_minor_version_upgrade:
+        return version
+    parts = version.split(".")
+    if engine == "postgres" or engine == "aurora-postgresql":
+        return parts[0]
+    if engine == "mysql":
+        return ".".join(parts[:2])
+    return version
