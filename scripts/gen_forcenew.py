@@ -34,7 +34,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "components" / "lambda_rds" / "analysis" / "changes" / "forcenew.json"
+OUT = Path(__file__).resolve().parents[1] / "components/lambda_rds/analysis/changes/forcenew.json"
 
 # Pulumi type token -> (source file, anchor). The anchor is the resource's registration annotation (or, for
 # framework resources sharing a schema, the Schema method); the first schema after it is the resource's.

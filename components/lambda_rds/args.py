@@ -3,8 +3,8 @@
 These classes are the API in every language: the multi-language schema is inferred from them and their
 attribute docstrings become its descriptions (so every docstring gives the default, an example, and a
 cost note where the setting costs money). Values that decide which resources exist are plain types, never
-`pulumi.Input`. Validation and defaults live in `settings.py`, which turns these dicts into one frozen
-`Settings` object before any resource is registered.
+`pulumi.Input`. Validation and defaults live in the `lambda_rds.settings` package, which turns these dicts
+into one frozen `Settings` object before any resource is registered.
 
 No ``from __future__ import annotations`` here: the schema analyzer needs evaluated annotations.
 """

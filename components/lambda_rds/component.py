@@ -1,9 +1,11 @@
 """`LambdaRds`: the whole Lambda -> (RDS Proxy) -> RDS/Aurora topology as one component. Wiring only.
 
-Order of work: validate everything that needs no account facts (`settings.resolve`) before the component
-itself registers; then the facts that need the account (AZs in the region, the AZs of brought subnets)
-before any child resource; then network -> database -> app secret -> proxy -> layers -> bootstrap ->
-functions. Every child and every invoke has `parent=self`, so a provider the consumer passes is honoured.
+Order of work: validate everything that needs no account facts (`settings.resolve`, then
+`settings.for_component`) before the component itself registers; then the facts that need the account
+(AZs in the region, the AZs of brought subnets) before any child resource; then, one call per part:
+network -> database -> app secret -> proxy -> connection -> layers -> bootstrap -> rotation -> functions
+(each builder in `resources/` takes the handles of those before it). Every child and every invoke has
+`parent=self`, so a provider the consumer passes is honoured.
 
 No ``from __future__ import annotations`` here: the schema analyzer needs evaluated annotations.
 """
@@ -17,14 +19,15 @@ from lambda_rds.args import LambdaRdsArgs
 from lambda_rds.resources import account
 from lambda_rds.resources.app_secret import build_app_secret
 from lambda_rds.resources.bootstrap import build_bootstrap
+from lambda_rds.resources.connection import build_connection, environment_for
 from lambda_rds.resources.database import build_database
-from lambda_rds.resources.functions import build_function, build_layers, connect_policy, connection_env
+from lambda_rds.resources.functions import build_functions
+from lambda_rds.resources.layers import build_layers
 from lambda_rds.resources.network import build_network
 from lambda_rds.resources.proxy import build_proxy
 from lambda_rds.resources.rotation import build_rotation
-from lambda_rds.settings import Auth, ConfigError
-from lambda_rds.settings.functions import default_connect_timeout
-from lambda_rds.settings.names import check_names
+from lambda_rds.resources.scope import Scope
+from lambda_rds.settings import ConfigError
 
 TYPE_TOKEN = "lambda-rds:index:LambdaRds"
 
@@ -98,121 +101,34 @@ class LambdaRds(pulumi.ComponentResource):
         # Everything that can be validated without the account, before anything is registered.
         s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
         # The name starts physical names (RDS identifiers, IAM roles, functions, layers): refuse one AWS
-        # cannot take now, not halfway through an `up`.
-        check_names(name, s)
+        # cannot take now, not halfway through an `up`; resolve the names that depend on it.
+        s = settings_mod.for_component(s, project=pulumi.get_project(), stack=pulumi.get_stack(), name=name)
         super().__init__(TYPE_TOKEN, name, {}, opts)
         self.settings = s
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOptions(parent=self)
-
-        facts = account.lookup(s, invoke)
-        region, account_id, zones = facts.region, facts.account_id, facts.zones
-        tags = {"lambda-rds:component": name, **s.tags}
-
-        net = build_network(name, s, zones, region, child, tags)
-        db = build_database(
-            name, s.database, net.private_subnet_ids, net.database_sg_id, child, tags, zones=zones
-        )
-        secret = build_app_secret(name, s.database, child, tags) if s.auth is Auth.SECRET else None
-        secret_arn = secret.arn if secret else None
-        proxy = None
-        if s.proxy:
-            assert net.proxy_sg_id is not None
-            proxy = build_proxy(
-                name,
-                s,
-                db,
-                net.private_subnet_ids,
-                net.proxy_sg_id,
-                secret_arn,
-                region,
-                account_id,
-                child,
-                tags,
-            )
-        connect_host = proxy.endpoint if proxy else db.host
-        # database.readers: the proxy's read-only endpoint (Aurora + proxy), else the cluster's reader
-        # endpoint or the RDS replicas' hosts; None without readers (no DB_READ_HOST).
-        read_host = proxy.reader_endpoint if proxy and proxy.reader_endpoint is not None else db.reader_host
-        kind = "proxy" if proxy else db.kind
-        resource_id = proxy.proxy_id if proxy else db.resource_id
-        grant = connect_policy(
-            s,
-            region=region,
-            account_id=account_id,
-            kind=kind,
-            resource_id=resource_id,
-            app_secret_arn=secret_arn,
-            kms_key_arn=s.database.kms_key_arn,
-            replica_resource_ids=[] if proxy else db.replica_resource_ids,
+        facts = account.lookup(s, pulumi.InvokeOptions(parent=self))
+        scope = Scope(
+            name=name,
+            opts=pulumi.ResourceOptions(parent=self),
+            tags={"lambda-rds:component": name, **s.tags},
+            region=facts.region,
+            account_id=facts.account_id,
+            zones=facts.zones,
         )
 
-        layers = build_layers(name, s, child)
-        bootstrap_layer = layers[("python3.12", "arm64")]
-        bootstrap = build_bootstrap(
-            name,
-            s,
-            layer=bootstrap_layer,
-            subnet_ids=net.private_subnet_ids,
-            security_group_id=net.bootstrap_sg_id,
-            db_host=db.host,
-            db_port=db.port,
-            db_resource_id=db.resource_id,
-            master_secret_arn=db.master_secret_arn,
-            app_password=secret.password if secret else None,
-            app_secret_arn=secret_arn,
-            region=region,
-            depends_on=[*net.ready, *db.ready, *([secret.version] if secret else [])],
-            opts=child,
-            tags=tags,
-        )
-        if secret is not None and s.database.rotation_days:
-            # database.rotation_days: the rotation function (in the VPC, straight to the database) and
-            # the schedule, once the bootstrap has created the user (lambda_rds.resources.rotation).
-            build_rotation(
-                name,
-                s,
-                secret_arn=secret.arn,
-                layer=bootstrap_layer,
-                vpc_id=net.vpc_id,
-                subnet_ids=net.private_subnet_ids,
-                database_sg_id=net.database_sg_id,
-                endpoint_sg_id=net.endpoint_sg_id,
-                db_host=db.host,
-                region=region,
-                account_id=account_id,
-                depends_on=[*net.ready, *db.ready, bootstrap],
-                opts=child,
-                tags=tags,
-            )
-        after_bootstrap: list[pulumi.Resource] = [
-            *net.ready,
-            bootstrap,
-            *(proxy.ready if proxy else []),
-            *db.readers,  # DB_READ_HOST names them: functions start once they exist
-        ]
-        deployed = {
-            fn.name: build_function(
-                name,
-                fn,
-                s,
-                layer=layers[(fn.runtime, fn.architecture.value)],
-                subnet_ids=net.private_subnet_ids,
-                security_group_id=net.function_sg_id,
-                db_host=connect_host,
-                grant=grant,
-                app_secret_arn=secret_arn,
-                depends_on=after_bootstrap,
-                opts=child,
-                tags=tags,
-                read_host=read_host,
-            )
-            for fn in s.functions
-        }
+        net = build_network(scope, s)
+        db = build_database(scope, s, net)
+        secret = build_app_secret(scope, s)  # `secret` auth only
+        proxy = build_proxy(scope, s, net, db, secret)  # `proxy` only
+        connection = build_connection(scope, s, db, secret, proxy)
+        layers = build_layers(scope, s)
+        bootstrap = build_bootstrap(scope, s, net, db, secret, layers)
+        build_rotation(scope, s, net, db, secret, layers, bootstrap)  # `database.rotation_days` only
+        deployed = build_functions(scope, s, net, db, proxy, connection, layers, bootstrap)
 
         # The contract for functions you attach yourself, with the default connect timeout (longer when an
         # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).
-        env = connection_env(s, connect_host, default_connect_timeout(s.database), secret_arn, read_host)
+        env = environment_for(s, connection, s.default_connect_timeout_s)
+        connect_host, read_host, secret_arn = connection.host, connection.read_host, connection.app_secret_arn
 
         self.vpc_id = net.vpc_id
         self.private_subnet_ids = pulumi.Output.all(*net.private_subnet_ids)
@@ -229,7 +145,7 @@ class LambdaRds(pulumi.ComponentResource):
         self.function_arns = _output_map({k: f.arn for k, f in deployed.items()})
         self.function_role_arns = _output_map({k: f.role_arn for k, f in deployed.items()})
         self.function_urls = _output_map({k: f.url for k, f in deployed.items() if f.url is not None})
-        self.layer_arn = bootstrap_layer.arn
+        self.layer_arn = layers.bootstrap.arn
         self.function_environment = pulumi.Output.all(**env)
         self.register_outputs(
             {

@@ -33,8 +33,7 @@ def build_payload(
     payload = {k: v for k, v in event.items() if k not in ("master_secret_arn", "app_secret_arn")}
     payload["master"] = {"username": secret["username"], "password": secret["password"]}
     if app_secret_string is not None:
-        # Rotation (lambda_rds.resources.rotation) changes the app password; the one in the event is the
-        # first one.
+        # Rotation (lambda_rds.rotation) changes the app password; the one in the event is the first one.
         payload["app_password"] = json.loads(app_secret_string)["password"]
     return payload
 

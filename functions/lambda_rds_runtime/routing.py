@@ -25,8 +25,9 @@ import time
 
 from . import log
 from .config import DbConfig
-from .database import Database, _connect_failure_kind, _describe
+from .connection import Connection
 from .errors import ConnectionLostError, DatabaseUnavailableError
+from .failures import connect_failure_kind, describe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -97,15 +98,15 @@ def parse_hosts(value: str, port: int) -> list[tuple[str, int]]:
     return out
 
 
-class _ReaderDatabase(Database):
-    """A Database on one reader: failing to connect raises DatabaseUnavailableError without logging
+class _ReaderConnection(Connection):
+    """The connection to one reader: failing to connect raises DatabaseUnavailableError without logging
     `connect_failed` (the router logs one line for the outage, and the caller sees no error)."""
 
     def _connect_error(self, exc: Exception, login: Login) -> Exception:
         if self._engine.is_auth_failure(exc):
             return super()._connect_error(exc, login)
-        detail = _describe(exc, redact=login.password)
-        kind = _connect_failure_kind(detail)
+        detail = describe(exc, redact=login.password)
+        kind = connect_failure_kind(detail)
         return DatabaseUnavailableError(f"cannot connect to reader {self._where()}: {kind or detail}")
 
 
@@ -115,7 +116,7 @@ class ReadRouter:
 
     def __init__(
         self,
-        writer: Database,
+        writer: Connection,
         read_host: str,
         *,
         retry_after: float = RETRY_AFTER_SECONDS,
@@ -126,7 +127,7 @@ class ReadRouter:
         self.host, self.port = hosts[int.from_bytes(os.urandom(2), "big") % len(hosts)] if hosts else ("", 0)
         self._retry_after = retry_after
         self._clock = clock
-        self._reader: Database | None = None
+        self._reader: Connection | None = None
         self._down_until = 0.0
         self._down = False
         self.reads_on_reader = 0
@@ -169,7 +170,7 @@ class ReadRouter:
         if self._reader is not None:
             self._reader.close()
 
-    def _reader_db(self) -> Database:
+    def _reader_db(self) -> Connection:
         reader = self._reader
         if reader is None:
             c = self._writer.config
@@ -187,7 +188,7 @@ class ReadRouter:
             )
             # secret: the writer's source (one cached secret); iam: a token signed for the reader's host.
             source = self._writer._source if c.auth == "secret" else None
-            reader = _ReaderDatabase(config, engine=self._writer._engine, source=source)
+            reader = _ReaderConnection(config, engine=self._writer._engine, source=source)
             self._reader = reader
         return reader
 
@@ -203,6 +204,6 @@ class ReadRouter:
                 "WARNING",
                 engine=self._writer.config.engine,
                 host=self.host,
-                reason=_describe(exc),
+                reason=describe(exc),
                 action=f"reads go to the writer; the reader is tried again in {self._retry_after:g}s",
             )

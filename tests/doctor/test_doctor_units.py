@@ -7,8 +7,9 @@ import urllib.parse
 from typing import Any
 
 from lambda_rds.analysis.checks.reachability import Verdict
-from lambda_rds.analysis.model import build as m
 from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.tokens import T_DEFAULT_SG
+from lambda_rds.analysis.model.views import Model
 from lambda_rds.doctor import fixes, locate, normalise, probe
 from lambda_rds.doctor.status import status_notes
 
@@ -55,7 +56,7 @@ def test_a_fix_repeated_by_a_later_check_points_back_to_its_first_step() -> None
 
 
 # ---- commands -----------------------------------------------------------------------------------------
-def _nacl_model(*entries: dict[str, object]) -> m.Model:
+def _nacl_model(*entries: dict[str, object]) -> Model:
     acl = {
         "NetworkAclId": "acl-1",
         "VpcId": "vpc-1",
@@ -166,7 +167,7 @@ def test_security_groups_keep_references_and_the_default_group_is_marked() -> No
             "IpPermissionsEgress": [],
         }
     )
-    assert sg.type == m.T_DEFAULT_SG
+    assert sg.type == T_DEFAULT_SG
     group = build_model([sg]).sgs["sg-db"]
     (rule,) = group.ingress
     assert rule.peer_sg_ids == ("sg-db",) and [str(c) for c in rule.cidrs] == ["10.0.0.0/16"]
@@ -251,7 +252,7 @@ def test_the_documented_minimal_policy_covers_every_read_doctor_makes() -> None:
     import botocore.session
 
     repo = Path(__file__).resolve().parents[2]
-    source = (repo / "components/lambda_rds/doctor/source.py").read_text()
+    source = "".join(p.read_text() for p in sorted((repo / "components/lambda_rds/doctor").glob("*.py")))
     calls = set(re.findall(r'"(lambda|iam|ec2|rds|secretsmanager)",\s*"((?:describe|get|list)_\w+)"', source))
     assert len(calls) >= 25, calls
     session = botocore.session.get_session()

@@ -13,7 +13,7 @@ import pytest
 from lambda_rds.args import Engine
 from lambda_rds.rules import facts_rds
 from lambda_rds.settings import ConfigError, resolve
-from lambda_rds.settings.database import DEFAULT_ENGINE_VERSION, _parameter_family, database_identifier
+from lambda_rds.settings.database import DEFAULT_ENGINE_VERSION, database_identifier, parameter_family
 from lambda_rds.testing.mocks import RecordingMocks
 
 from .conftest import Built, build_component
@@ -240,7 +240,7 @@ def test_every_default_engine_version_is_in_standard_support_and_has_a_parameter
         assert DEFAULT_ENGINE_VERSION[engine] == fact["version"]
         assert datetime.date.fromisoformat(fact["standard_support_ends"]) > datetime.date(2026, 12, 1), engine
         assert fact["source"].startswith("https://")
-        family = _parameter_family(engine, fact["version"])
+        family = parameter_family(engine, fact["version"])
         assert family == fact["family"] and family in valid_families, (engine, family)
         assert resolve({"engine": engine.value}).database.parameter_family == family
     # RDS MySQL 8.0 is past standard support (Extended Support is billed): never the default.

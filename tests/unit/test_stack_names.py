@@ -12,7 +12,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from lambda_rds.resources import functions as function
+from lambda_rds.resources.lambda_function import log_group_name
+from lambda_rds.resources.layers import layer_name
 from lambda_rds.rules import facts_lambda, facts_names
 
 from .conftest import Built
@@ -56,11 +57,11 @@ def test_derived_names_stay_valid_for_long_and_dotted_stack_names(monkeypatch: p
     # Pulumi stack and project names may hold '.' and run to 100 characters.
     monkeypatch.setattr(pulumi, "get_project", lambda: "my.project")
     monkeypatch.setattr(pulumi, "get_stack", lambda: "release.candidate-" + "x" * 82)
-    layers = {function.layer_name(n, "python312-arm64") for n in ("t", "t2")}
+    layers = {layer_name(n, "python312-arm64") for n in ("t", "t2")}
     assert len(layers) == 2
     for name in layers:
         assert facts_lambda.LAYER_NAME_RE.match(name) and len(name) <= facts_lambda.LAYER_NAME_MAX, name
-    group = function.log_group_name("t", "fn-app")
+    group = log_group_name("t", "fn-app")
     assert group.startswith("/lambda-rds/my.project/release.candidate-")
     assert facts_lambda.LOG_GROUP_NAME_RE.match(group) and len(group) <= facts_lambda.LOG_GROUP_NAME_MAX
 

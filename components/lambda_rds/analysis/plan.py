@@ -12,8 +12,9 @@ from lambda_rds.analysis.checks.waivers import Waiver, apply_waivers
 from lambda_rds.analysis.cost import estimate as cost_mod
 from lambda_rds.analysis.cost.prices import load as load_prices
 from lambda_rds.analysis.cost.usage import Usage
-from lambda_rds.analysis.model.build import Model, build_model
+from lambda_rds.analysis.model.build import build_model
 from lambda_rds.analysis.model.resources import Resource, public_inputs
+from lambda_rds.analysis.model.views import Model
 
 REPORT_VERSION = 1
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_rds.analysis.checks.reachability import Verdict
-from lambda_rds.analysis.model.build import Function, Model
+from lambda_rds.analysis.model.views import Function, Model
 from lambda_rds.rules import iam
 
 FIX_ORDER: tuple[str, ...] = (

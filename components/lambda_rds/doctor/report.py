@@ -8,7 +8,8 @@ from typing import Any
 
 from lambda_rds.analysis.checks import capacity, reachability
 from lambda_rds.analysis.checks.reachability import Verdict
-from lambda_rds.analysis.model.build import Database, Model, Proxy, build_model
+from lambda_rds.analysis.model.build import build_model
+from lambda_rds.analysis.model.views import Database, Model, Proxy
 from lambda_rds.doctor import fixes
 from lambda_rds.doctor.probe import STAGES, ProbeResult, stage_line
 from lambda_rds.doctor.source import Snapshot

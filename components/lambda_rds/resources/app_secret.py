@@ -14,7 +14,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from lambda_rds.settings import DatabaseSettings
+from lambda_rds.resources.scope import Scope
+from lambda_rds.settings import Auth, Settings
 
 
 def as_secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
@@ -29,9 +30,11 @@ class AppSecret:
     version: aws.secretsmanager.SecretVersion
 
 
-def build_app_secret(
-    name: str, db: DatabaseSettings, opts: pulumi.ResourceOptions, tags: dict[str, str]
-) -> AppSecret:
+def build_app_secret(scope: Scope, s: Settings) -> AppSecret | None:
+    """`secret` auth: the app user's generated password and the secret holding it; None with `iam` auth."""
+    if s.auth is not Auth.SECRET:
+        return None
+    name, db, opts, tags = scope.name, s.database, scope.opts, scope.tags
     # Letters and digits only: no quoting pitfalls in connection strings or SQL, and 40 characters of
     # [A-Za-z0-9] is still ~238 bits.
     password = random.RandomPassword(f"{name}-app-password", length=40, special=False, opts=opts)

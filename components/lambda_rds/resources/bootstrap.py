@@ -27,25 +27,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
-from lambda_rds import packaging
-from lambda_rds.packaging.paths import functions_dir
-from lambda_rds.resources.app_secret import as_secret
-from lambda_rds.resources.functions import (
-    BOOTSTRAP_ARCH,
-    BOOTSTRAP_RUNTIME,
+from lambda_rds.resources.app_secret import AppSecret, as_secret
+from lambda_rds.resources.database import Database
+from lambda_rds.resources.lambda_function import (
     CA_BUNDLE_PATH,
-    _deploy,
-    _log_group,
-    logging_config,
+    VpcPlacement,
+    deploy_lambda,
+    own_function,
 )
+from lambda_rds.resources.layers import Layers
+from lambda_rds.resources.network import Network
+from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import iam
 from lambda_rds.settings import FunctionSettings, Settings
-from lambda_rds.settings.functions import BOOTSTRAP_RESERVED_CONCURRENCY, default_connect_timeout
+from lambda_rds.settings.functions import BOOTSTRAP_RESERVED_CONCURRENCY
 
 BOOTSTRAP_TIMEOUT_S = 300
 # The bootstrap runs right after the database is created: a little more patience than a request has.
@@ -103,157 +104,109 @@ def fingerprint(s: Settings, *, code_sha256: str, launcher_sha256: str) -> str:
     ).hexdigest()
 
 
+@dataclass(frozen=True)
+class Bootstrap:
+    run: aws.lambda_.Invocation
+    """The deploy-time run: app functions and the rotation start after it (the app user exists)."""
+
+
+def invoke_policy(function_arn: str) -> iam.PolicyDocument:
+    """The launcher may invoke exactly the bootstrap function."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "InvokeTheBootstrap",
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": function_arn,
+            }
+        ],
+    }
+
+
+def launcher_spec() -> FunctionSettings:
+    """The launcher (outside the VPC): reads the master secret, invokes the bootstrap, waits for it."""
+    # connect_timeout_s 0: it never connects to the database.
+    return own_function(
+        "launcher", "bootstrap_launcher", memory_mb=128, timeout_s=LAUNCHER_TIMEOUT_S, connect_timeout_s=0
+    )
+
+
 def _launcher(
-    name: str,
+    scope: Scope,
+    s: Settings,
     *,
     bootstrap: aws.lambda_.Function,
     master_secret_arn: pulumi.Output[str],
-    region: str,
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-    app_secret_arn: pulumi.Output[str] | None = None,
-    app_secret_kms_key_arn: str | None = None,
+    app_secret_arn: pulumi.Output[str] | None,
 ) -> tuple[aws.lambda_.Function, str]:
-    log_group = _log_group(name, "launcher", 30, opts, tags)
-    role = aws.iam.Role(
-        f"{name}-launcher-role",
-        assume_role_policy=json.dumps(iam.LAMBDA_ASSUME_ROLE),
-        tags=tags,
-        opts=opts,
+    region = scope.region
+    # The RDS-managed master secret is encrypted with the aws/secretsmanager key (the database sets no
+    # master_user_secret_kms_key_id), so no kms:Decrypt grant is needed.
+    grants: dict[str, pulumi.Input[str]] = {
+        "secret": master_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, None, region)))
+    }
+    if app_secret_arn is not None:
+        # `secret` auth: the app secret's current password (rotation may have changed it).
+        kms_key = s.database.kms_key_arn
+        grants["app-secret"] = app_secret_arn.apply(
+            lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key, region))
+        )
+    grants["invoke"] = bootstrap.arn.apply(lambda arn: json.dumps(invoke_policy(arn)))
+    launcher = deploy_lambda(
+        scope,
+        "launcher",
+        launcher_spec(),
+        env={"BOOTSTRAP_FUNCTION": bootstrap.name},
+        grants=grants,
+        layer=None,
+        vpc=None,
     )
-    policies = [
-        aws.iam.RolePolicy(
-            f"{name}-launcher-logs",
-            role=role.id,
-            policy=log_group.arn.apply(lambda arn: json.dumps(iam.log_policy(arn))),
-            opts=opts,
-        ),
-        # The RDS-managed master secret is encrypted with the aws/secretsmanager key (the database sets no
-        # master_user_secret_kms_key_id), so no kms:Decrypt grant is needed.
-        aws.iam.RolePolicy(
-            f"{name}-launcher-secret",
-            role=role.id,
-            policy=master_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, None, region))),
-            opts=opts,
-        ),
-        *(
-            # `secret` auth: the app secret's current password (rotation may have changed it).
-            [
-                aws.iam.RolePolicy(
-                    f"{name}-launcher-app-secret",
-                    role=role.id,
-                    policy=app_secret_arn.apply(
-                        lambda arn: json.dumps(iam.read_secret_policy(arn, app_secret_kms_key_arn, region))
-                    ),
-                    opts=opts,
-                )
-            ]
-            if app_secret_arn is not None
-            else []
-        ),
-        aws.iam.RolePolicy(
-            f"{name}-launcher-invoke",
-            role=role.id,
-            policy=bootstrap.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": "InvokeTheBootstrap",
-                                "Effect": "Allow",
-                                "Action": "lambda:InvokeFunction",
-                                "Resource": arn,
-                            }
-                        ],
-                    }
-                )
-            ),
-            opts=opts,
-        ),
-    ]
-    artifact = packaging.build_function_zip(functions_dir() / "bootstrap_launcher")
-    function = aws.lambda_.Function(
-        f"{name}-launcher",
-        role=role.arn,
-        runtime=BOOTSTRAP_RUNTIME,
-        handler="handler.handler",
-        architectures=[BOOTSTRAP_ARCH.value],
-        code=pulumi.FileArchive(str(artifact.path)),
-        source_code_hash=artifact.sha256,
-        memory_size=128,
-        timeout=LAUNCHER_TIMEOUT_S,
-        environment=aws.lambda_.FunctionEnvironmentArgs(variables={"BOOTSTRAP_FUNCTION": bootstrap.name}),
-        logging_config=logging_config(log_group.name),
-        tags=tags,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=policies)),
-    )
-    return function, artifact.sha256
+    return launcher.function, launcher.code_sha256
 
 
-def build_bootstrap(
-    name: str,
-    s: Settings,
-    *,
-    layer: aws.lambda_.LayerVersion,
-    subnet_ids: list[pulumi.Output[str]],
-    security_group_id: pulumi.Output[str],
-    db_host: pulumi.Output[str],
-    db_port: pulumi.Output[int],
-    db_resource_id: pulumi.Output[str],
-    master_secret_arn: pulumi.Output[str],
-    app_password: pulumi.Output[str] | None,
-    region: str,
-    depends_on: list[pulumi.Resource],
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-    app_secret_arn: pulumi.Output[str] | None = None,
-) -> aws.lambda_.Invocation:
-    """The bootstrap function (in the VPC), its launcher (outside) and the Invocation (see module doc)."""
+def bootstrap_spec(s: Settings) -> FunctionSettings:
+    """The bootstrap function (in the VPC), as the other component-owned functions are described."""
     # With Aurora auto-pause, long enough to outlast a resume (~15 s): settings.functions.
-    connect_timeout = max(BOOTSTRAP_CONNECT_TIMEOUT_S, default_connect_timeout(s.database))
-    spec = FunctionSettings(
-        name="bootstrap",
-        code=functions_dir() / "bootstrap",
-        handler="handler.handler",
-        runtime=BOOTSTRAP_RUNTIME,
-        architecture=BOOTSTRAP_ARCH,
+    connect_timeout = max(BOOTSTRAP_CONNECT_TIMEOUT_S, s.default_connect_timeout_s)
+    return own_function(
+        "bootstrap",
+        "bootstrap",
         memory_mb=256,
         timeout_s=BOOTSTRAP_TIMEOUT_S,
         connect_timeout_s=connect_timeout,
         reserved_concurrency=BOOTSTRAP_RESERVED_CONCURRENCY,  # counted in sizing.RESERVED_CONNECTIONS
-        environment=(),
-        log_retention_days=30,
     )
+
+
+def build_bootstrap(
+    scope: Scope, s: Settings, net: Network, db: Database, secret: AppSecret | None, layers: Layers
+) -> Bootstrap:
+    """The bootstrap function (in the VPC), its launcher (outside) and the Invocation (see module doc)."""
+    depends_on: list[pulumi.Resource] = [*net.ready, *db.ready, *([secret.version] if secret else [])]
+    spec = bootstrap_spec(s)
     env: dict[str, pulumi.Input[str]] = {
         "DB_CA_BUNDLE": CA_BUNDLE_PATH,
-        "DB_CONNECT_TIMEOUT": str(connect_timeout),
+        "DB_CONNECT_TIMEOUT": str(spec.connect_timeout_s),
     }
-    function, _, code_sha256 = _deploy(
-        name,
+    deployed = deploy_lambda(
+        scope,
         "bootstrap",
         spec,
         env=env,
-        grant=None,
-        layer=layer,
-        subnet_ids=subnet_ids,
-        security_group_id=security_group_id,
+        grants={},
+        layer=layers.bootstrap,
+        vpc=VpcPlacement(net.private_subnet_ids, net.bootstrap_sg_id),
         depends_on=depends_on,
-        opts=opts,
-        tags=tags,
     )
+    function = deployed.function
+    app_secret_arn = secret.arn if secret else None
     launcher, launcher_sha256 = _launcher(
-        name,
-        bootstrap=function,
-        master_secret_arn=master_secret_arn,
-        region=region,
-        opts=opts,
-        tags=tags,
-        app_secret_arn=app_secret_arn,
-        app_secret_kms_key_arn=s.database.kms_key_arn,
+        scope, s, bootstrap=function, master_secret_arn=db.master_secret_arn, app_secret_arn=app_secret_arn
     )
     payload = pulumi.Output.all(
-        db_host, db_port, master_secret_arn, app_password or "", app_secret_arn or ""
+        db.host, db.port, db.master_secret_arn, secret.password if secret else "", app_secret_arn or ""
     ).apply(
         lambda v: json.dumps(
             bootstrap_event(
@@ -266,14 +219,15 @@ def build_bootstrap(
             )
         )
     )
-    return aws.lambda_.Invocation(
-        f"{name}-bootstrap-run",
+    run = aws.lambda_.Invocation(
+        f"{scope.name}-bootstrap-run",
         function_name=launcher.name,
         # Secret: the app user's password travels here in `secret` auth (stable: a RandomPassword).
         input=as_secret(payload),
         triggers={
-            "fingerprint": fingerprint(s, code_sha256=code_sha256, launcher_sha256=launcher_sha256),
-            "database": db_resource_id,
+            "fingerprint": fingerprint(s, code_sha256=deployed.code_sha256, launcher_sha256=launcher_sha256),
+            "database": db.resource_id,
         },
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[function, *depends_on])),
+        opts=scope.after([function, *depends_on]),
     )
+    return Bootstrap(run)

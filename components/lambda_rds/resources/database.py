@@ -18,9 +18,10 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds.resources.computed import known
+from lambda_rds.resources.network import Network
+from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_rds, iam
-from lambda_rds.settings import DatabaseSettings
-from lambda_rds.settings.database import database_identifier
+from lambda_rds.settings import DatabaseSettings, Settings
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
 # until someone reboots).
@@ -52,15 +53,10 @@ class Database:
     """The reader instances or replicas (the proxy's read-only endpoint needs them to exist)."""
 
 
-def build_database(
-    name: str,
-    db: DatabaseSettings,
-    subnet_ids: list[pulumi.Output[str]],
-    security_group_id: pulumi.Output[str],
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-    zones: Sequence[str] = (),
-) -> Database:
+def build_database(scope: Scope, s: Settings, net: Network) -> Database:
+    """The instance or Aurora cluster (with its readers), its subnet group, parameter and log groups."""
+    name, db, opts, tags, zones = scope.name, s.database, scope.opts, scope.tags, scope.zones
+    subnet_ids, security_group_id = net.private_subnet_ids, net.database_sg_id
     subnet_group = aws.rds.SubnetGroup(
         f"{name}-db-subnets",
         subnet_ids=subnet_ids,
@@ -70,7 +66,9 @@ def build_database(
     )
     # A deterministic identifier (project-stack-component): the export log groups are named after it and
     # must exist before the database writes its first line, or RDS creates them itself with no retention.
-    identifier = db.identifier or database_identifier(pulumi.get_project(), pulumi.get_stack(), name)
+    identifier = db.physical_identifier
+    if not identifier:  # a programming error, not a user's: the settings skipped `settings.for_component`
+        raise ValueError("build_database needs settings resolved by settings.for_component (no identifier)")
     kind = "cluster" if db.is_aurora else "instance"
     # RDS exports to `/aws/rds/<kind>/<identifier>/<log>` and creates missing groups that never expire
     # (facts_rds.LOG_GROUP_SOURCE): own them, with a retention, before the database exists.
@@ -210,7 +208,7 @@ def _read_replicas(
       SkipFinalSnapshot (sources.DELETE_DB_INSTANCE, sources.REPLICA_FINAL_SNAPSHOT_ISSUE). A replica
       holds no data of its own, so it is not Pulumi-protected either: lowering `readers` deletes it (AWS
       deletion protection still applies).
-    - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (function.py).
+    - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (resources/connection.py).
     """
     source = built.resource
     assert isinstance(source, aws.rds.Instance)

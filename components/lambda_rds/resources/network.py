@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import layout
 from lambda_rds.settings import Egress, NatGateways, Settings
 
@@ -39,14 +40,9 @@ class Network:
     endpoint_sg_id: pulumi.Output[str] | None = None
 
 
-def build_network(
-    name: str,
-    s: Settings,
-    zones: Sequence[str],
-    region: str,
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-) -> Network:
+def build_network(scope: Scope, s: Settings) -> Network:
+    """The VPC (or the one you brought), private subnets over the AZs, egress and the security groups."""
+    name, zones, region, opts, tags = scope.name, scope.zones, scope.region, scope.opts, scope.tags
     ready: list[pulumi.Resource] = []
     if s.network.bring_your_own:
         vpc_id: pulumi.Output[str] = pulumi.Output.from_input(s.network.vpc_id or "")

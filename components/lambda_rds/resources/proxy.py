@@ -14,8 +14,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lambda_rds.resources.app_secret import AppSecret
 from lambda_rds.resources.computed import known
 from lambda_rds.resources.database import Database
+from lambda_rds.resources.network import Network
+from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import iam
 from lambda_rds.settings import Auth, Settings
 
@@ -39,18 +42,15 @@ def proxy_endpoint_name(identifier: str) -> str:
 
 
 def build_proxy(
-    name: str,
-    s: Settings,
-    db: Database,
-    subnet_ids: list[pulumi.Output[str]],
-    security_group_id: pulumi.Output[str],
-    app_secret_arn: pulumi.Output[str] | None,
-    region: str,
-    account_id: str,
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-) -> Proxy:
-    assert s.proxy_settings is not None
+    scope: Scope, s: Settings, net: Network, db: Database, secret: AppSecret | None
+) -> Proxy | None:
+    """With `proxy`: RDS Proxy in front of the database, its role, pool settings and target; else None."""
+    if not s.proxy:
+        return None
+    assert s.proxy_settings is not None and net.proxy_sg_id is not None
+    name, region, account_id, opts, tags = scope.name, scope.region, scope.account_id, scope.opts, scope.tags
+    subnet_ids, security_group_id = net.private_subnet_ids, net.proxy_sg_id
+    app_secret_arn = secret.arn if secret else None
     role = aws.iam.Role(
         f"{name}-proxy-role", assume_role_policy=json.dumps(iam.RDS_ASSUME_ROLE), tags=tags, opts=opts
     )

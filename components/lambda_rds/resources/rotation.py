@@ -38,11 +38,20 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from lambda_rds.packaging.paths import functions_dir
-from lambda_rds.resources.functions import BOOTSTRAP_ARCH, BOOTSTRAP_RUNTIME, CA_BUNDLE_PATH, _deploy
+from lambda_rds.resources.app_secret import AppSecret
+from lambda_rds.resources.bootstrap import Bootstrap
+from lambda_rds.resources.database import Database
+from lambda_rds.resources.lambda_function import (
+    CA_BUNDLE_PATH,
+    VpcPlacement,
+    deploy_lambda,
+    own_function,
+)
+from lambda_rds.resources.layers import Layers
+from lambda_rds.resources.network import Network
+from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import iam
 from lambda_rds.settings import Egress, FunctionSettings, Settings
-from lambda_rds.settings.functions import default_connect_timeout
 
 ROTATION_TIMEOUT_S = 60
 ROTATION_MEMORY_MB = 256
@@ -89,18 +98,12 @@ def rotation_policy(secret_arn: str, kms_key_arn: str | None, region: str) -> ia
 
 def rotation_spec(s: Settings) -> FunctionSettings:
     """The rotation function, as the other component-owned functions are described."""
-    return FunctionSettings(
-        name="rotation",
-        code=functions_dir() / "rotation",
-        handler="handler.handler",
-        runtime=BOOTSTRAP_RUNTIME,
-        architecture=BOOTSTRAP_ARCH,
+    return own_function(
+        "rotation",
+        "rotation",
         memory_mb=ROTATION_MEMORY_MB,
         timeout_s=ROTATION_TIMEOUT_S,
-        connect_timeout_s=max(10, default_connect_timeout(s.database)),
-        reserved_concurrency=None,
-        environment=(),
-        log_retention_days=30,
+        connect_timeout_s=max(10, s.default_connect_timeout_s),
     )
 
 
@@ -130,23 +133,26 @@ def _rule(
 
 
 def build_rotation(
-    name: str,
+    scope: Scope,
     s: Settings,
-    *,
-    secret_arn: pulumi.Output[str],
-    layer: aws.lambda_.LayerVersion,
-    vpc_id: pulumi.Input[str],
-    subnet_ids: list[pulumi.Output[str]],
-    database_sg_id: pulumi.Output[str],
-    endpoint_sg_id: pulumi.Output[str] | None,
-    db_host: pulumi.Output[str],
-    region: str,
-    account_id: str,
-    depends_on: list[pulumi.Resource],
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-) -> Rotation:
-    """The rotation function and schedule for the app secret (see the module doc)."""
+    net: Network,
+    db_handle: Database,
+    secret: AppSecret | None,
+    layers: Layers,
+    bootstrap: Bootstrap,
+) -> Rotation | None:
+    """With `database.rotation_days` (`secret` auth): the rotation function, in the VPC and straight to the
+    database, and the schedule, once the bootstrap has created the user (see the module doc)."""
+    if secret is None or not s.database.rotation_days:
+        return None
+    name, opts, tags, region = scope.name, scope.opts, scope.tags, scope.region
+    secret_arn, vpc_id, database_sg_id, endpoint_sg_id = (
+        secret.arn,
+        net.vpc_id,
+        net.database_sg_id,
+        net.endpoint_sg_id,
+    )
+    depends_on: list[pulumi.Resource] = [*net.ready, *db_handle.ready, bootstrap.run]
     db = s.database
     port = db.port
     group = aws.ec2.SecurityGroup(
@@ -189,7 +195,7 @@ def build_rotation(
     spec = rotation_spec(s)
     env: dict[str, pulumi.Input[str]] = {
         "DB_ENGINE": db.family,
-        "DB_HOST": db_host,
+        "DB_HOST": db_handle.host,
         "DB_PORT": str(port),
         "DB_NAME": db.db_name,
         "DB_CA_BUNDLE": CA_BUNDLE_PATH,
@@ -197,25 +203,22 @@ def build_rotation(
         "ROTATION_SECRET_ARN": secret_arn,
     }
     grant = secret_arn.apply(lambda arn: json.dumps(rotation_policy(arn, db.kms_key_arn, region)))
-    function, _, _ = _deploy(
-        name,
+    function = deploy_lambda(
+        scope,
         "rotation",
         spec,
         env=env,
-        grant=grant,
-        layer=layer,
-        subnet_ids=subnet_ids,
-        security_group_id=group.id,
+        grants={"db": grant},
+        layer=layers.bootstrap,
+        vpc=VpcPlacement(net.private_subnet_ids, group.id),
         depends_on=depends_on,
-        opts=opts,
-        tags=tags,
-    )
+    ).function
     permission = aws.lambda_.Permission(
         f"{name}-rotation-invoke",
         action="lambda:InvokeFunction",
         function=function.name,
         principal=SECRETS_MANAGER_PRINCIPAL,
-        source_account=account_id,
+        source_account=scope.account_id,
         opts=opts,
     )
     schedule = aws.secretsmanager.SecretRotation(

@@ -1,7 +1,8 @@
 """Lambda and CloudWatch Logs facts the API models do not carry (or carry only as prose), with sources.
 
 Pure data. The settings (``settings/functions.py``, ``settings/__init__.py``), the wiring
-(``function.py``, ``bootstrap.py``) and the rules (``analysis/aws/lambda_.py``) read these, so a config
+(``resources/lambda_function.py``, ``resources/bootstrap.py``) and the rules
+(``analysis/checks/aws/lambda_.py``) read these, so a config
 is refused with the same numbers the plan checks.
 """
 

@@ -23,13 +23,14 @@ from lambda_rds.args import (
     NetworkArgs,
 )
 from lambda_rds.rules import layout
-from lambda_rds.settings.coerce import ConfigError, _bool, _check_keys, _enum, _int, _str_map
-from lambda_rds.settings.database import _database
+from lambda_rds.settings.coerce import ConfigError, as_bool, as_enum, as_int, as_str_map, check_keys
+from lambda_rds.settings.database import resolve_database
 from lambda_rds.settings.functions import (
     EXAMPLE_APP,
-    _apply_default_concurrency,
-    _check_function_limits,
-    _functions,
+    apply_default_concurrency,
+    check_function_limits,
+    default_connect_timeout,
+    resolve_functions,
 )
 from lambda_rds.settings.model import (
     DatabaseSettings,
@@ -39,8 +40,9 @@ from lambda_rds.settings.model import (
     ServerlessSettings,
     Settings,
 )
-from lambda_rds.settings.network import _network
-from lambda_rds.settings.proxy import _proxy_settings
+from lambda_rds.settings.names import for_component
+from lambda_rds.settings.network import resolve_network
+from lambda_rds.settings.proxy import resolve_proxy_settings
 from lambda_rds.settings.zones import check_subnet_zones, choose_zones
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "Settings",
     "check_subnet_zones",
     "choose_zones",
+    "for_component",
     "resolve",
 ]
 
@@ -65,23 +68,25 @@ __all__ = [
 def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = None) -> Settings:
     """Validate ``args`` and resolve defaults. ``base_dir`` anchors relative folders (default: cwd)."""
     base = base_dir or Path.cwd()
-    top = _check_keys("", args, LambdaRdsArgs)
-    engine = _enum("engine", top.get("engine"), Engine, Engine.POSTGRES)
-    auth = _enum("auth", top.get("auth"), Auth, Auth.IAM)
-    egress = _enum("egress", top.get("egress"), Egress, Egress.NONE if auth is Auth.IAM else Egress.ENDPOINTS)
+    top = check_keys("", args, LambdaRdsArgs)
+    engine = as_enum("engine", top.get("engine"), Engine, Engine.POSTGRES)
+    auth = as_enum("auth", top.get("auth"), Auth, Auth.IAM)
+    egress = as_enum(
+        "egress", top.get("egress"), Egress, Egress.NONE if auth is Auth.IAM else Egress.ENDPOINTS
+    )
     if auth is Auth.SECRET and egress is Egress.NONE:
         raise ConfigError(
             "egress",
             "'none' with auth 'secret' would make every function hang reading its secret (no route to "
             "Secrets Manager); use egress 'endpoints' (about $14.60/month for 2 AZs) or 'nat', or auth 'iam'",
         )
-    nat_gateways = _enum("nat_gateways", top.get("nat_gateways"), NatGateways, NatGateways.PER_AZ)
+    nat_gateways = as_enum("nat_gateways", top.get("nat_gateways"), NatGateways, NatGateways.PER_AZ)
     if top.get("nat_gateways") is not None and egress is not Egress.NAT:
         raise ConfigError("nat_gateways", f"only applies with egress 'nat' (egress is {egress.value!r})")
-    az_count = _int("az_count", top.get("az_count"), 2, 2, layout.MAX_AZS)
-    proxy = _bool("proxy", top.get("proxy"), False)
+    az_count = as_int("az_count", top.get("az_count"), 2, 2, layout.MAX_AZS)
+    proxy = as_bool("proxy", top.get("proxy"), False)
 
-    network = _network(_check_keys("network", top.get("network"), NetworkArgs), auth, egress, base)
+    network = resolve_network(check_keys("network", top.get("network"), NetworkArgs), auth, egress, base)
     if (
         top.get("nat_gateways") is not None
         and network.bring_your_own
@@ -113,8 +118,8 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
             "network.availability_zones",
             f"names {len(pinned)} AZ(s) but az_count is {az_count}: list exactly az_count zones",
         )
-    database = _database(
-        _check_keys("database", top.get("database"), DatabaseArgs), engine, top.get("engine_version"), base
+    database = resolve_database(
+        check_keys("database", top.get("database"), DatabaseArgs), engine, top.get("engine_version"), base
     )
     if proxy and database.serverless is not None and database.serverless.auto_pause:
         raise ConfigError(
@@ -154,23 +159,26 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
             "rds.restrict_password_commands on: the app user may not change its own password then; set "
             "rotation_days: 0 or drop that parameter",
         )
-    proxy_settings = _proxy_settings(top.get("proxy_settings"), proxy)
-    functions = _functions(top, base, database)
+    proxy_settings = resolve_proxy_settings(top.get("proxy_settings"), proxy)
+    # Resolved once: the functions' default, and what the wiring gives its own functions and the contract.
+    connect_timeout = default_connect_timeout(database)
+    functions = resolve_functions(top, base, database, connect_timeout)
     if database.migrations_dir is None and any(fn.code == EXAMPLE_APP for fn in functions):
         database = replace(database, migrations_dir=EXAMPLE_APP / "migrations")
-    _check_function_limits(functions, database, proxy, proxy_settings)
-    functions = _apply_default_concurrency(functions, database, proxy)
-    tags = _str_map("tags", top.get("tags"))
+    check_function_limits(functions, database, proxy, proxy_settings)
+    functions = apply_default_concurrency(functions, database, proxy)
+    tags = as_str_map("tags", top.get("tags"))
     return Settings(
-        engine,
-        az_count,
-        proxy,
-        egress,
-        nat_gateways,
-        auth,
-        network,
-        database,
-        proxy_settings,
-        functions,
-        tags,
+        engine=engine,
+        az_count=az_count,
+        proxy=proxy,
+        egress=egress,
+        nat_gateways=nat_gateways,
+        auth=auth,
+        network=network,
+        database=database,
+        proxy_settings=proxy_settings,
+        functions=functions,
+        default_connect_timeout_s=connect_timeout,
+        tags=tags,
     )

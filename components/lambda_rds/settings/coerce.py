@@ -49,7 +49,8 @@ LOG_RETENTION_DAYS = (
 )
 
 
-def _check_keys(key: str, value: Any, schema: type) -> Mapping[str, Any]:
+def check_keys(key: str, value: Any, schema: type) -> Mapping[str, Any]:
+    """The object at ``key`` ({} when unset); a key the TypedDict ``schema`` does not declare is refused."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -61,7 +62,8 @@ def _check_keys(key: str, value: Any, schema: type) -> Mapping[str, Any]:
     return value
 
 
-def _enum(key: str, value: Any, enum: type[E], default: E) -> E:
+def as_enum(key: str, value: Any, enum: type[E], default: E) -> E:
+    """The ``enum`` member ``value`` names (a member or its plain value), or ``default`` when unset."""
     if value is None:
         return default
     raw = value.value if isinstance(value, Enum) else value
@@ -72,7 +74,8 @@ def _enum(key: str, value: Any, enum: type[E], default: E) -> E:
     raise ConfigError(key, f"{raw!r} is not allowed; allowed values: {allowed}")
 
 
-def _int(key: str, value: Any, default: int, lo: int, hi: int) -> int:
+def as_int(key: str, value: Any, default: int, lo: int, hi: int) -> int:
+    """An integer in ``lo..hi`` (a whole float is accepted), or ``default`` when unset."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -86,7 +89,8 @@ def _int(key: str, value: Any, default: int, lo: int, hi: int) -> int:
     return value
 
 
-def _float(key: str, value: Any, default: float, lo: float, hi: float, step: float | None = None) -> float:
+def as_float(key: str, value: Any, default: float, lo: float, hi: float, step: float | None = None) -> float:
+    """A number in ``lo..hi``, a multiple of ``step`` when given, or ``default`` when unset."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -99,7 +103,8 @@ def _float(key: str, value: Any, default: float, lo: float, hi: float, step: flo
     return value
 
 
-def _bool(key: str, value: Any, default: bool) -> bool:
+def as_bool(key: str, value: Any, default: bool) -> bool:
+    """A real boolean, or ``default`` when unset; YAML 1.1 words like ``yes`` are refused with a hint."""
     if value is None:
         return default
     if not isinstance(value, bool):
@@ -110,7 +115,8 @@ def _bool(key: str, value: Any, default: bool) -> bool:
     return value
 
 
-def _str(key: str, value: Any, default: str, pattern: re.Pattern[str] | None = None, what: str = "") -> str:
+def as_str(key: str, value: Any, default: str, pattern: re.Pattern[str] | None = None, what: str = "") -> str:
+    """A non-empty string matching ``pattern`` (``what`` describes it in errors), or ``default`` if unset."""
     if value is None:
         return default
     if not isinstance(value, str) or not value:
@@ -120,7 +126,8 @@ def _str(key: str, value: Any, default: str, pattern: re.Pattern[str] | None = N
     return value
 
 
-def _str_list(key: str, value: Any) -> tuple[str, ...]:
+def as_str_list(key: str, value: Any) -> tuple[str, ...]:
+    """A list of non-empty strings as a tuple; () when unset."""
     if value is None:
         return ()
     if isinstance(value, str) or not isinstance(value, Sequence):
@@ -131,7 +138,8 @@ def _str_list(key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _str_map(key: str, value: Any) -> dict[str, str]:
+def as_str_map(key: str, value: Any) -> dict[str, str]:
+    """An object of string values (a number becomes its text, ``1.0`` becomes ``"1"``); {} when unset."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -144,7 +152,8 @@ def _str_map(key: str, value: Any) -> dict[str, str]:
     return out
 
 
-def _folder(key: str, value: str, base: Path) -> Path:
+def as_folder(key: str, value: str, base: Path) -> Path:
+    """An existing folder; a relative ``value`` is taken from ``base``."""
     path = Path(value)
     if not path.is_absolute():
         path = base / path
@@ -153,8 +162,9 @@ def _folder(key: str, value: str, base: Path) -> Path:
     return path
 
 
-def _retention(key: str, value: Any, default: int) -> int:
-    days = _int(key, value, default, 1, 3653)
+def as_retention_days(key: str, value: Any, default: int) -> int:
+    """A CloudWatch Logs retention in days (one of ``LOG_RETENTION_DAYS``), or ``default`` when unset."""
+    days = as_int(key, value, default, 1, 3653)
     if days not in LOG_RETENTION_DAYS:
         raise ConfigError(
             key, f"{days} is not a CloudWatch retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"

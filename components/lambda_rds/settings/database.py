@@ -11,21 +11,21 @@ from typing import Any
 from lambda_rds.args import Engine, ServerlessV2Args
 from lambda_rds.rules import facts_rds, sizing
 from lambda_rds.settings.coerce import (
-    LOG_RETENTION_DAYS,
     ConfigError,
-    _bool,
-    _check_keys,
-    _float,
-    _folder,
-    _int,
-    _str,
-    _str_list,
-    _str_map,
+    as_bool,
+    as_float,
+    as_folder,
+    as_int,
+    as_retention_days,
+    as_str,
+    as_str_list,
+    as_str_map,
+    check_keys,
 )
 from lambda_rds.settings.model import DatabaseSettings, ServerlessSettings
 
 # Defaults and allowed values come from the same fact tables the plan's AWS rules read
-# (analysis/aws/facts_rds.py, each fact with its source), so a config is refused here for the reason the
+# (rules/facts_rds.py, each fact with its source), so a config is refused here for the reason the
 # plan would fail it.
 DEFAULT_ENGINE_VERSION = {e: facts_rds.DEFAULT_VERSIONS[e.value]["version"] for e in Engine}
 DEFAULT_PORT = {"postgres": 5432, "mysql": 3306}
@@ -57,7 +57,8 @@ AURORA_MAX_INSTANCES = 16
 RDS_ONLY_KEYS = ("allocated_storage_gb", "max_allocated_storage_gb", "multi_az")
 
 
-def _parameter_family(engine: Engine, version: str) -> str:
+def parameter_family(engine: Engine, version: str) -> str:
+    """The DB parameter group family of ``engine`` at ``version``, e.g. `postgres16` or `aurora-mysql8.0`."""
     major = version.split(".")[0]
     if engine is Engine.POSTGRES:
         return f"postgres{major}"
@@ -67,7 +68,13 @@ def _parameter_family(engine: Engine, version: str) -> str:
     return f"mysql{mysql_major}" if engine is Engine.MYSQL else f"aurora-mysql{mysql_major}"
 
 
-def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Path) -> DatabaseSettings:
+def resolve_database(
+    raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Path
+) -> DatabaseSettings:
+    """The `database` section (and the top-level `engine_version`) for ``engine``, every default filled.
+
+    Cross-section rules (rotation with the auth mode, the example app's migrations) are `settings.resolve`'s.
+    """
     aurora = engine in (Engine.AURORA_POSTGRESQL, Engine.AURORA_MYSQL)
     family = "postgres" if engine in (Engine.POSTGRES, Engine.AURORA_POSTGRESQL) else "mysql"
     wrong = AURORA_ONLY_KEYS if not aurora else RDS_ONLY_KEYS
@@ -82,7 +89,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             raise ConfigError(
                 f"database.{k}", f"only applies to {kind}; engine is {engine.value!r}. {hint}".strip()
             )
-    version = _str(
+    version = as_str(
         "engine_version",
         version_raw,
         DEFAULT_ENGINE_VERSION[engine],
@@ -94,9 +101,9 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
 
     serverless: ServerlessSettings | None = None
     if aurora and raw.get("serverless_v2") is not None:
-        sv = _check_keys("database.serverless_v2", raw["serverless_v2"], ServerlessV2Args)
-        min_c = _float("database.serverless_v2.min_capacity", sv.get("min_capacity"), 0.5, 0, 256, 0.5)
-        max_c = _float("database.serverless_v2.max_capacity", sv.get("max_capacity"), 4, 1, 256, 0.5)
+        sv = check_keys("database.serverless_v2", raw["serverless_v2"], ServerlessV2Args)
+        min_c = as_float("database.serverless_v2.min_capacity", sv.get("min_capacity"), 0.5, 0, 256, 0.5)
+        max_c = as_float("database.serverless_v2.max_capacity", sv.get("max_capacity"), 4, 1, 256, 0.5)
         if max_c < min_c:
             raise ConfigError(
                 "database.serverless_v2.max_capacity", f"{max_c:g} is below min_capacity {min_c:g}"
@@ -109,7 +116,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             )
         pause: int | None = None
         if min_c == 0:
-            pause = _int(
+            pause = as_int(
                 "database.serverless_v2.seconds_until_auto_pause",
                 sv.get("seconds_until_auto_pause"),
                 300,
@@ -123,7 +130,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         serverless = ServerlessSettings(min_c, max_c, pause)
 
     default_class = "db.serverless" if serverless else ("db.t4g.medium" if aurora else "db.t4g.micro")
-    instance_class = _str(
+    instance_class = as_str(
         "database.instance_class",
         raw.get("instance_class"),
         default_class,
@@ -149,8 +156,8 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             "large..24xlarge, e.g. db.t4g.micro, db.m7g.large, db.r6g.xlarge)",
         ) from None
 
-    instances = _int("database.instances", raw.get("instances"), 1, 1, 15)
-    readers = _int("database.readers", raw.get("readers"), 0, 0, MAX_READERS)
+    instances = as_int("database.instances", raw.get("instances"), 1, 1, 15)
+    readers = as_int("database.readers", raw.get("readers"), 0, 0, MAX_READERS)
     if aurora and instances + readers > AURORA_MAX_INSTANCES:
         raise ConfigError(
             "database.readers",
@@ -166,14 +173,16 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             "~15 s to resume on each routed read; use min_capacity >= 0.5 or readers: 0",
         )
 
-    allocated = _int("database.allocated_storage_gb", raw.get("allocated_storage_gb"), 20, 20, 65536)
-    max_alloc = _int("database.max_allocated_storage_gb", raw.get("max_allocated_storage_gb"), 100, 0, 65536)
+    allocated = as_int("database.allocated_storage_gb", raw.get("allocated_storage_gb"), 20, 20, 65536)
+    max_alloc = as_int(
+        "database.max_allocated_storage_gb", raw.get("max_allocated_storage_gb"), 100, 0, 65536
+    )
     if max_alloc and max_alloc <= allocated:
         raise ConfigError(
             "database.max_allocated_storage_gb",
             f"{max_alloc} must exceed allocated_storage_gb {allocated} (or be 0 to disable)",
         )
-    db_name = _str(
+    db_name = as_str(
         "database.db_name",
         raw.get("db_name"),
         "app",
@@ -182,11 +191,11 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     )
     identifier = raw.get("identifier")
     if identifier is not None:
-        identifier = _str("database.identifier", identifier, "")
+        identifier = as_str("database.identifier", identifier, "")
         if why := facts_rds.identifier_problem(identifier, facts_rds.DB_IDENTIFIER_MAX):
             raise ConfigError("database.identifier", why)
         identifier = identifier.lower()  # RDS stores identifiers lowercased: keep the diff quiet
-    master = _str(
+    master = as_str(
         "database.master_username",
         raw.get("master_username"),
         "lambda_rds_admin",
@@ -194,7 +203,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         f"1 to {facts_rds.MASTER_USERNAME_MAX} lowercase letters, digits and underscores, starting with a "
         f"letter (RDS MasterUsername: {facts_rds.MASTER_USERNAME_SOURCE})",
     )
-    app_user = _str(
+    app_user = as_str(
         "database.app_username",
         raw.get("app_username"),
         "app",
@@ -208,14 +217,14 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         raise ConfigError(
             "database.app_username", "must differ from master_username: functions never use the master user"
         )
-    port = _int("database.port", raw.get("port"), DEFAULT_PORT[family], 1150, 65535)
+    port = as_int("database.port", raw.get("port"), DEFAULT_PORT[family], 1150, 65535)
 
-    params = _str_map("database.parameters", raw.get("parameters"))
+    params = as_str_map("database.parameters", raw.get("parameters"))
     tls_name, tls_value = TLS_PARAMETER[family]
     if tls_name in params and params[tls_name] not in (tls_value, "ON", "on"):
         raise ConfigError(f"database.parameters.{tls_name}", "TLS enforcement cannot be turned off")
     params[tls_name] = "ON" if engine is Engine.AURORA_MYSQL else tls_value
-    statement_timeout_ms = _int(
+    statement_timeout_ms = as_int(
         "database.statement_timeout_ms", raw.get("statement_timeout_ms"), 10000, 100, 900_000
     )
     if engine is Engine.MYSQL:
@@ -223,7 +232,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         # MariaDB); max_execution_time bounds SELECTs instance-wide instead.
         params.setdefault("max_execution_time", str(statement_timeout_ms))
 
-    log_exports = _str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[engine]
+    log_exports = as_str_list("database.log_exports", raw.get("log_exports")) or DEFAULT_LOG_EXPORTS[engine]
     for i, name in enumerate(log_exports):
         if name not in ALLOWED_LOG_EXPORTS[engine]:
             raise ConfigError(
@@ -231,14 +240,8 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
                 f"{name!r} is not allowed for {engine.value}; allowed: "
                 f"{', '.join(ALLOWED_LOG_EXPORTS[engine])} ({facts_rds.LOG_EXPORTS_SOURCE})",
             )
-    log_retention = _int("database.log_retention_days", raw.get("log_retention_days"), 30, 1, 3653)
-    if log_retention not in LOG_RETENTION_DAYS:
-        raise ConfigError(
-            "database.log_retention_days",
-            f"{log_retention} is not a CloudWatch retention; allowed: "
-            f"{', '.join(map(str, LOG_RETENTION_DAYS))}",
-        )
-    performance_insights = _bool("database.performance_insights", raw.get("performance_insights"), False)
+    log_retention = as_retention_days("database.log_retention_days", raw.get("log_retention_days"), 30)
+    performance_insights = as_bool("database.performance_insights", raw.get("performance_insights"), False)
     # Aurora: Performance Insights is set on the cluster's instances, which have the cluster's class.
     if performance_insights and (why := facts_rds.insights_unsupported(engine.value, instance_class)):
         raise ConfigError(
@@ -246,7 +249,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
             f"true is not possible: {why}. Use a larger class (e.g. db.t4g.medium, db.r7g.large) or "
             "performance_insights: false",
         )
-    monitoring = _int("database.monitoring_interval", raw.get("monitoring_interval"), 0, 0, 60)
+    monitoring = as_int("database.monitoring_interval", raw.get("monitoring_interval"), 0, 0, 60)
     if monitoring not in MONITORING_INTERVALS:
         raise ConfigError(
             "database.monitoring_interval",
@@ -255,18 +258,18 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
     # None: decided once the functions are known (settings.resolve): the example app's migrations only
     # when the example app is deployed, so a consumer's own functions never get its `items` table.
     migrations = (
-        _folder("database.migrations_dir", raw["migrations_dir"], base)
+        as_folder("database.migrations_dir", raw["migrations_dir"], base)
         if raw.get("migrations_dir") is not None
         else None
     )
     kms = raw.get("kms_key_arn")
     if kms is not None:
-        kms = _str("database.kms_key_arn", kms, "", re.compile(r"^arn:aws[a-z-]*:kms:"), "a KMS key ARN")
+        kms = as_str("database.kms_key_arn", kms, "", re.compile(r"^arn:aws[a-z-]*:kms:"), "a KMS key ARN")
 
     return DatabaseSettings(
         engine=engine,
         engine_version=version,
-        parameter_family=_parameter_family(engine, version),
+        parameter_family=parameter_family(engine, version),
         instance_class=instance_class,
         allocated_storage_gb=allocated,
         max_allocated_storage_gb=max_alloc,
@@ -275,28 +278,28 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         master_username=master,
         app_username=app_user,
         port=port,
-        multi_az=_bool("database.multi_az", raw.get("multi_az"), False),
+        multi_az=as_bool("database.multi_az", raw.get("multi_az"), False),
         instances=instances,
         serverless=serverless,
-        io_optimized=_bool("database.io_optimized", raw.get("io_optimized"), False),
-        backup_retention_days=_int(
+        io_optimized=as_bool("database.io_optimized", raw.get("io_optimized"), False),
+        backup_retention_days=as_int(
             "database.backup_retention_days", raw.get("backup_retention_days"), 7, 1, 35
         ),
-        deletion_protection=_bool("database.deletion_protection", raw.get("deletion_protection"), True),
-        protect=_bool("database.protect", raw.get("protect"), True),
+        deletion_protection=as_bool("database.deletion_protection", raw.get("deletion_protection"), True),
+        protect=as_bool("database.protect", raw.get("protect"), True),
         kms_key_arn=kms,
         performance_insights=performance_insights,
         monitoring_interval=monitoring,
         log_exports=tuple(log_exports),
         log_retention_days=log_retention,
-        delete_automated_backups=_bool(
+        delete_automated_backups=as_bool(
             "database.delete_automated_backups", raw.get("delete_automated_backups"), False
         ),
-        auto_minor_version_upgrade=_bool(
+        auto_minor_version_upgrade=as_bool(
             "database.auto_minor_version_upgrade", raw.get("auto_minor_version_upgrade"), True
         ),
-        apply_immediately=_bool("database.apply_immediately", raw.get("apply_immediately"), False),
-        ca_cert_identifier=_str(
+        apply_immediately=as_bool("database.apply_immediately", raw.get("apply_immediately"), False),
+        ca_cert_identifier=as_str(
             "database.ca_cert_identifier",
             raw.get("ca_cert_identifier"),
             "rds-ca-rsa2048-g1",
@@ -310,7 +313,7 @@ def _database(raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Pa
         readers=readers,
         # AutomaticallyAfterDays is 1..1000 (sources.SM_ROTATION_RULES); 0 turns rotation off. Only
         # meaningful with auth 'secret': settings.resolve refuses it with iam.
-        rotation_days=_int(
+        rotation_days=as_int(
             "database.rotation_days", raw.get("rotation_days"), DEFAULT_ROTATION_DAYS, 0, MAX_ROTATION_DAYS
         ),
     )

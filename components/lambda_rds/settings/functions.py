@@ -13,14 +13,14 @@ from lambda_rds.packaging.paths import functions_dir
 from lambda_rds.rules import facts_lambda, sizing
 from lambda_rds.settings.coerce import (
     ConfigError,
-    _bool,
-    _check_keys,
-    _enum,
-    _folder,
-    _int,
-    _retention,
-    _str,
-    _str_map,
+    as_bool,
+    as_enum,
+    as_folder,
+    as_int,
+    as_retention_days,
+    as_str,
+    as_str_map,
+    check_keys,
 )
 from lambda_rds.settings.model import DatabaseSettings, FunctionSettings, ProxySettings
 
@@ -32,7 +32,7 @@ ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
 PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
 RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
 FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-# The deploy-time bootstrap function reserves one execution (bootstrap.py): it counts against the
+# The deploy-time bootstrap function reserves one execution (resources/bootstrap.py): it counts against the
 # account's reservable concurrency like any other function.
 BOOTSTRAP_RESERVED_CONCURRENCY = 1
 DEFAULT_CONNECT_TIMEOUT_S = 5
@@ -42,13 +42,22 @@ EXAMPLE_APP = functions_dir() / "app"
 
 
 def default_connect_timeout(db: DatabaseSettings) -> int:
-    """5 s, or enough to outlast an Aurora Serverless v2 resume from auto-pause (~15 s) when it can pause."""
+    """5 s, or enough to outlast an Aurora Serverless v2 resume from auto-pause (~15 s) when it can pause.
+
+    `settings.resolve` calls it once, into `Settings.default_connect_timeout_s`: the wiring reads that field.
+    """
     if db.serverless is not None and db.serverless.auto_pause:
         return facts_lambda.AUTO_PAUSE_MIN_CONNECT_TIMEOUT_S
     return DEFAULT_CONNECT_TIMEOUT_S
 
 
-def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tuple[FunctionSettings, ...]:
+def resolve_functions(
+    top: Mapping[str, Any], base: Path, db: DatabaseSettings, default_connect_timeout_s: int
+) -> tuple[FunctionSettings, ...]:
+    """The `functions` section, by name; `app` (the example HTTP app) when it is unset.
+
+    ``default_connect_timeout_s`` is `Settings.default_connect_timeout_s`, resolved once from ``db``.
+    """
     raw_all = top.get("functions")
     if raw_all is None:
         raw_all = {"app": {}}
@@ -63,23 +72,25 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
             )
         if name in RESERVED_FUNCTION_NAMES:
             raise ConfigError(key, f"{name!r} is reserved for the component's own function")
-        raw = _check_keys(key, raw_all[name], FunctionArgs)
+        raw = check_keys(key, raw_all[name], FunctionArgs)
         code_raw = raw.get("code")
         if code_raw is None and name != "app":
             raise ConfigError(f"{key}.code", "required: the folder with the function's source")
-        code = _folder(f"{key}.code", code_raw or str(EXAMPLE_APP), base)
-        runtime = _str(f"{key}.runtime", raw.get("runtime"), "python3.12")
+        code = as_folder(f"{key}.code", code_raw or str(EXAMPLE_APP), base)
+        runtime = as_str(f"{key}.runtime", raw.get("runtime"), "python3.12")
         if runtime not in RUNTIMES:
             raise ConfigError(f"{key}.runtime", f"{runtime!r} is not allowed; allowed: {', '.join(RUNTIMES)}")
-        architecture = _enum(f"{key}.architecture", raw.get("architecture"), Architecture, Architecture.ARM64)
+        architecture = as_enum(
+            f"{key}.architecture", raw.get("architecture"), Architecture, Architecture.ARM64
+        )
         if architecture is Architecture.ARM64 and runtime in ARM64_GLIBC_226_RUNTIMES:
             raise ConfigError(
                 f"{key}.runtime",
                 f"{runtime!r} on arm64 runs on Amazon Linux 2 (glibc 2.26), for which psycopg2-binary ships "
                 "no aarch64 wheel; use python3.12 or python3.13 on arm64, or architecture 'x86_64'",
             )
-        connect_timeout = _int(
-            f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), default_connect_timeout(db), 1, 60
+        connect_timeout = as_int(
+            f"{key}.connect_timeout_s", raw.get("connect_timeout_s"), default_connect_timeout_s, 1, 60
         )
         if db.serverless is not None and db.serverless.auto_pause:
             floor = facts_lambda.AUTO_PAUSE_MIN_CONNECT_TIMEOUT_S
@@ -92,14 +103,14 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
                     "the first connection, so the first request after a pause would fail; use at least "
                     f"{floor}, or min_capacity >= 0.5",
                 )
-        timeout = _int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)
+        timeout = as_int(f"{key}.timeout_s", raw.get("timeout_s"), 30, 1, 900)
         if timeout <= connect_timeout:
             raise ConfigError(
                 f"{key}.timeout_s",
                 f"{timeout} s must exceed connect_timeout_s {connect_timeout} s, "
                 "or a database outage surfaces as 'Task timed out'",
             )
-        env = _str_map(f"{key}.environment", raw.get("environment"))
+        env = as_str_map(f"{key}.environment", raw.get("environment"))
         for k in env:
             if k.startswith("DB_"):
                 raise ConfigError(
@@ -111,7 +122,7 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
             FunctionSettings(
                 name=name,
                 code=code,
-                handler=_str(
+                handler=as_str(
                     f"{key}.handler",
                     raw.get("handler"),
                     "handler.handler",
@@ -120,15 +131,17 @@ def _functions(top: Mapping[str, Any], base: Path, db: DatabaseSettings) -> tupl
                 ),
                 runtime=runtime,
                 architecture=architecture,
-                memory_mb=_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
+                memory_mb=as_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
                 timeout_s=timeout,
                 connect_timeout_s=connect_timeout,
                 reserved_concurrency=None
                 if reserved is None
-                else _int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
+                else as_int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
                 environment=tuple(sorted(env.items())),
-                log_retention_days=_retention(f"{key}.log_retention_days", raw.get("log_retention_days"), 30),
-                url=_bool(f"{key}.url", raw.get("url"), False),
+                log_retention_days=as_retention_days(
+                    f"{key}.log_retention_days", raw.get("log_retention_days"), 30
+                ),
+                url=as_bool(f"{key}.url", raw.get("url"), False),
             )
         )
     return tuple(out)
@@ -144,12 +157,15 @@ def reservable_concurrency(account_limit: int = facts_lambda.DEFAULT_ACCOUNT_CON
     return max(0, facts_lambda.max_total_reserved(account_limit) - BOOTSTRAP_RESERVED_CONCURRENCY)
 
 
-def _check_function_limits(
+def check_function_limits(
     functions: tuple[FunctionSettings, ...],
     db: DatabaseSettings,
     proxy: bool,
     proxy_settings: ProxySettings | None,
 ) -> None:
+    """Refuse functions the database or the account cannot serve: a statement timeout not below a function's
+    timeout, more reserved concurrency than the account can reserve or (without a proxy) the database can
+    take connections for."""
     for fn in functions:
         if db.statement_timeout_ms >= fn.timeout_s * 1000:
             raise ConfigError(
@@ -190,7 +206,7 @@ def _check_function_limits(
         )
 
 
-def _apply_default_concurrency(
+def apply_default_concurrency(
     functions: tuple[FunctionSettings, ...], db: DatabaseSettings, proxy: bool
 ) -> tuple[FunctionSettings, ...]:
     """Without a proxy, every function gets a reserved concurrency the database can hold (an equal share),

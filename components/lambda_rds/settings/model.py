@@ -80,6 +80,9 @@ class DatabaseSettings:
     replicas; functions get DB_READ_HOST when > 0."""
     rotation_days: int = 0
     """Days between rotations of the app secret (`auth: secret`); 0: no rotation (always 0 with iam)."""
+    physical_identifier: str = ""
+    """The instance/cluster identifier in use: `identifier`, else project-stack-component. Set by
+    `settings.for_component` (it needs the project, the stack and the component's name)."""
 
     @property
     def is_aurora(self) -> bool:
@@ -132,6 +135,11 @@ class Settings:
     database: DatabaseSettings
     proxy_settings: ProxySettings | None
     functions: tuple[FunctionSettings, ...]
+    default_connect_timeout_s: int
+    """DB_CONNECT_TIMEOUT for a client that sets none: the functions' `connect_timeout_s` default, the
+    floor of the component's own functions (bootstrap, rotation) and the exported connection contract.
+    5 s, or long enough to outlast an Aurora Serverless v2 resume when the database can auto-pause
+    (`settings.functions.default_connect_timeout`)."""
     tags: dict[str, str] = field(default_factory=dict)
 
     @property

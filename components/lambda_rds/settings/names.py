@@ -1,7 +1,7 @@
 """The component name flows into physical names: refuse one AWS cannot take, up front.
 
-Pure: the derived names below mirror the wiring (`network`, `database`, `proxy`, `function`); each is
-checked against its kind's pattern and length in ``analysis/aws/facts_names.py``, and a refusal names
+Pure: the derived names below mirror the wiring (`resources/`); each is
+checked against its kind's pattern and length in ``rules/facts_names.py``, and a refusal names
 the key, the value, the pattern, the longest name that would fit, and the derived name that does not.
 The rule ``aws.names.pattern`` checks the same tables on the finished plan, so a derived name added to
 the wiring but forgotten here is still caught before `pulumi up`.
@@ -10,14 +10,15 @@ the wiring but forgotten here is still caught before `pulumi up`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lambda_rds.rules import facts_names
 from lambda_rds.settings.coerce import ConfigError
+from lambda_rds.settings.database import database_identifier
 from lambda_rds.settings.model import Settings
 
 AUTO = facts_names.AUTONAME_SUFFIX_LEN
-# The final snapshot identifier's random part (database.py: `{name}-final-` + 8 hex characters), the
+# The final snapshot identifier's random part (resources/database.py: `{name}-final-` + 8 hex characters), the
 # longest suffix the wiring appends to an explicit name.
 FINAL_SNAPSHOT_SUFFIX = len("-final-") + 8
 
@@ -35,7 +36,8 @@ def derived_names(name: str, s: Settings) -> list[Derived]:
     """Every physical name the component derives from ``name`` (auto-named ones with their suffix).
 
     Log group and layer names are not here: they also carry the project and stack names, and
-    `function.log_group_name` / `function.layer_name` fit them to their pattern and length.
+    `resources.lambda_function.log_group_name` / `resources.layers.layer_name` fit them to their pattern
+    and length.
     """
     rand = "-" + "x" * (AUTO - 1)
     out: list[Derived] = []
@@ -49,7 +51,7 @@ def derived_names(name: str, s: Settings) -> list[Derived]:
         auto("iam-role", f"{name}-{key}-role")
         for policy in ("eni", "logs", "db"):
             auto("iam-role-policy", f"{name}-{key}-{policy}")
-    # bootstrap.py's launcher: a function, its role and three inline policies.
+    # resources/bootstrap.py's launcher: a function, its role and three inline policies.
     auto("lambda-function", f"{name}-launcher")
     auto("iam-role", f"{name}-launcher-role")
     for policy in ("logs", "secret", "invoke"):
@@ -80,6 +82,15 @@ def derived_names(name: str, s: Settings) -> list[Derived]:
         auto("iam-role-policy", f"{name}-flow-logs-policy")
     auto("secret", f"{name}-app-secret")
     return out
+
+
+def for_component(s: Settings, *, project: str, stack: str, name: str) -> Settings:
+    """The settings of the component ``name`` in ``project``/``stack``: its name checked against every
+    physical name it derives (``check_names``), and the defaults that depend on where it is deployed
+    resolved once (the database identifier, project-stack-component unless ``database.identifier``)."""
+    check_names(name, s)
+    identifier = s.database.identifier or database_identifier(project, stack, name)
+    return replace(s, database=replace(s.database, physical_identifier=identifier))
 
 
 def check_names(name: str, s: Settings) -> None:

@@ -11,10 +11,10 @@ from lambda_rds.args import Auth, Egress
 from lambda_rds.rules import layout
 from lambda_rds.settings.coerce import (
     ConfigError,
-    _bool,
-    _retention,
-    _str,
-    _str_list,
+    as_bool,
+    as_retention_days,
+    as_str,
+    as_str_list,
 )
 from lambda_rds.settings.model import NetworkSettings
 
@@ -22,16 +22,18 @@ SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 ZONE_NAME_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$")
 
 
-def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> NetworkSettings:
+def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> NetworkSettings:
+    """The `network` section: a VPC to create or one brought (`vpc_id` with its subnets), and the endpoints
+    ``auth`` and ``egress`` need."""
     vpc_id = raw.get("vpc_id")
-    subnet_ids = _str_list("network.private_subnet_ids", raw.get("private_subnet_ids"))
+    subnet_ids = as_str_list("network.private_subnet_ids", raw.get("private_subnet_ids"))
     if (vpc_id is None) != (not subnet_ids):
         missing = "network.private_subnet_ids" if vpc_id is not None else "network.vpc_id"
         raise ConfigError(
             missing, "bring-your-own VPC needs both network.vpc_id and network.private_subnet_ids"
         )
     if vpc_id is not None:
-        vpc_id = _str(
+        vpc_id = as_str(
             "network.vpc_id", vpc_id, "", re.compile(r"^vpc-[0-9a-f]+$"), "a VPC id like vpc-0abc123"
         )
         if len(set(subnet_ids)) < 2:
@@ -43,7 +45,7 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
             )
         if "vpc_cidr" in raw:
             raise ConfigError("network.vpc_cidr", "cannot be set with a bring-your-own network.vpc_id")
-        if _bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False):
+        if as_bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False):
             # A gateway endpoint works through routes in the subnets' route tables; with a brought VPC we
             # own none of them, so the endpoint would route nothing (it used to be skipped silently).
             raise ConfigError(
@@ -53,7 +55,7 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
                 "VPC; add the endpoint to your route tables yourself (aws.ec2.VpcEndpoint, "
                 "vpc_endpoint_type 'Gateway') and leave this setting off",
             )
-    zones = _str_list("network.availability_zones", raw.get("availability_zones"))
+    zones = as_str_list("network.availability_zones", raw.get("availability_zones"))
     for i, zone in enumerate(zones):
         if not ZONE_NAME_RE.match(zone):
             raise ConfigError(
@@ -66,12 +68,12 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
             "network.availability_zones",
             "cannot be set with a bring-your-own network.vpc_id (its subnets decide)",
         )
-    vpc_cidr = _str("network.vpc_cidr", raw.get("vpc_cidr"), "10.0.0.0/16")
+    vpc_cidr = as_str("network.vpc_cidr", raw.get("vpc_cidr"), "10.0.0.0/16")
     try:
         layout.parse_vpc_cidr(vpc_cidr)
     except ValueError as exc:
         raise ConfigError("network.vpc_cidr", str(exc)) from None
-    extra = _str_list("network.endpoint_services", raw.get("endpoint_services"))
+    extra = as_str_list("network.endpoint_services", raw.get("endpoint_services"))
     for i, svc in enumerate(extra):
         if not SERVICE_RE.match(svc):
             raise ConfigError(f"network.endpoint_services[{i}]", f"{svc!r} is not a service name like 'sts'")
@@ -89,9 +91,9 @@ def _network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> 
         private_subnet_ids=subnet_ids,
         availability_zones=zones,
         endpoint_services=tuple(services),
-        s3_gateway_endpoint=_bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False),
-        flow_logs=_bool("network.flow_logs", raw.get("flow_logs"), False),
-        flow_logs_retention_days=_retention(
+        s3_gateway_endpoint=as_bool("network.s3_gateway_endpoint", raw.get("s3_gateway_endpoint"), False),
+        flow_logs=as_bool("network.flow_logs", raw.get("flow_logs"), False),
+        flow_logs_retention_days=as_retention_days(
             "network.flow_logs_retention_days", raw.get("flow_logs_retention_days"), 90
         ),
     )

@@ -7,20 +7,21 @@ from typing import Any
 from lambda_rds.args import ProxySettingsArgs
 from lambda_rds.settings.coerce import (
     ConfigError,
-    _check_keys,
-    _int,
+    as_int,
+    check_keys,
 )
 from lambda_rds.settings.model import ProxySettings
 
 
-def _proxy_settings(value: Any, proxy: bool) -> ProxySettings | None:
+def resolve_proxy_settings(value: Any, proxy: bool) -> ProxySettings | None:
+    """The `proxy_settings` section; None without a proxy (where setting it is refused)."""
     if value is not None and not proxy:
         raise ConfigError("proxy_settings", "only applies with proxy: true")
-    raw = _check_keys("proxy_settings", value, ProxySettingsArgs)
+    raw = check_keys("proxy_settings", value, ProxySettingsArgs)
     if not proxy:
         return None
-    max_pct = _int("proxy_settings.max_connections_percent", raw.get("max_connections_percent"), 90, 1, 100)
-    idle_pct = _int(
+    max_pct = as_int("proxy_settings.max_connections_percent", raw.get("max_connections_percent"), 90, 1, 100)
+    idle_pct = as_int(
         "proxy_settings.max_idle_connections_percent",
         raw.get("max_idle_connections_percent"),
         min(50, max_pct),
@@ -30,10 +31,10 @@ def _proxy_settings(value: Any, proxy: bool) -> ProxySettings | None:
     return ProxySettings(
         max_connections_percent=max_pct,
         max_idle_connections_percent=idle_pct,
-        connection_borrow_timeout_s=_int(
+        connection_borrow_timeout_s=as_int(
             "proxy_settings.connection_borrow_timeout_s", raw.get("connection_borrow_timeout_s"), 120, 0, 3600
         ),
-        idle_client_timeout_s=_int(
+        idle_client_timeout_s=as_int(
             "proxy_settings.idle_client_timeout_s", raw.get("idle_client_timeout_s"), 1800, 1, 28800
         ),
     )

@@ -22,13 +22,14 @@ Pure: no Pulumi import (see tests/analysis/test_resources.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any, Literal
 
 from lambda_rds.analysis.checks import policies
+from lambda_rds.analysis.checks.security.data_at_risk import POLICY_ID, TITLE
 from lambda_rds.analysis.model.resources import (
     SECRET_MARK,
     Resource,
@@ -37,12 +38,10 @@ from lambda_rds.analysis.model.resources import (
     name_from_urn,
     public_inputs,
 )
-from lambda_rds.analysis.model.views import Model
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = ("replace", "delete", "create", "update")
 
-POLICY_ID = "LR.DATA-AT-RISK"
 
 T_DB_INSTANCE = "aws:rds/instance:Instance"
 T_CLUSTER = "aws:rds/cluster:Cluster"
@@ -474,7 +473,7 @@ def data_at_risk(
         out.append(
             policies.Finding(
                 policy=POLICY_ID,
-                title=_TITLE,
+                title=TITLE,
                 severity="critical",
                 mandatory=True,
                 resource=c.name,
@@ -483,19 +482,6 @@ def data_at_risk(
             )
         )
     return out
-
-
-_TITLE = "A change does not replace or delete a resource that holds data"
-
-
-def _no_model_check(_: Model) -> Iterator[policies.Violation]:
-    """Judged against a base plan or a preview (``data_at_risk``), never from one plan alone."""
-    return iter(())
-
-
-# Registered so waivers and the policy catalogue know the id; the findings come from ``data_at_risk``.
-if not any(p.id == POLICY_ID for p in policies.POLICIES):
-    policies.policy(POLICY_ID, _TITLE, "critical", mandatory=True)(_no_model_check)
 
 
 __all__ = [

@@ -1,5 +1,5 @@
 """A reachability verdict: a stable id, its subject and target, pass / fail / unknown, and the evidence
-that made it pass or the missing piece and the fix (see reachability.py for the ids)."""
+that made it pass or the missing piece and the fix (see checks/reachability/ for the ids)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Can a packet get from A to B: VPCs, security groups (both ends, stateful) and NACLs (both ends, stateless).
 
-Pure evaluation over a ``Model``; ``reachability.py`` turns the answers into verdicts. Every answer carries
-the evidence that made it pass, or the exact piece that is missing and how to add it.
+Pure evaluation over a ``Model``; ``checks/reachability/`` turns the answers into verdicts. Every answer
+carries the evidence that made it pass, or the exact piece that is missing and how to add it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Sources: the mock capture (``lambda_rds.commands.capture``), ``pulumi preview --
 
 What a source must provide, whatever it is: the Pulumi type token (``aws:ec2/subnet:Subnet``), a logical
 name, the physical id when known, and the resource's properties keyed camelCase exactly as the engine
-names them (``vpcId``, ``availabilityZone``, ``vpcConfig.subnetIds``). ``model.py`` documents which keys it
+names them (``vpcId``, ``availabilityZone``, ``vpcConfig.subnetIds``). ``build.py`` documents which keys it
 reads per type; a boto3 adapter fills those keys from ``Describe*`` answers and leaves the rest out.
 
 Values the engine does not know yet (during a preview) are the engine's own sentinel strings; the model

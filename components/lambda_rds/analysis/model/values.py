@@ -6,10 +6,15 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from lambda_rds.analysis.model.resources import is_unknown
+from lambda_rds.analysis.model.resources import Resource, is_unknown
 
 ANY_IPV4 = ipaddress.ip_network("0.0.0.0/0")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def physical_id(r: Resource) -> str:
+    """The physical id, or a stand-in derived from the URN when the engine does not know it yet."""
+    return r.id or f"unknown:{r.key}"
 
 
 def as_str(value: Any) -> str | None:

@@ -1,34 +1,39 @@
 """AWS's own rules: what a real `pulumi up` would reject, or deploy broken, checked on every plan.
 
 Mocks accept anything; AWS does not. Each rule has an id (``aws.<service>.<what>``), the AWS reference it
-comes from (URL) and the date it was read, and is registered into the same list as the security policies,
-so it runs in ``lambda-rds plan`` (always mandatory: a violation exits 1), in the CrossGuard pack, and,
-through the fact tables the settings share (``facts_*.py``), in settings validation before anything is
-registered. ``docs/aws-rules.md`` is generated from this registry (``scripts/gen_docs.py``).
+comes from (URL) and the date it was read. ``RULES`` joins the security policies in one list
+(``checks.policies``), so each rule runs in ``lambda-rds plan`` (always mandatory: a violation exits 1), in
+the CrossGuard pack, and, through the fact tables the settings share (``rules/facts_*.py``), in settings
+validation before anything is registered. ``docs/aws-rules.md`` is generated from ``RULES``
+(``scripts/gen_docs.py``).
 
-Modules: ``sources`` (the references), ``facts_*`` (curated tables for what the API models do not say),
-``rds`` / ``lambda_`` / ``iam_`` / ``ec2`` / ``names`` (the rules), ``api_models`` (field validity read from
-botocore's service models).
+Modules: ``api`` (field validity read from botocore's service models, mapped by ``api_map``), ``iam_`` /
+``lambda_`` / ``names`` / ``rds`` (the rules); the references and curated facts are in ``rules/``
+(``aws_sources``, ``facts_*``). ``RULES`` lists the modules' rules in that order.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from lambda_rds.analysis.checks.aws import api as _api  # noqa: F401  (registers its rules)
-from lambda_rds.analysis.checks.aws import iam_ as _iam  # noqa: F401
-from lambda_rds.analysis.checks.aws import lambda_ as _lambda  # noqa: F401
-from lambda_rds.analysis.checks.aws import names as _names  # noqa: F401
-from lambda_rds.analysis.checks.aws import rds as _rds  # noqa: F401
+from lambda_rds.analysis.checks.aws import api, iam_, lambda_, names, rds
+from lambda_rds.analysis.checks.registry import Policy, Registry
 
 RULE_PREFIX = "aws."
 
+RULES: list[Policy] = Registry(
+    [
+        *api.REGISTRY.policies,
+        *iam_.REGISTRY.policies,
+        *lambda_.REGISTRY.policies,
+        *names.REGISTRY.policies,
+        *rds.REGISTRY.policies,
+    ]
+).policies
+"""Every AWS rule (ids start with ``aws.``), in registry order."""
 
-def rules() -> list[Any]:
-    """The registered AWS rules (``Policy`` objects whose id starts with ``aws.``), in registry order."""
-    from lambda_rds.analysis.checks.policies import POLICIES
 
-    return [p for p in POLICIES if p.id.startswith(RULE_PREFIX)]
+def rules() -> list[Policy]:
+    """The AWS rules (``Policy`` objects whose id starts with ``aws.``), in registry order."""
+    return [p for p in RULES if p.id.startswith(RULE_PREFIX)]
 
 
 def rule_table_markdown() -> str:
@@ -51,3 +56,6 @@ def rule_table_markdown() -> str:
     lines.append(f"{len(rules())} rules.")
     lines.append("")
     return "\n".join(lines)
+
+
+__all__ = ["RULES", "RULE_PREFIX", "rule_table_markdown", "rules"]

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from lambda_rds.analysis.checks.aws.api_map import SERVICE_REFERENCE
-from lambda_rds.analysis.checks.policies import Violation, policy
+from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.model.resources import Resource, is_unknown
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
+
+REGISTRY = Registry()
+policy = REGISTRY.policy
 
 FIELDS_FILE = Path(__file__).with_name("api_fields.json")
 

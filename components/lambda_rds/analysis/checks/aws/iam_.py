@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lambda_rds.analysis.checks.policies import Violation, policy
+from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.model.resources import Resource, parse_json_property
 from lambda_rds.analysis.model.tokens import T_POLICY, T_ROLE, T_ROLE_POLICY
 from lambda_rds.analysis.model.values import as_list, as_mapping
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
 from lambda_rds.rules import iam
+
+REGISTRY = Registry()
+policy = REGISTRY.policy
 
 
 def _documents(r: Resource) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from lambda_rds.analysis.checks.policies import (
-    POLICIES,
+from lambda_rds.analysis.checks.registry import (
     Context,
     ContextCheck,
     Policy,
+    Registry,
     Severity,
     Violation,
-    policy,
 )
 from lambda_rds.analysis.model.tokens import T_FUNCTION, T_LOG_GROUP
 from lambda_rds.analysis.model.values import as_int, as_str, first_block
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
 from lambda_rds.rules import facts_lambda
+
+REGISTRY = Registry()
+policy = REGISTRY.policy
 
 
 def _context_policy(
@@ -30,13 +32,10 @@ def _context_policy(
     """Register a mandatory AWS rule that reads the account context (``Policy.context_check``)."""
 
     def register(fn: ContextCheck) -> ContextCheck:
-        if any(p.id == pid for p in POLICIES):
-            raise ValueError(f"policy id {pid} registered twice")
-
         def no_context(m: Model) -> Iterator[Violation]:
             return fn(m, Context())
 
-        POLICIES.append(
+        REGISTRY.add(
             Policy(
                 pid,
                 title,

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambda_rds.analysis.checks.policies import Violation, policy
+from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.model.values import as_str
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
 from lambda_rds.rules import facts_names
+
+REGISTRY = Registry()
+policy = REGISTRY.policy
 
 
 @policy(

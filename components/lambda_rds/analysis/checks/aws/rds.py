@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lambda_rds.analysis.checks.policies import Violation, policy
-from lambda_rds.analysis.model.resources import Resource
-from lambda_rds.analysis.model.tokens import T_CLUSTER, T_CLUSTER_INSTANCE, T_DB_INSTANCE
+from lambda_rds.analysis.checks.registry import Registry, Violation
+from lambda_rds.analysis.checks.selectors import cluster_members, standalone_instances
+from lambda_rds.analysis.model.tokens import T_CLUSTER, T_DB_INSTANCE
 from lambda_rds.analysis.model.values import as_bool, as_float, as_int, as_list, as_str, first_block
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
 from lambda_rds.rules import facts_rds
+
+REGISTRY = Registry()
+policy = REGISTRY.policy
 
 
 @policy(
@@ -35,16 +38,6 @@ def _log_exports(m: Model) -> Iterator[Violation]:
             yield r, (f"{engine} cannot export {', '.join(map(str, bad))} (allowed: {', '.join(allowed)})")
 
 
-def _standalone(m: Model) -> list[Resource]:
-    return [r for r in m.of_type(T_DB_INSTANCE) if not as_str(r.get("clusterIdentifier"))]
-
-
-def _members(m: Model) -> list[Resource]:
-    return m.of_type(T_CLUSTER_INSTANCE) + [
-        r for r in m.of_type(T_DB_INSTANCE) if as_str(r.get("clusterIdentifier"))
-    ]
-
-
 @policy(
     "aws.rds.insights-class",
     "Database Insights / Performance Insights only on instance classes that support it",
@@ -57,7 +50,7 @@ def _members(m: Model) -> list[Resource]:
     f"(Aurora: {facts_rds.INSIGHTS_AURORA_SOURCE})",
 )
 def _insights_class(m: Model) -> Iterator[Violation]:
-    for r in _standalone(m) + _members(m):
+    for r in standalone_instances(m) + cluster_members(m):
         if not as_bool(r.get("performanceInsightsEnabled")):
             continue
         engine = as_str(r.get("engine")) or ""
@@ -97,7 +90,7 @@ def _insights_mode_problem(mode: str | None, pi_on: bool, retention: int | None)
     "where Performance Insights is on (Aurora instances inherit the cluster's mode)",
 )
 def _insights_mode(m: Model) -> Iterator[Violation]:
-    for r in _standalone(m):
+    for r in standalone_instances(m):
         pi_on = bool(as_bool(r.get("performanceInsightsEnabled")))
         mode = as_str(r.get("databaseInsightsMode"))
         if pi_on or mode is not None:
@@ -160,7 +153,7 @@ def _auto_pause_version(m: Model) -> Iterator[Violation]:
     "hyphens, first a letter, no trailing hyphen and no two consecutive hyphens",
 )
 def _final_snapshot_identifier(m: Model) -> Iterator[Violation]:
-    for r in _standalone(m) + m.of_type(T_CLUSTER):
+    for r in standalone_instances(m) + m.of_type(T_CLUSTER):
         value = as_str(r.get("finalSnapshotIdentifier"))
         if value is None:
             continue  # unknown until apply (a random suffix), or not set
@@ -183,7 +176,7 @@ _MASTER_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
     "first a letter, not a word the engine reserves",
 )
 def _master_username(m: Model) -> Iterator[Violation]:
-    for r, key in [(r, "username") for r in _standalone(m)] + [
+    for r, key in [(r, "username") for r in standalone_instances(m)] + [
         (r, "masterUsername") for r in m.of_type(T_CLUSTER)
     ]:
         value = as_str(r.get(key))
