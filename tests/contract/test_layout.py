@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "face": {"settings", "resources"},  # __init__, component, args, _version
     "commands": {"face", "settings", "testing", "analysis", "doctor", "packaging"},
     "doctor": {"analysis", "rules", "face"},
-    "testing": {"face", "packaging"},
+    "testing": {"face"},
     "resources": {"settings", "rules", "packaging"},
     "settings": {"face", "rules", "packaging"},
     "packaging": set(),

@@ -179,8 +179,7 @@ def test_serverless_readers_are_serverless_instances(build: Callable[..., Built]
 
 
 def test_long_identifier_replica_names_fit() -> None:
-    from lambda_rds.resources.database import replica_identifier
-    from lambda_rds.resources.proxy import proxy_endpoint_name
+    from lambda_rds.rules.identifiers import proxy_endpoint_name, replica_identifier
 
     ident = "a" * 62 + "b"
     assert len(replica_identifier(ident, 14)) == 63

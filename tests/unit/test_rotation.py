@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from lambda_rds import settings
-from lambda_rds.resources.rotation import ROTATION_ACTIONS, rotation_policy
+from lambda_rds.rules.iam import ROTATION_ACTIONS, rotation_policy
 from lambda_rds.settings import ConfigError
 
 from .conftest import Built

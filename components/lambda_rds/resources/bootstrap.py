@@ -25,15 +25,14 @@ How it runs (and why this shape):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
 from lambda_rds.resources.app_secret import AppSecret, as_secret
+from lambda_rds.resources.bootstrap_event import bootstrap_event, fingerprint
 from lambda_rds.resources.database import Database
 from lambda_rds.resources.lambda_function import (
     CA_BUNDLE_PATH,
@@ -55,74 +54,10 @@ BOOTSTRAP_CONNECT_TIMEOUT_S = 10
 LAUNCHER_TIMEOUT_S = 360
 
 
-def migrations(folder: Path | None) -> list[dict[str, str]]:
-    """The SQL migrations in apply order (by file name); none without a folder."""
-    if folder is None:
-        return []
-    return [{"name": p.name, "sql": p.read_text()} for p in sorted(folder.glob("*.sql"))]
-
-
-def bootstrap_event(
-    s: Settings,
-    *,
-    host: str,
-    port: int,
-    master_secret_arn: str,
-    app_password: str | None,
-    app_secret_arn: str | None = None,
-) -> dict[str, object]:
-    """The Invocation's input: what the bootstrap does, with the master secret's ARN (not its password).
-
-    With `secret` auth it also names the app secret: the launcher replaces `app_password` (the first
-    password, from the state) with the secret's AWSCURRENT value, so a re-run after a rotation never sets
-    the database back to the first password (lambda_rds.resources.rotation)."""
-    db = s.database
-    extra: dict[str, object] = {"app_secret_arn": app_secret_arn} if app_secret_arn else {}
-    return {
-        **extra,
-        "engine": db.family,
-        "host": host,
-        "port": int(port),
-        "database": db.db_name,
-        "master_secret_arn": master_secret_arn,
-        "app_user": db.app_username,
-        "auth": s.auth.value,
-        "app_password": app_password or None,
-        "statement_timeout_ms": db.statement_timeout_ms,
-        "migrations": migrations(db.migrations_dir),
-    }
-
-
-def fingerprint(s: Settings, *, code_sha256: str, launcher_sha256: str) -> str:
-    """What the bootstrap does, independent of any secret: a change re-runs it."""
-    db = s.database
-    steps = migrations(db.migrations_dir)
-    return hashlib.sha256(
-        json.dumps(
-            [steps, db.app_username, s.auth.value, db.statement_timeout_ms, code_sha256, launcher_sha256]
-        ).encode()
-    ).hexdigest()
-
-
 @dataclass(frozen=True)
 class Bootstrap:
     run: aws.lambda_.Invocation
     """The deploy-time run: app functions and the rotation start after it (the app user exists)."""
-
-
-def invoke_policy(function_arn: str) -> iam.PolicyDocument:
-    """The launcher may invoke exactly the bootstrap function."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "InvokeTheBootstrap",
-                "Effect": "Allow",
-                "Action": "lambda:InvokeFunction",
-                "Resource": function_arn,
-            }
-        ],
-    }
 
 
 def launcher_spec() -> FunctionSettings:
@@ -153,7 +88,7 @@ def _launcher(
         grants["app-secret"] = app_secret_arn.apply(
             lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key, region))
         )
-    grants["invoke"] = bootstrap.arn.apply(lambda arn: json.dumps(invoke_policy(arn)))
+    grants["invoke"] = bootstrap.arn.apply(lambda arn: json.dumps(iam.invoke_function_policy(arn)))
     launcher = deploy_lambda(
         scope,
         "launcher",

@@ -21,6 +21,7 @@ from lambda_rds.resources.computed import known
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_rds, iam
+from lambda_rds.rules.identifiers import replica_identifier
 from lambda_rds.settings import DatabaseSettings, Settings
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
@@ -177,12 +178,6 @@ def _aurora_readers(
         f"{db.identifier or name}.cluster-ro-placeholder.rds.invalid",
         "cluster reader endpoint",
     )
-
-
-def replica_identifier(identifier: str, index: int) -> str:
-    """`<identifier>-replica-<n>`, cut to the 63 characters of DBInstanceIdentifier."""
-    suffix = f"-replica-{index + 1}"
-    return f"{identifier[: facts_rds.DB_IDENTIFIER_MAX - len(suffix)].rstrip('-')}{suffix}"
 
 
 def _read_replicas(

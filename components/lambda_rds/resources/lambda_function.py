@@ -7,7 +7,6 @@ first-deploy "no permission to CreateNetworkInterface" error, REFERENCE.md item 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ from lambda_rds import packaging
 from lambda_rds.packaging.paths import functions_dir
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_lambda, iam
+from lambda_rds.rules.identifiers import fit
 from lambda_rds.settings import Architecture, FunctionSettings
 
 CA_BUNDLE_PATH = "/opt/lambda_rds/ca-bundle.pem"  # where Lambda mounts the layer's lambda_rds/ca-bundle.pem
@@ -72,14 +72,6 @@ class LambdaFunction:
     role: aws.iam.Role
     code_sha256: str
     """The package's SHA-256 (the bootstrap's trigger fingerprints it)."""
-
-
-def fit(value: str, max_len: int) -> str:
-    """``value`` cut to ``max_len`` with a short digest of the whole, so distinct long names stay distinct."""
-    if len(value) <= max_len:
-        return value
-    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-    return f"{value[: max_len - 9]}-{digest}"
 
 
 def log_group_name(name: str, key: str) -> str:

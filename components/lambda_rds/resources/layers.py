@@ -11,9 +11,10 @@ import pulumi_aws as aws
 
 from lambda_rds import packaging
 from lambda_rds.packaging.paths import functions_dir
-from lambda_rds.resources.lambda_function import BOOTSTRAP_ARCH, BOOTSTRAP_RUNTIME, fit
+from lambda_rds.resources.lambda_function import BOOTSTRAP_ARCH, BOOTSTRAP_RUNTIME
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_lambda
+from lambda_rds.rules.identifiers import fit
 from lambda_rds.settings import FunctionSettings, Settings
 
 RUNTIME_PACKAGE = "lambda_rds_runtime"

@@ -20,6 +20,7 @@ from lambda_rds.resources.database import Database
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import iam
+from lambda_rds.rules.identifiers import proxy_endpoint_name
 from lambda_rds.settings import Auth, Settings
 
 
@@ -32,13 +33,6 @@ class Proxy:
     ready: list[pulumi.Resource]
     reader_endpoint: pulumi.Output[str] | None = None
     """The read-only proxy endpoint (Aurora with `database.readers`), else None."""
-
-
-def proxy_endpoint_name(identifier: str) -> str:
-    """`<database identifier>-read`, cut to DBProxyEndpointName's 63 characters (botocore rds
-    CreateDBProxyEndpoint: pattern [a-zA-Z](?:-?[a-zA-Z0-9]+)*, 1..63)."""
-    suffix = "-read"
-    return f"{identifier[: 63 - len(suffix)].rstrip('-')}{suffix}"
 
 
 def build_proxy(

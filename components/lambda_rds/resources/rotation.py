@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -50,18 +49,12 @@ from lambda_rds.resources.lambda_function import (
 from lambda_rds.resources.layers import Layers
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.scope import Scope
-from lambda_rds.rules import iam
+from lambda_rds.rules.iam import rotation_policy
 from lambda_rds.settings import Egress, FunctionSettings, Settings
 
 ROTATION_TIMEOUT_S = 60
 ROTATION_MEMORY_MB = 256
 SECRETS_MANAGER_PRINCIPAL = "secretsmanager.amazonaws.com"
-ROTATION_ACTIONS: tuple[str, ...] = (
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:UpdateSecretVersionStage",
-)
 ANYWHERE = "0.0.0.0/0"
 
 
@@ -70,30 +63,6 @@ class Rotation:
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
     schedule: aws.secretsmanager.SecretRotation
-
-
-def rotation_policy(secret_arn: str, kms_key_arn: str | None, region: str) -> iam.PolicyDocument:
-    """What the rotation function may do: the four rotation actions on exactly one secret, and with a
-    customer key Decrypt/GenerateDataKey only through Secrets Manager in `region`."""
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "RotateOneSecret",
-            "Effect": "Allow",
-            "Action": list(ROTATION_ACTIONS),
-            "Resource": secret_arn,
-        }
-    ]
-    if kms_key_arn:
-        statements.append(
-            {
-                "Sid": "UseThatSecretsKey",
-                "Effect": "Allow",
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": kms_key_arn,
-                "Condition": {"StringEquals": {"kms:ViaService": iam.secretsmanager_service(region)}},
-            }
-        )
-    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def rotation_spec(s: Settings) -> FunctionSettings:

@@ -247,3 +247,51 @@ def allows(documents: list[PolicyDocument], action: str, resource: str = "*") ->
             if st.get("Effect") == "Allow":
                 allowed = True
     return allowed
+
+
+# Secrets Manager rotation (resources/rotation.py): exactly what the four rotation steps call.
+ROTATION_ACTIONS: tuple[str, ...] = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+)
+
+
+def rotation_policy(secret_arn: str, kms_key_arn: str | None, region: str) -> PolicyDocument:
+    """What the rotation function may do: the four rotation actions on exactly one secret, and with a
+    customer key Decrypt/GenerateDataKey only through Secrets Manager in `region`."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "RotateOneSecret",
+            "Effect": "Allow",
+            "Action": list(ROTATION_ACTIONS),
+            "Resource": secret_arn,
+        }
+    ]
+    if kms_key_arn:
+        statements.append(
+            {
+                "Sid": "UseThatSecretsKey",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": secretsmanager_service(region)}},
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def invoke_function_policy(function_arn: str) -> PolicyDocument:
+    """Invoking exactly one function (the bootstrap's launcher may invoke the bootstrap, nothing else)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "InvokeTheBootstrap",
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": function_arn,
+            }
+        ],
+    }
