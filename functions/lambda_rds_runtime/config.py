@@ -1,6 +1,6 @@
 """The environment contract (component -> runtime), parsed and validated once.
 
-Variables (see ARCHITECTURE.md, "Function environment"):
+Variables (docs/inside-the-function.md, "Environment contract"):
   DB_ENGINE          postgres | mysql (aurora-postgresql / aurora-mysql / postgresql / mariadb map to these)
   DB_HOST, DB_PORT   endpoint of the instance, cluster or RDS Proxy
   DB_NAME, DB_USER   database and application user

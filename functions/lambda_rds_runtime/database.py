@@ -1,4 +1,6 @@
-"""One lazily opened connection per execution environment, checked before use and replaced when dead.
+"""`Database`: the runtime's public API, one self-healing connection per execution environment.
+
+One lazily opened connection per execution environment, checked before use and replaced when dead.
 
 Lifecycle of a call to `Database.execute`:
 1. No connection yet -> open one (TLS verify-full, credentials from the IAM token or the cached secret).

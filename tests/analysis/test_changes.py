@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lambda_rds.analysis.changes.change_list import (
+from lambda_rds.analysis.changes import (
     POLICY_ID,
     data_at_risk,
     diff_plans,

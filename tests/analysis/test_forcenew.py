@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from lambda_rds.analysis.changes.change_list import forcenew_table
+from lambda_rds.analysis.changes import forcenew_table
 from lambda_rds.commands.capture import capture
 
 from tests.analysis.conftest import REPO

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_rds.analysis.changes import change_list as changes_mod
+from lambda_rds.analysis import changes as changes_mod
 from lambda_rds.analysis.checks import policies, reachability
 from lambda_rds.analysis.checks.waivers import Waiver, apply_waivers
 from lambda_rds.analysis.cost import estimate as cost_mod

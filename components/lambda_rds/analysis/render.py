@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from lambda_rds.analysis.changes.change_list import DATA_TYPES
+from lambda_rds.analysis.changes.at_risk import DATA_TYPES
 from lambda_rds.analysis.checks.reachability import Verdict
 from lambda_rds.analysis.cost import estimate as cost_mod
 from lambda_rds.analysis.model.resources import Resource

@@ -1,4 +1,6 @@
-"""The IAM policy whoever runs `pulumi up` for a lambda-rds stack needs: generated from the resource types the
+"""`lambda-rds deployer-policy`: the IAM policy that running `pulumi up` needs.
+
+The IAM policy whoever runs `pulumi up` for a lambda-rds stack needs: generated from the resource types the
 component registers and the lookups it makes, so it stays in step with the code (pure data, no Pulumi).
 
 Per resource type: the API actions the AWS provider (terraform-provider-aws, bridged by pulumi-aws) calls to

@@ -114,7 +114,9 @@ def _fail(message: str, details: str = "") -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the plan; returns the exit status (see the module docstring)."""
-    from lambda_rds.analysis.changes.change_list import ChangeSet, base_resources, from_preview_steps
+    from lambda_rds.analysis.changes.change_set import ChangeSet
+    from lambda_rds.analysis.changes.plan_diff import base_resources
+    from lambda_rds.analysis.changes.preview_steps import from_preview_steps
     from lambda_rds.analysis.checks.waivers import WaiverError, parse_waivers
     from lambda_rds.analysis.cost.usage import UsageError, parse_usage
     from lambda_rds.analysis.model.resources import from_preview_json

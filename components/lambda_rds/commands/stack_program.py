@@ -1,4 +1,6 @@
-"""The stack program shared by this repository's `__main__.py` and the seed examples:
+"""The stack program: stack config -> `LambdaRds` -> exports.
+
+The stack program shared by this repository's `__main__.py` and the seed examples:
 stack config -> `LambdaRds` -> exports."""
 
 from __future__ import annotations

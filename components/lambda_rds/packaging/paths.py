@@ -9,7 +9,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def functions_dir() -> Path:
-    """The folder holding `app/`, `bootstrap/` and the runtime package (see ARCHITECTURE.md)."""
+    """The folder holding `app/`, `bootstrap/` and the runtime package (docs/architecture.md)."""
     installed = _PACKAGE_DIR / "_functions"
     if installed.is_dir():
         return installed

@@ -1,2 +1,6 @@
-"""The wiring: Pulumi resources per part of the topology; each builder takes Settings and the handles of
-the builders before it, and returns a small typed handle."""
+"""The wiring: the Pulumi resources of each part of the topology.
+
+Each builder takes a `Scope` (the component's name, parent options, tags and account facts), the
+`Settings`, and the typed handles of the builders before it, and returns a small typed handle:
+network -> database -> app_secret -> proxy -> connection -> layers -> bootstrap -> rotation -> functions.
+"""

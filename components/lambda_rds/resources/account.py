@@ -1,4 +1,6 @@
-"""The facts the component reads from the account before it registers a child: region, account id, and the
+"""The account facts the component looks up before it registers a child.
+
+The facts the component reads from the account before it registers a child: region, account id, and the
 Availability Zones (of the region, or of the subnets you brought). Wiring: the decisions are in
 `settings.zones`.
 

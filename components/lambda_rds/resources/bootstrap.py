@@ -48,8 +48,6 @@ from lambda_rds.settings import FunctionSettings, Settings
 from lambda_rds.settings.functions import BOOTSTRAP_RESERVED_CONCURRENCY
 
 BOOTSTRAP_TIMEOUT_S = 300
-# The bootstrap runs right after the database is created: a little more patience than a request has.
-BOOTSTRAP_CONNECT_TIMEOUT_S = 10
 # The launcher waits for the bootstrap (300 s) plus the secret read and Lambda's invoke overhead.
 LAUNCHER_TIMEOUT_S = 360
 
@@ -103,14 +101,12 @@ def _launcher(
 
 def bootstrap_spec(s: Settings) -> FunctionSettings:
     """The bootstrap function (in the VPC), as the other component-owned functions are described."""
-    # With Aurora auto-pause, long enough to outlast a resume (~15 s): settings.functions.
-    connect_timeout = max(BOOTSTRAP_CONNECT_TIMEOUT_S, s.default_connect_timeout_s)
     return own_function(
         "bootstrap",
         "bootstrap",
         memory_mb=256,
         timeout_s=BOOTSTRAP_TIMEOUT_S,
-        connect_timeout_s=connect_timeout,
+        connect_timeout_s=s.own_connect_timeout_s,
         reserved_concurrency=BOOTSTRAP_RESERVED_CONCURRENCY,  # counted in sizing.RESERVED_CONNECTIONS
     )
 

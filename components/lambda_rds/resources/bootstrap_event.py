@@ -1,6 +1,7 @@
 """What the deploy-time bootstrap is told (the Invocation's input), and the fingerprint that re-runs it.
 
-Pure: plain values from `Settings`, no Pulumi; `bootstrap.py` wires them into the Invocation.
+No Pulumi: plain values from `Settings` and the migration files it names; `bootstrap.py` wires them into
+the Invocation.
 """
 
 from __future__ import annotations

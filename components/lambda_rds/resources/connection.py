@@ -1,4 +1,6 @@
-"""How functions reach the database, as one intent (CDK's "allow this function to connect"): the host to
+"""How functions reach the database, as one intent: host, read host, grant, environment.
+
+How functions reach the database, as one intent (CDK's "allow this function to connect"): the host to
 connect to, the read host, the one grant that lets them authenticate, and the environment contract.
 
 The network module opens the matching security group path; this handle is what every app function, and
@@ -89,7 +91,7 @@ def connection_env(
     app_secret_arn: pulumi.Input[str] | None,
     read_host: pulumi.Input[str] | None = None,
 ) -> dict[str, pulumi.Input[str]]:
-    """The environment contract of ARCHITECTURE.md (component -> runtime), in one place. DB_READ_HOST
+    """The environment contract (component -> runtime, docs/inside-the-function.md), built here. DB_READ_HOST
     only with `database.readers` (the reader endpoint, the proxy's read-only endpoint, or the RDS
     replicas' hosts comma-separated)."""
     env: dict[str, pulumi.Input[str]] = {

@@ -4,6 +4,9 @@ Safe by default (REFERENCE.md security controls): private, encrypted, IAM auth o
 and rotated by RDS in Secrets Manager, TLS forced by parameter, deletion protection, a final snapshot with a
 name unique to this database, and Pulumi `protect` so a routine `up` can never replace or delete it
 (pulumi-aws#2426, #2823).
+
+`build_database` also adds the readers of `database.readers` (resources/readers.py); the arguments the
+instance, the cluster and the readers share are in resources/database_args.py.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from lambda_rds.resources.computed import known
+from lambda_rds.resources.database_args import cluster_or_instance_args, instance_level_args
 from lambda_rds.resources.network import Network
+from lambda_rds.resources.readers import build_readers
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_rds, iam
-from lambda_rds.rules.identifiers import replica_identifier
 from lambda_rds.settings import DatabaseSettings, Settings
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
@@ -56,7 +60,7 @@ class Database:
 
 def build_database(scope: Scope, s: Settings, net: Network) -> Database:
     """The instance or Aurora cluster (with its readers), its subnet group, parameter and log groups."""
-    name, db, opts, tags, zones = scope.name, s.database, scope.opts, scope.tags, scope.zones
+    name, db, opts, tags = scope.name, s.database, scope.opts, scope.tags
     subnet_ids, security_group_id = net.private_subnet_ids, net.database_sg_id
     subnet_group = aws.rds.SubnetGroup(
         f"{name}-db-subnets",
@@ -124,142 +128,22 @@ def build_database(scope: Scope, s: Settings, net: Network) -> Database:
     )
     built.log_groups = log_groups
     if db.readers:
-        if db.is_aurora:
-            _aurora_readers(name, db, built, subnet_group, zones, monitoring_role_arn, db_opts, tags)
-        else:
-            _read_replicas(
-                name, db, built, identifier, security_group_id, zones, monitoring_role_arn, opts, tags
-            )
+        # Aurora readers take the cluster instances' options (protect, after the log groups and monitoring).
+        readers = build_readers(
+            scope,
+            db,
+            built.resource,
+            identifier,
+            subnet_group,
+            security_group_id,
+            monitoring_role_arn,
+            db_opts,
+        )
+        built.readers = readers.resources
+        built.reader_host = readers.host
+        built.replica_resource_ids = readers.replica_resource_ids
+        built.log_groups.extend(readers.log_groups)
     return built
-
-
-def _aurora_readers(
-    name: str,
-    db: DatabaseSettings,
-    built: Database,
-    subnet_group: aws.rds.SubnetGroup,
-    zones: Sequence[str],
-    monitoring_role_arn: pulumi.Output[str] | None,
-    db_opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-) -> None:
-    """`database.readers` more cluster instances, one AZ after another, read through the reader endpoint.
-
-    An Aurora Replica shares the cluster volume and serves reads only (sources.AURORA_OVERVIEW); the
-    reader endpoint balances connections over the replicas (sources.AURORA_READER_ENDPOINT). Promotion
-    tiers 2..15 (ModifyDBInstance PromotionTier: 0-15, sources.MODIFY_DB_INSTANCE_PROMOTION_TIER): the
-    `instances` replicas (tier 0, the provider's default: sources.PULUMI_CLUSTER_INSTANCE_PROMOTION_TIER) are
-    promoted first; on Serverless v2, readers in tiers 2-15 scale with their own load instead of following
-    the writer (sources.AURORA_SERVERLESS_V2_TIERS).
-    """
-    cluster = built.resource
-    assert isinstance(cluster, aws.rds.Cluster)
-    level = _instance_level_args(db, monitoring_role_arn)
-    readers = [
-        aws.rds.ClusterInstance(
-            f"{name}-db-reader-{i}",
-            cluster_identifier=cluster.id,
-            engine=aws.rds.EngineType(db.engine.value),
-            db_subnet_group_name=subnet_group.name,
-            # Spread over the AZs in subnet order (the writer's AZ is RDS's choice).
-            availability_zone=zones[i % len(zones)] if zones else None,
-            promotion_tier=min(2 + i, 15),
-            copy_tags_to_snapshot=True,
-            apply_immediately=db.apply_immediately,
-            tags=tags,
-            opts=db_opts,
-            **level,
-        )
-        for i in range(db.readers)
-    ]
-    built.readers = list(readers)
-    built.reader_host = known(
-        cluster.reader_endpoint,
-        f"{db.identifier or name}.cluster-ro-placeholder.rds.invalid",
-        "cluster reader endpoint",
-    )
-
-
-def _read_replicas(
-    name: str,
-    db: DatabaseSettings,
-    built: Database,
-    identifier: str,
-    sg_id: pulumi.Output[str],
-    zones: Sequence[str],
-    monitoring_role_arn: pulumi.Output[str] | None,
-    opts: pulumi.ResourceOptions,
-    tags: dict[str, str],
-) -> None:
-    """`database.readers` RDS read replicas of the instance (CreateDBInstanceReadReplica).
-
-    - `replicate_source_db` is the source's identifier and no subnet group is sent: a same-Region replica
-      lives in its source's subnet group (sources.PULUMI_REPLICATE_SOURCE_DB; a subnet group is refused
-      for one: sources.DB_SUBNET_GROUP_NOT_ALLOWED). Engine, user, database name, password and the KMS
-      key are inherited (an encrypted source gives an encrypted replica), so none is sent.
-    - The source keeps automated backups (backup_retention_days >= 1), which a replica requires
-      (sources.RDS_READ_REPLICAS_CREATE); the replica itself is created with backups off.
-    - No final snapshot: DeleteDBInstance refuses FinalDBSnapshotIdentifier for a read replica and needs
-      SkipFinalSnapshot (sources.DELETE_DB_INSTANCE, sources.REPLICA_FINAL_SNAPSHOT_ISSUE). A replica
-      holds no data of its own, so it is not Pulumi-protected either: lowering `readers` deletes it (AWS
-      deletion protection still applies).
-    - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (resources/connection.py).
-    """
-    source = built.resource
-    assert isinstance(source, aws.rds.Instance)
-    replicas: list[aws.rds.Instance] = []
-    for i in range(db.readers):
-        rid = replica_identifier(identifier, i)
-        # Own the replica's export log groups too, so they get a retention (facts_rds.LOG_GROUP_SOURCE).
-        groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-db-replica-{i}-log-{log}",
-                name=facts_rds.export_log_group("instance", rid, log),
-                retention_in_days=db.log_retention_days,
-                tags=tags,
-                opts=opts,
-            )
-            for log in db.log_exports
-        ]
-        built.log_groups.extend(groups)
-        replicas.append(
-            aws.rds.Instance(
-                f"{name}-db-replica-{i}",
-                identifier=rid,
-                replicate_source_db=source.identifier,
-                # One AZ after another, starting with the second: the source is usually in the first.
-                availability_zone=zones[(i + 1) % len(zones)] if zones else None,
-                storage_type="gp3",
-                max_allocated_storage=db.max_allocated_storage_gb or None,
-                # Like its source (FSBP RDS.5 has no exception for replicas:
-                # sources.CONFIG_RDS_MULTI_AZ_SUPPORT); Multi-AZ doubles the replica's price.
-                multi_az=db.multi_az,
-                storage_encrypted=True,
-                iam_database_authentication_enabled=True,
-                port=db.port,
-                vpc_security_group_ids=[sg_id],
-                parameter_group_name=source.parameter_group_name,
-                copy_tags_to_snapshot=True,
-                enabled_cloudwatch_logs_exports=list(db.log_exports),
-                deletion_protection=db.deletion_protection,
-                skip_final_snapshot=True,
-                database_insights_mode="standard" if db.performance_insights else None,
-                apply_immediately=db.apply_immediately,
-                tags=tags,
-                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[source, *groups])),
-                **_instance_level_args(db, monitoring_role_arn),
-            )
-        )
-    built.readers = list(replicas)
-    addresses = [
-        known(r.address, f"{replica_identifier(identifier, i)}.placeholder.rds.invalid", "replica address")
-        for i, r in enumerate(replicas)
-    ]
-    built.reader_host = pulumi.Output.all(*addresses).apply(lambda hosts: ",".join(hosts))
-    built.replica_resource_ids = [
-        known(r.resource_id, f"db-PLACEHOLDER-REPLICA-{i + 1}", "replica resource id")
-        for i, r in enumerate(replicas)
-    ]
 
 
 def _monitoring_role(
@@ -284,62 +168,6 @@ def _monitoring_role(
 
 def _master_secret_arn(secrets: pulumi.Output[Sequence[Any]]) -> pulumi.Output[str]:
     return secrets.apply(lambda s: (s[0].secret_arn if s else "") or "")
-
-
-def _cluster_or_instance_args(
-    db: DatabaseSettings,
-    subnet_group: aws.rds.SubnetGroup,
-    sg_id: pulumi.Output[str],
-    final_snapshot: pulumi.Output[str],
-    tags: dict[str, str],
-) -> dict[str, Any]:
-    """What an RDS instance and an Aurora cluster share: the safe defaults, stated once."""
-    return {
-        "engine": db.engine.value,
-        # With automatic minor upgrades, only the part of the version AWS keeps stable (facts_rds.
-        # stable_engine_version): a pinned minor would read as a downgrade once RDS upgraded it.
-        "engine_version": facts_rds.stable_engine_version(
-            db.engine.value, db.engine_version, db.auto_minor_version_upgrade
-        ),
-        "storage_encrypted": True,
-        "kms_key_id": db.kms_key_arn,
-        "manage_master_user_password": True,
-        "iam_database_authentication_enabled": True,
-        "port": db.port,
-        "db_subnet_group_name": subnet_group.name,
-        "vpc_security_group_ids": [sg_id],
-        "backup_retention_period": db.backup_retention_days,
-        "copy_tags_to_snapshot": True,
-        "enabled_cloudwatch_logs_exports": list(db.log_exports),
-        "deletion_protection": db.deletion_protection,
-        "skip_final_snapshot": False,
-        "final_snapshot_identifier": final_snapshot,
-        # database.delete_automated_backups (default False: keep them, billed as backup storage beyond
-        # the free allocation, until their retention runs out).
-        "delete_automated_backups": db.delete_automated_backups,
-        # Explicit where Performance Insights is on, so nobody is billed for advanced mode by surprise
-        # (Aurora instances inherit the cluster's mode; Performance Insights' console reached end of life
-        # in 2026). Left unset otherwise: classes without Database Insights must not be sent a mode.
-        "database_insights_mode": "standard" if db.performance_insights else None,
-        "apply_immediately": db.apply_immediately,
-        "tags": tags,
-    }
-
-
-def _instance_level_args(
-    db: DatabaseSettings, monitoring_role_arn: pulumi.Output[str] | None
-) -> dict[str, Any]:
-    """What an RDS instance and an Aurora cluster instance share: placement, CA, upgrades, monitoring."""
-    return {
-        "instance_class": db.instance_class,
-        "publicly_accessible": False,
-        "ca_cert_identifier": db.ca_cert_identifier,
-        "auto_minor_version_upgrade": db.auto_minor_version_upgrade,
-        "performance_insights_enabled": db.performance_insights,
-        "performance_insights_retention_period": 7 if db.performance_insights else None,
-        "monitoring_interval": db.monitoring_interval,
-        "monitoring_role_arn": monitoring_role_arn,
-    }
 
 
 def _instance(
@@ -375,8 +203,8 @@ def _instance(
         multi_az=db.multi_az,
         parameter_group_name=params.name,
         opts=db_opts,
-        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
-        **_instance_level_args(db, monitoring_role_arn),
+        **cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
+        **instance_level_args(db, monitoring_role_arn),
     )
     return Database(
         host=known(instance.address, f"{identifier}.placeholder.rds.invalid", "instance address"),
@@ -426,9 +254,8 @@ def _aurora(
     # and what AWS upgraded to are not planned (a downgrade AWS would refuse:
     # terraform-aws-modules/terraform-aws-rds-aurora#228). To move to a newer version on purpose, set
     # auto_minor_version_upgrade false for that `up`, or upgrade in the console.
-    pin_floor = (
-        db.auto_minor_version_upgrade
-        and facts_rds.stable_engine_version(db.engine.value, db.engine_version, True) == db.engine_version
+    pin_floor = facts_rds.engine_version_pinned(
+        db.engine.value, db.engine_version, db.auto_minor_version_upgrade
     )
     cluster_opts = (
         pulumi.ResourceOptions.merge(db_opts, pulumi.ResourceOptions(ignore_changes=["engineVersion"]))
@@ -444,9 +271,9 @@ def _aurora(
         db_cluster_parameter_group_name=params.name,
         serverlessv2_scaling_configuration=scaling,
         opts=cluster_opts,
-        **_cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
+        **cluster_or_instance_args(db, subnet_group, sg_id, final_snapshot, tags),
     )
-    level = _instance_level_args(db, monitoring_role_arn)
+    level = instance_level_args(db, monitoring_role_arn)
     instances = [
         aws.rds.ClusterInstance(
             f"{name}-db-{i}",

@@ -1,4 +1,6 @@
-"""The app functions: each in the VPC with the connection environment, its own role holding exactly the
+"""The app functions, each in the VPC with its own role and the connection environment.
+
+The app functions: each in the VPC with the connection environment, its own role holding exactly the
 connection's grant, and, when asked, an AWS_IAM function URL."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The one way this component deploys a Lambda function: its log group, its role with exactly its grants, its
+"""The one way this component deploys a Lambda function, with its log group and role.
+
+The one way this component deploys a Lambda function: its log group, its role with exactly its grants, its
 deterministic package, and the function, for app functions, the bootstrap, its launcher and the rotation.
 
 A function in the VPC depends on its policies, so Lambda never tries to create ENIs before it may (the

@@ -1,4 +1,6 @@
-"""Dependency layers: one per (runtime, architecture) in use, holding the runtime package, its database
+"""The dependency layers, one per (runtime, architecture) in use.
+
+Dependency layers: one per (runtime, architecture) in use, holding the runtime package, its database
 drivers and the CA bundle."""
 
 from __future__ import annotations

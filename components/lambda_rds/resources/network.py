@@ -1,24 +1,24 @@
-"""Network wiring: VPC, subnets, routes, NAT gateways or interface endpoints, flow logs, security groups.
+"""Network wiring: the VPC, private subnets, route tables and NAT gateways, gathered in the `Network` handle.
 
-Decisions come from `Settings` (pure); this module only turns them into resources. Security groups are
-chained by reference (function -> proxy -> database) with one rule resource per rule: inline rules and
-rule resources must never be mixed on one group (REFERENCE.md, pulumi-aws v7 notes).
+Decisions come from `Settings` (pure); this module only turns them into resources. `build_network` also
+calls the network's other parts in order: flow logs (resources/flow_logs.py), security groups
+(resources/security_groups.py) and VPC endpoints (resources/endpoints.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from lambda_rds.resources.endpoints import build_endpoints
+from lambda_rds.resources.flow_logs import build_flow_logs
 from lambda_rds.resources.scope import Scope
+from lambda_rds.resources.security_groups import ANYWHERE, allow_https_out, build_security_groups
 from lambda_rds.rules import layout
 from lambda_rds.settings import Egress, NatGateways, Settings
-
-ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Network:
 
 def build_network(scope: Scope, s: Settings) -> Network:
     """The VPC (or the one you brought), private subnets over the AZs, egress and the security groups."""
-    name, zones, region, opts, tags = scope.name, scope.zones, scope.region, scope.opts, scope.tags
+    name, zones, opts, tags = scope.name, scope.zones, scope.opts, scope.tags
     ready: list[pulumi.Resource] = []
     if s.network.bring_your_own:
         vpc_id: pulumi.Output[str] = pulumi.Output.from_input(s.network.vpc_id or "")
@@ -101,77 +101,13 @@ def build_network(scope: Scope, s: Settings) -> Network:
         route_table_ids = [t.id for t in tables]
         nat_ids = _nat(name, s, zones, vpc, subnets, tables, opts, tags, ready)
         if s.network.flow_logs:
-            _flow_logs(name, s, vpc, opts, tags)
+            build_flow_logs(scope, s, vpc)
 
-    sgs = _security_groups(name, s, vpc_id, opts, tags)
-    endpoint_ids: dict[str, pulumi.Output[str]] = {}
-    endpoint_sg_id: pulumi.Output[str] | None = None
-    if s.egress is Egress.ENDPOINTS and s.network.endpoint_services:
-        endpoint_sg = aws.ec2.SecurityGroup(
-            f"{name}-endpoints-sg",
-            vpc_id=vpc_id,
-            description="Interface endpoints: HTTPS from lambda-rds functions",
-            tags={**tags, "Name": f"{name}-endpoints"},
-            opts=opts,
-        )
-        endpoint_sg_id = endpoint_sg.id
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-endpoints-from-fn-443",
-            security_group_id=endpoint_sg.id,
-            referenced_security_group_id=sgs.function,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS from the function security group",
-            opts=opts,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-fn-to-endpoints-443",
-            security_group_id=sgs.function,
-            referenced_security_group_id=endpoint_sg.id,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS to the interface endpoints",
-            opts=opts,
-        )
-        for svc in s.network.endpoint_services:
-            ep = aws.ec2.VpcEndpoint(
-                f"{name}-vpce-{svc.replace('.', '-')}",
-                vpc_id=vpc_id,
-                service_name=f"com.amazonaws.{region}.{svc}",
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=subnet_ids,
-                security_group_ids=[endpoint_sg.id],
-                tags={**tags, "Name": f"{name}-{svc}"},
-                opts=opts,
-            )
-            endpoint_ids[svc] = ep.id
-            ready.append(ep)
-    # Settings refuse the S3 gateway endpoint with a brought VPC (we own no route tables there).
-    if s.network.s3_gateway_endpoint:
-        s3 = aws.ec2.VpcEndpoint(
-            f"{name}-vpce-s3",
-            vpc_id=vpc_id,
-            service_name=f"com.amazonaws.{region}.s3",
-            vpc_endpoint_type="Gateway",
-            route_table_ids=route_table_ids,
-            tags={**tags, "Name": f"{name}-s3"},
-            opts=opts,
-        )
-        endpoint_ids["s3"] = s3.id
+    sgs = build_security_groups(scope, s, vpc_id)
+    endpoints = build_endpoints(scope, s, vpc_id, subnet_ids, route_table_ids, sgs.function)
+    ready.extend(endpoints.ready)
     if s.egress is Egress.NAT:
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-fn-https-out",
-            security_group_id=sgs.function,
-            cidr_ipv4=ANYWHERE,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS to AWS APIs and the internet through NAT",
-            opts=opts,
-        )
+        allow_https_out(scope, sgs.function)
     return Network(
         vpc_id,
         subnet_ids,
@@ -180,10 +116,10 @@ def build_network(scope: Scope, s: Settings) -> Network:
         sgs.bootstrap,
         sgs.database,
         sgs.proxy,
-        endpoint_ids,
+        endpoints.ids,
         nat_ids,
         ready,
-        endpoint_sg_id=endpoint_sg_id,
+        endpoint_sg_id=endpoints.security_group_id,
     )
 
 
@@ -308,148 +244,3 @@ def _default_routes(
                 opts=opts,
             )
         )
-
-
-def _flow_logs(
-    name: str, s: Settings, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions, tags: dict[str, str]
-) -> None:
-    group = aws.cloudwatch.LogGroup(
-        f"{name}-flow-logs",
-        name=f"/lambda-rds/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/vpc-flow-logs",
-        retention_in_days=s.network.flow_logs_retention_days,
-        tags=tags,
-        opts=opts,
-    )
-    role = aws.iam.Role(
-        f"{name}-flow-logs-role",
-        assume_role_policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-        tags=tags,
-        opts=opts,
-    )
-    aws.iam.RolePolicy(
-        f"{name}-flow-logs-policy",
-        role=role.id,
-        policy=group.arn.apply(
-            lambda arn: json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": [
-                                "logs:CreateLogStream",
-                                "logs:PutLogEvents",
-                                "logs:DescribeLogStreams",
-                            ],
-                            "Resource": [arn, f"{arn}:*"],
-                        }
-                    ],
-                }
-            )
-        ),
-        opts=opts,
-    )
-    aws.ec2.FlowLog(
-        f"{name}-flow-log",
-        vpc_id=vpc.id,
-        traffic_type="ALL",
-        log_destination=group.arn,
-        log_destination_type="cloud-watch-logs",
-        iam_role_arn=role.arn,
-        tags=tags,
-        opts=opts,
-    )
-
-
-@dataclass
-class _Groups:
-    function: pulumi.Output[str]
-    bootstrap: pulumi.Output[str]
-    database: pulumi.Output[str]
-    proxy: pulumi.Output[str] | None
-
-
-def _security_groups(
-    name: str, s: Settings, vpc_id: pulumi.Input[str], opts: pulumi.ResourceOptions, tags: dict[str, str]
-) -> _Groups:
-    """function -> (proxy ->) database on the engine port only; bootstrap -> database directly.
-
-    New groups have no egress rule in pulumi-aws v7 (REFERENCE.md), so every allowed flow is explicit.
-    The bootstrap function has its own group: it connects as the master user straight to the database,
-    which the application functions never can when a proxy sits in front.
-    """
-    port = s.database.port
-
-    def group(key: str, description: str) -> aws.ec2.SecurityGroup:
-        return aws.ec2.SecurityGroup(
-            f"{name}-{key}-sg",
-            vpc_id=vpc_id,
-            description=description,
-            tags={**tags, "Name": f"{name}-{key}"},
-            opts=opts,
-        )
-
-    # Descriptions are fixed text: EC2 cannot change a group's description, so one that mentioned the port
-    # or the proxy would replace the group (and detach it from the database) on the edit that changes them.
-    # The rules below, whose descriptions can change in place, say the specifics.
-    fn = group("function", "lambda-rds functions: database port out, nothing in")
-    boot = group("bootstrap", "lambda-rds bootstrap: database port to the database only")
-    db = group("database", "lambda-rds database: engine port from its clients only")
-    front = db
-    proxy_sg: aws.ec2.SecurityGroup | None = None
-    if s.proxy:
-        proxy_sg = group("proxy", "lambda-rds RDS Proxy: engine port from functions, to the database")
-        front = proxy_sg
-        _allow(f"{name}-proxy-to-db", proxy_sg, db, port, "RDS Proxy to the database", opts)
-    _allow(
-        f"{name}-fn-to-{'proxy' if s.proxy else 'db'}",
-        fn,
-        front,
-        port,
-        "functions to the " + ("proxy" if s.proxy else "database"),
-        opts,
-    )
-    _allow(f"{name}-bootstrap-to-db", boot, db, port, "bootstrap to the database", opts)
-    return _Groups(fn.id, boot.id, db.id, proxy_sg.id if proxy_sg else None)
-
-
-def _allow(
-    rule: str,
-    source: aws.ec2.SecurityGroup,
-    target: aws.ec2.SecurityGroup,
-    port: int,
-    what: str,
-    opts: pulumi.ResourceOptions,
-) -> None:
-    """One flow, by reference, on one port: egress on the source and the matching ingress on the target."""
-    aws.vpc.SecurityGroupEgressRule(
-        f"{rule}-out",
-        security_group_id=source.id,
-        referenced_security_group_id=target.id,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        description=what,
-        opts=opts,
-    )
-    aws.vpc.SecurityGroupIngressRule(
-        f"{rule}-in",
-        security_group_id=target.id,
-        referenced_security_group_id=source.id,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        description=what,
-        opts=opts,
-    )

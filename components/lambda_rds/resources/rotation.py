@@ -1,4 +1,6 @@
-"""Rotation of the app secret (`auth: secret`, `database.rotation_days` > 0): the rotation function in the
+"""Rotation of the app secret: the rotation function, its network path and the schedule.
+
+Rotation of the app secret (`auth: secret`, `database.rotation_days` > 0): the rotation function in the
 VPC, its role, security group rules, the invoke permission for Secrets Manager, and the schedule.
 
 What runs (functions/rotation/handler.py, lambda_rds_runtime/rotation.py): Secrets Manager's four steps,
@@ -72,7 +74,7 @@ def rotation_spec(s: Settings) -> FunctionSettings:
         "rotation",
         memory_mb=ROTATION_MEMORY_MB,
         timeout_s=ROTATION_TIMEOUT_S,
-        connect_timeout_s=max(10, s.default_connect_timeout_s),
+        connect_timeout_s=s.own_connect_timeout_s,
     )
 
 

@@ -1,2 +1,5 @@
-"""Pure rules shared by settings, wiring and analysis: subnet layout, sizing, IAM documents, AWS facts.
-No Pulumi here: everything is tested directly."""
+"""Pure rules shared by settings, wiring and analysis; no Pulumi.
+
+Subnet layout, connection sizing, IAM documents, derived identifiers and AWS's facts with their sources:
+plain functions and data, tested directly.
+"""

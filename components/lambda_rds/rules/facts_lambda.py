@@ -1,9 +1,8 @@
 """Lambda and CloudWatch Logs facts the API models do not carry (or carry only as prose), with sources.
 
-Pure data. The settings (``settings/functions.py``, ``settings/__init__.py``), the wiring
-(``resources/lambda_function.py``, ``resources/bootstrap.py``) and the rules
-(``analysis/checks/aws/lambda_.py``) read these, so a config
-is refused with the same numbers the plan checks.
+Pure data. The settings (``settings/functions.py``), the wiring (``resources/lambda_function.py``,
+``resources/layers.py``), the checks (``analysis/checks/capacity.py``, ``analysis/checks/aws/lambda_.py``)
+and the doctor read these, so a config is refused with the same numbers the plan checks.
 """
 
 from __future__ import annotations

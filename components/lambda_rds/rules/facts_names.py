@@ -1,4 +1,6 @@
-"""Physical name rules per AWS resource kind (pattern, maximum length), curated with their sources (pure
+"""Physical name rules per AWS resource kind, with their sources.
+
+Physical name rules per AWS resource kind (pattern, maximum length), curated with their sources (pure
 data), and how Pulumi auto-names a resource that is given none.
 
 Both the settings (which refuse a component name that would derive an invalid name, before anything is

@@ -217,3 +217,28 @@ def stable_engine_version(engine: str, version: str, auto_minor_version_upgrade:
     if engine == "mysql":
         return ".".join(parts[:2])
     return version
+
+
+def engine_version_pinned(engine: str, version: str, auto_minor_version_upgrade: bool) -> bool:
+    """Whether a cluster must ignore later changes of its engine version: automatic minor upgrades are on
+    and `stable_engine_version` leaves the version as given (Aurora MySQL has no documented partial form).
+
+    The pinned version is then where the cluster starts, and what AWS upgrades it to later is not planned
+    back (a downgrade AWS would refuse: terraform-aws-modules/terraform-aws-rds-aurora#228).
+
+    >>> engine_version_pinned("aurora-mysql", "8.0.mysql_aurora.3.10.0", True)
+    True
+    >>> engine_version_pinned("aurora-mysql", "8.0.mysql_aurora.3.10.0", False)
+    False
+    >>> engine_version_pinned("aurora-postgresql", "16.4", True)
+    False
+    """
+    return auto_minor_version_upgrade and stable_engine_version(engine, version, True) == version
+
+
+# Availability Zones (by zone id) where RDS Proxy cannot run: us-east-1's use1-az3 (RDS Proxy limitations).
+# Settings skip them when choosing zones; the plan's `ha.proxy-azs` check flags a proxy subnet in one.
+PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
+PROXY_UNSUPPORTED_ZONES_SOURCE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations"
+)

@@ -208,6 +208,39 @@ def log_policy(log_group_arn: str) -> PolicyDocument:
     }
 
 
+def flow_logs_assume_role() -> PolicyDocument:
+    """The VPC flow logs role's trust policy: assumed by the flow logs service only."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+
+def flow_logs_policy(log_group_arn: str) -> PolicyDocument:
+    """What VPC flow logs may do: write streams of exactly one log group (no CreateLogGroup: the component
+    owns the group)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogStreams",
+                ],
+                "Resource": [log_group_arn, f"{log_group_arn}:*"],
+            }
+        ],
+    }
+
+
 def statement_actions(statement: dict[str, Any]) -> list[str]:
     action = statement.get("Action", [])
     return [action] if isinstance(action, str) else list(action)

@@ -41,7 +41,6 @@ IDENTIFIER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # CreateDBInstance / CreateDBCluster MasterUsername: 1 to 16 letters, digits or underscores, first a
 # letter (facts_rds.MASTER_USERNAME_MAX; we also keep it lowercase so PostgreSQL needs no quoting).
 MASTER_USERNAME_RE = re.compile(rf"^[a-z][a-z0-9_]{{0,{facts_rds.MASTER_USERNAME_MAX - 1}}}$")
-SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 RESERVED_DB_USERS = {
     "postgres": {"postgres", "rdsadmin", "rds_iam", "public"},
     "mysql": {"root", "rdsadmin", "mysql", "admin"},

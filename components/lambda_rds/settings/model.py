@@ -140,6 +140,10 @@ class Settings:
     floor of the component's own functions (bootstrap, rotation) and the exported connection contract.
     5 s, or long enough to outlast an Aurora Serverless v2 resume when the database can auto-pause
     (`settings.functions.default_connect_timeout`)."""
+    own_connect_timeout_s: int
+    """DB_CONNECT_TIMEOUT of the component's own functions (the bootstrap, the rotation function): the
+    default, but at least `settings.functions.OWN_CONNECT_TIMEOUT_FLOOR_S` (10 s): the bootstrap runs
+    right after the database is created, and both run rarely, so a little more patience costs nothing."""
     tags: dict[str, str] = field(default_factory=dict)
 
     @property

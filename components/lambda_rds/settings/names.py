@@ -18,9 +18,6 @@ from lambda_rds.settings.database import database_identifier
 from lambda_rds.settings.model import Settings
 
 AUTO = facts_names.AUTONAME_SUFFIX_LEN
-# The final snapshot identifier's random part (resources/database.py: `{name}-final-` + 8 hex characters), the
-# longest suffix the wiring appends to an explicit name.
-FINAL_SNAPSHOT_SUFFIX = len("-final-") + 8
 
 
 @dataclass(frozen=True)

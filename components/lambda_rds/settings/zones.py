@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from lambda_rds.rules import facts_rds
 from lambda_rds.settings.coerce import ConfigError
 from lambda_rds.settings.model import Settings
 
-# Availability Zones (by zone id) where RDS Proxy cannot run (REFERENCE.md: us-east-1 use1-az3; RDS Proxy
-# limitations, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations).
-# Skipped whether or not `proxy` is on: turning the proxy on later must not move a subnet, which would
-# replace it while RDS and Lambda ENIs sit in it.
-PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
+# Zones where RDS Proxy cannot run (facts_rds.PROXY_UNSUPPORTED_ZONE_IDS) are skipped whether or not
+# `proxy` is on: turning the proxy on later must not move a subnet, which would replace it while RDS and
+# Lambda ENIs sit in it.
+PROXY_UNSUPPORTED_ZONE_IDS = facts_rds.PROXY_UNSUPPORTED_ZONE_IDS
 
 # The filter the component passes to get_availability_zones: only zones that need no opt-in, i.e. the
 # region's real Availability Zones, never Local Zones or Wavelength Zones the account opted into

@@ -1,1 +1,39 @@
-"""The change list: what a plan creates, updates, replaces or deletes against a base plan or a preview."""
+"""The change list: what a change does to a stack, per resource and for its data.
+
+The package's public names are importable from ``lambda_rds.analysis.changes``. Two sources, one shape
+(``Change``, ``ChangeSet``: ``change_set``):
+
+- ``diff_plans`` (``plan_diff``): an earlier plan against this run, matched by URN and aliases; a changed key
+  that forces a new resource (``forcenew``, from ``forcenew.json``) makes a replacement, carried over to the
+  resources that hold the replaced one's id, ARN or name.
+- ``from_preview_steps`` (``preview_steps``): ``pulumi preview --json``, the engine's own step ops.
+
+``data_at_risk`` (``at_risk``) turns a replacement or deletion of something that holds data into a mandatory
+finding, ``LR.DATA-AT-RISK``, waivable with a written reason like any other.
+
+Pure: no Pulumi import (see tests/analysis/test_resources.py).
+"""
+
+from __future__ import annotations
+
+from lambda_rds.analysis.changes.at_risk import DATA_TYPES, POLICY_ID, data_at_risk
+from lambda_rds.analysis.changes.change_set import ACTIONS, Action, Change, ChangeSet
+from lambda_rds.analysis.changes.forcenew import forcenew_table, forcing_keys
+from lambda_rds.analysis.changes.plan_diff import base_resources, changed_keys, diff_plans
+from lambda_rds.analysis.changes.preview_steps import from_preview_steps
+
+__all__ = [
+    "ACTIONS",
+    "DATA_TYPES",
+    "POLICY_ID",
+    "Action",
+    "Change",
+    "ChangeSet",
+    "base_resources",
+    "changed_keys",
+    "data_at_risk",
+    "diff_plans",
+    "forcenew_table",
+    "forcing_keys",
+    "from_preview_steps",
+]

@@ -1,4 +1,6 @@
-"""``capacity.connections``: the database (or proxy) holds the concurrency of the functions that use it, and
+"""The connection capacity check: the database (or proxy) holds the functions' concurrency.
+
+``capacity.connections``: the database (or proxy) holds the concurrency of the functions that use it, and
 the functions' reserved concurrency fits the account's Lambda quota."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from lambda_rds.analysis.model.tokens import (
 )
 from lambda_rds.doctor.normalise.common import record
 
-# The runtime's environment contract (ARCHITECTURE.md, "Function environment").
+# The runtime's environment contract (docs/inside-the-function.md, "Environment contract").
 CONTRACT_ENV = frozenset(
     {
         "DB_ENGINE",

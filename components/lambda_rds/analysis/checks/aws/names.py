@@ -1,4 +1,6 @@
-"""AWS rules for physical names: every name the plan states (or Pulumi auto-named) fits its AWS pattern
+"""AWS rules for physical names: each fits its AWS pattern and length.
+
+AWS rules for physical names: every name the plan states (or Pulumi auto-named) fits its AWS pattern
 and length (``facts_names``)."""
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 from lambda_rds.analysis.checks.verdict import Verdict
 from lambda_rds.analysis.model.views import Function, Model
+from lambda_rds.rules import facts_rds
 
-# RDS Proxy does not support this us-east-1 zone (REFERENCE.md).
-PROXY_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3"})
+PROXY_UNSUPPORTED_AZ_IDS = facts_rds.PROXY_UNSUPPORTED_ZONE_IDS
 
 
 def check_timeout(fn: Function) -> Verdict:

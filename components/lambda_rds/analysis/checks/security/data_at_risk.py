@@ -1,7 +1,7 @@
 """``LR.DATA-AT-RISK``: no change replaces or deletes a resource that holds data.
 
 Registered here so waivers, the catalogue and the CrossGuard pack know the id in every process; its
-findings come from ``analysis.changes.change_list.data_at_risk``, judged against a base plan or a preview,
+findings come from ``analysis.changes.at_risk.data_at_risk``, judged against a base plan or a preview,
 never from one plan alone.
 """
 
