@@ -19,7 +19,7 @@ from lambda_rds.args import LambdaRdsArgs
 from lambda_rds.resources import account
 from lambda_rds.resources.app_secret import build_app_secret
 from lambda_rds.resources.bootstrap import build_bootstrap
-from lambda_rds.resources.connection import build_connection, environment_for
+from lambda_rds.resources.connection import build_connection, connection_env
 from lambda_rds.resources.database import build_database
 from lambda_rds.resources.functions import build_functions
 from lambda_rds.resources.layers import build_layers
@@ -127,7 +127,7 @@ class LambdaRds(pulumi.ComponentResource):
 
         # The contract for functions you attach yourself, with the default connect timeout (longer when an
         # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).
-        env = environment_for(s, connection, s.default_connect_timeout_s)
+        env = connection_env(s, connection, s.default_connect_timeout_s)
         connect_host, read_host, secret_arn = connection.host, connection.read_host, connection.app_secret_arn
 
         self.vpc_id = net.vpc_id

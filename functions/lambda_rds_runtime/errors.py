@@ -1,6 +1,6 @@
 """The exceptions the runtime raises.
 
-Exceptions the runtime raises. Messages are written for the person reading the Lambda log at 3 a.m.:
+Messages are written for the person reading the Lambda log at 3 a.m.:
 they say what failed, where, and what to check, and they never contain a password, token or secret."""
 
 from __future__ import annotations

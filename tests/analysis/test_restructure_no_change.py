@@ -8,6 +8,9 @@ artefact, and only when the very folder of `functions/` it is built from differs
 plans were made from (`MANIFEST.json`): the runtime package for the layers, `bootstrap_launcher/` for the
 launcher, `bootstrap/` for the bootstrap function, and so on. A code change is a code deploy, never a
 configuration change, and a comment edited in the launcher would show here as a bootstrap re-run.
+
+The base plans are from before the restructure: the first later change that alters resources on purpose
+(a new default, a new resource) ends this proof's job, and should delete it with that change.
 """
 
 from __future__ import annotations

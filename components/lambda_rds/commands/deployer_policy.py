@@ -1,7 +1,7 @@
 """`lambda-rds deployer-policy`: the IAM policy that running `pulumi up` needs.
 
-The IAM policy whoever runs `pulumi up` for a lambda-rds stack needs: generated from the resource types the
-component registers and the lookups it makes, so it stays in step with the code (pure data, no Pulumi).
+One statement per resource type the component registers and per lookup it makes; the tests check it
+covers them, so it stays in step with the code (pure data, no Pulumi).
 
 Per resource type: the API actions the AWS provider (terraform-provider-aws, bridged by pulumi-aws) calls to
 create, read, update, tag and delete it. Most of these actions do not support resource-level scoping

@@ -1,7 +1,6 @@
 """The stack program: stack config -> `LambdaRds` -> exports.
 
-The stack program shared by this repository's `__main__.py` and the seed examples:
-stack config -> `LambdaRds` -> exports."""
+Shared by this repository's `__main__.py` and the seed examples."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The account facts the component looks up before it registers a child.
 
-The facts the component reads from the account before it registers a child: region, account id, and the
-Availability Zones (of the region, or of the subnets you brought). Wiring: the decisions are in
-`settings.zones`.
+Region, account id, and the Availability Zones (of the region, or of the subnets you brought). Wiring
+only: the decisions are in `settings.zones`.
 
 Under Pulumi mocks these come from whoever wrote the mocks. Pulumi's testing guide shows mocks whose
 ``call`` answers ``{}``: every field is then None. The component must still build there (consumers test

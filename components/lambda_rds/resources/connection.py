@@ -1,7 +1,7 @@
 """How functions reach the database, as one intent: host, read host, grant, environment.
 
-How functions reach the database, as one intent (CDK's "allow this function to connect"): the host to
-connect to, the read host, the one grant that lets them authenticate, and the environment contract.
+CDK's "allow this function to connect": the host to connect to, the read host, the one grant that lets
+a function authenticate, and the environment contract, decided together.
 
 The network module opens the matching security group path; this handle is what every app function, and
 every function you attach yourself (the `function_environment` output), is given.
@@ -45,11 +45,11 @@ def connect_policy(
     kind: iam.TargetKind,
     resource_id: pulumi.Output[str],
     app_secret_arn: pulumi.Output[str] | None,
-    kms_key_arn: str | None,
     replica_resource_ids: Sequence[pulumi.Output[str]] = (),
 ) -> pulumi.Output[str]:
     """The one grant that lets a function authenticate: rds-db:connect on the exact ARN (and on each RDS
-    read replica's own `db-…` ARN: DB_READ_HOST names them directly), or the secret."""
+    read replica's own `db-…` ARN: DB_READ_HOST names them directly), or reading the app secret (with the
+    database's KMS key, which encrypts it, when one is given)."""
     if s.auth is Auth.IAM:
         user = s.database.app_username
         return pulumi.Output.all(resource_id, *replica_resource_ids).apply(
@@ -61,6 +61,7 @@ def connect_policy(
             )
         )
     assert app_secret_arn is not None
+    kms_key_arn = s.database.kms_key_arn
     return app_secret_arn.apply(lambda arn: json.dumps(iam.read_secret_policy(arn, kms_key_arn, region)))
 
 
@@ -77,7 +78,6 @@ def build_connection(
         kind="proxy" if proxy else db.kind,
         resource_id=proxy.proxy_id if proxy else db.resource_id,
         app_secret_arn=secret_arn,
-        kms_key_arn=s.database.kms_key_arn,
         # Through a proxy the replicas are the proxy's business; directly, each has its own `db-…` ARN.
         replica_resource_ids=[] if proxy else db.replica_resource_ids,
     )
@@ -85,18 +85,14 @@ def build_connection(
 
 
 def connection_env(
-    s: Settings,
-    host: pulumi.Input[str],
-    connect_timeout_s: int,
-    app_secret_arn: pulumi.Input[str] | None,
-    read_host: pulumi.Input[str] | None = None,
+    s: Settings, connection: Connection, connect_timeout_s: int
 ) -> dict[str, pulumi.Input[str]]:
     """The environment contract (component -> runtime, docs/inside-the-function.md), built here. DB_READ_HOST
     only with `database.readers` (the reader endpoint, the proxy's read-only endpoint, or the RDS
     replicas' hosts comma-separated)."""
     env: dict[str, pulumi.Input[str]] = {
         "DB_ENGINE": s.database.family,
-        "DB_HOST": host,
+        "DB_HOST": connection.host,
         "DB_PORT": str(s.database.port),
         "DB_NAME": s.database.db_name,
         "DB_USER": s.database.app_username,
@@ -104,17 +100,8 @@ def connection_env(
         "DB_CA_BUNDLE": CA_BUNDLE_PATH,
         "DB_CONNECT_TIMEOUT": str(connect_timeout_s),
     }
-    if s.auth is Auth.SECRET and app_secret_arn is not None:
-        env["DB_SECRET_ARN"] = app_secret_arn
-    if s.database.readers and read_host is not None:
-        env["DB_READ_HOST"] = read_host
+    if s.auth is Auth.SECRET and connection.app_secret_arn is not None:
+        env["DB_SECRET_ARN"] = connection.app_secret_arn
+    if s.database.readers and connection.read_host is not None:
+        env["DB_READ_HOST"] = connection.read_host
     return env
-
-
-def environment_for(
-    s: Settings, connection: Connection, connect_timeout_s: int
-) -> dict[str, pulumi.Input[str]]:
-    """`connection_env` for this component's connection."""
-    return connection_env(
-        s, connection.host, connect_timeout_s, connection.app_secret_arn, connection.read_host
-    )

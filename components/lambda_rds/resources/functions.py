@@ -1,7 +1,6 @@
 """The app functions, each in the VPC with its own role and the connection environment.
 
-The app functions: each in the VPC with the connection environment, its own role holding exactly the
-connection's grant, and, when asked, an AWS_IAM function URL."""
+Each role holds exactly the connection's grant; a function asks for an AWS_IAM function URL with `url`."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lambda_rds.resources.bootstrap import Bootstrap
-from lambda_rds.resources.connection import Connection, environment_for
+from lambda_rds.resources.connection import Connection, connection_env
 from lambda_rds.resources.database import Database
 from lambda_rds.resources.lambda_function import VpcPlacement, deploy_lambda
 from lambda_rds.resources.layers import Layers
@@ -40,7 +39,7 @@ def build_function(
     depends_on: list[pulumi.Resource],
 ) -> DeployedFunction:
     """One app function (`<component>-fn-<name>`): the connection environment, then its own variables."""
-    env = {**environment_for(s, connection, fn.connect_timeout_s), **dict(fn.environment)}
+    env = {**connection_env(s, connection, fn.connect_timeout_s), **dict(fn.environment)}
     deployed = deploy_lambda(
         scope,
         f"fn-{fn.name}",

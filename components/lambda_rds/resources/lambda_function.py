@@ -1,7 +1,7 @@
 """The one way this component deploys a Lambda function, with its log group and role.
 
-The one way this component deploys a Lambda function: its log group, its role with exactly its grants, its
-deterministic package, and the function, for app functions, the bootstrap, its launcher and the rotation.
+Used for the app functions, the bootstrap, its launcher and the rotation function: the role holds
+exactly the grants given, and the package is built deterministically.
 
 A function in the VPC depends on its policies, so Lambda never tries to create ENIs before it may (the
 first-deploy "no permission to CreateNetworkInterface" error, REFERENCE.md item 10).
@@ -18,13 +18,15 @@ import pulumi
 import pulumi_aws as aws
 
 from lambda_rds import packaging
+from lambda_rds.packaging.layer import CA_PATH_IN_LAYER
 from lambda_rds.packaging.paths import functions_dir
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import facts_lambda, iam
 from lambda_rds.rules.identifiers import fit
 from lambda_rds.settings import Architecture, FunctionSettings
 
-CA_BUNDLE_PATH = "/opt/lambda_rds/ca-bundle.pem"  # where Lambda mounts the layer's lambda_rds/ca-bundle.pem
+# Lambda extracts layers into /opt: the CA bundle the layer carries, as the function sees it.
+CA_BUNDLE_PATH = f"/opt/{CA_PATH_IN_LAYER}"
 # The component's own functions (bootstrap, launcher, rotation) run on one runtime and architecture.
 BOOTSTRAP_RUNTIME = "python3.12"
 BOOTSTRAP_ARCH = Architecture.ARM64

@@ -1,7 +1,6 @@
 """The dependency layers, one per (runtime, architecture) in use.
 
-Dependency layers: one per (runtime, architecture) in use, holding the runtime package, its database
-drivers and the CA bundle."""
+Each holds the runtime package, its database drivers and the CA bundle."""
 
 from __future__ import annotations
 
@@ -46,12 +45,6 @@ def layer_name(name: str, key: str) -> str:
     return fit(re.sub(r"[^a-zA-Z0-9_-]", "-", raw), facts_lambda.LAYER_NAME_MAX)
 
 
-def layer_requirements() -> tuple[str, ...]:
-    """Pinned third-party dependencies of the runtime (functions/requirements.txt)."""
-    lines = (functions_dir() / "requirements.txt").read_text().splitlines()
-    return tuple(ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
-
-
 def build_layers(scope: Scope, s: Settings) -> Layers:
     """One layer per (runtime, architecture) in use, and the component's own functions' one."""
     name = scope.name
@@ -62,8 +55,8 @@ def build_layers(scope: Scope, s: Settings) -> Layers:
     unbuilt: list[str] = []
     note = ""
     for runtime, arch in sorted(combos):
-        spec = packaging.LayerSpec(
-            requirements=layer_requirements(),
+        spec = packaging.LayerSpec.from_requirements_file(
+            functions_dir() / "requirements.txt",
             runtime=runtime,
             architecture=arch,
             extra_packages=(functions_dir() / RUNTIME_PACKAGE,),

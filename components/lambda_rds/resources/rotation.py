@@ -1,7 +1,7 @@
 """Rotation of the app secret: the rotation function, its network path and the schedule.
 
-Rotation of the app secret (`auth: secret`, `database.rotation_days` > 0): the rotation function in the
-VPC, its role, security group rules, the invoke permission for Secrets Manager, and the schedule.
+With `auth: secret` and `database.rotation_days` > 0: the function in the VPC, its role, its security
+group rules, the invoke permission for Secrets Manager, and the schedule.
 
 What runs (functions/rotation/handler.py, lambda_rds_runtime/rotation.py): Secrets Manager's four steps,
 single-user strategy, logged in as the application user itself (sources.SM_ROTATION_STRATEGY). Why
@@ -51,13 +51,13 @@ from lambda_rds.resources.lambda_function import (
 from lambda_rds.resources.layers import Layers
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.scope import Scope
+from lambda_rds.resources.security_groups import ANYWHERE
 from lambda_rds.rules.iam import rotation_policy
 from lambda_rds.settings import Egress, FunctionSettings, Settings
 
 ROTATION_TIMEOUT_S = 60
 ROTATION_MEMORY_MB = 256
 SECRETS_MANAGER_PRINCIPAL = "secretsmanager.amazonaws.com"
-ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Physical name rules per AWS resource kind, with their sources.
 
-Physical name rules per AWS resource kind (pattern, maximum length), curated with their sources (pure
-data), and how Pulumi auto-names a resource that is given none.
+Pattern and maximum length per kind, curated (pure data), and how Pulumi auto-names a resource that is
+given none.
 
 Both the settings (which refuse a component name that would derive an invalid name, before anything is
 registered) and the rule ``aws.names.pattern`` (which checks every explicit name in a plan) read these

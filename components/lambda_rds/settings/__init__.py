@@ -27,7 +27,6 @@ from lambda_rds.settings.coerce import ConfigError, as_bool, as_enum, as_int, as
 from lambda_rds.settings.database import resolve_database
 from lambda_rds.settings.functions import (
     EXAMPLE_APP,
-    OWN_CONNECT_TIMEOUT_FLOOR_S,
     apply_default_concurrency,
     check_function_limits,
     default_connect_timeout,
@@ -181,6 +180,5 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
         proxy_settings=proxy_settings,
         functions=functions,
         default_connect_timeout_s=connect_timeout,
-        own_connect_timeout_s=max(OWN_CONNECT_TIMEOUT_FLOOR_S, connect_timeout),
         tags=tags,
     )

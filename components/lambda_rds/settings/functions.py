@@ -28,8 +28,6 @@ RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
 # Lambda runs these on Amazon Linux 2; psycopg2-binary's aarch64 wheels need glibc 2.27+
 # (packaging/targets.py).
 ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
-# The component's own functions (bootstrap, rotation) wait at least this long for a connection.
-OWN_CONNECT_TIMEOUT_FLOOR_S = 10
 RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
 FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # The deploy-time bootstrap function reserves one execution (resources/bootstrap.py): it counts against the

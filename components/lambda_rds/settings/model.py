@@ -7,6 +7,9 @@ from pathlib import Path
 
 from lambda_rds.args import Architecture, Auth, Egress, Engine, NatGateways
 
+# The component's own functions (bootstrap, rotation) wait at least this long for a connection.
+OWN_CONNECT_TIMEOUT_FLOOR_S = 10
+
 
 @dataclass(frozen=True)
 class NetworkSettings:
@@ -140,11 +143,14 @@ class Settings:
     floor of the component's own functions (bootstrap, rotation) and the exported connection contract.
     5 s, or long enough to outlast an Aurora Serverless v2 resume when the database can auto-pause
     (`settings.functions.default_connect_timeout`)."""
-    own_connect_timeout_s: int
-    """DB_CONNECT_TIMEOUT of the component's own functions (the bootstrap, the rotation function): the
-    default, but at least `settings.functions.OWN_CONNECT_TIMEOUT_FLOOR_S` (10 s): the bootstrap runs
-    right after the database is created, and both run rarely, so a little more patience costs nothing."""
     tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def own_connect_timeout_s(self) -> int:
+        """DB_CONNECT_TIMEOUT of the component's own functions (the bootstrap, the rotation function): the
+        default, but at least OWN_CONNECT_TIMEOUT_FLOOR_S (10 s): the bootstrap runs right after the
+        database is created, and both run rarely, so a little more patience costs nothing."""
+        return max(OWN_CONNECT_TIMEOUT_FLOOR_S, self.default_connect_timeout_s)
 
     @property
     def nat_gateway_count(self) -> int:

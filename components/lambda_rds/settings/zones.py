@@ -9,11 +9,6 @@ from lambda_rds.rules import facts_rds
 from lambda_rds.settings.coerce import ConfigError
 from lambda_rds.settings.model import Settings
 
-# Zones where RDS Proxy cannot run (facts_rds.PROXY_UNSUPPORTED_ZONE_IDS) are skipped whether or not
-# `proxy` is on: turning the proxy on later must not move a subnet, which would replace it while RDS and
-# Lambda ENIs sit in it.
-PROXY_UNSUPPORTED_ZONE_IDS = facts_rds.PROXY_UNSUPPORTED_ZONE_IDS
-
 # The filter the component passes to get_availability_zones: only zones that need no opt-in, i.e. the
 # region's real Availability Zones, never Local Zones or Wavelength Zones the account opted into
 # (DescribeAvailabilityZones filter `opt-in-status`: opt-in-not-required | opted-in | not-opted-in;
@@ -50,9 +45,11 @@ def choose_zones(
     )
     if settings.network.availability_zones:
         return _pinned(settings, dict(candidates), region)
-    usable = [name for name, zid in candidates if zid not in PROXY_UNSUPPORTED_ZONE_IDS]
+    # Zones where RDS Proxy cannot run are skipped whether or not `proxy` is on: turning the proxy on later
+    # must not move a subnet, which would replace it while RDS and Lambda ENIs sit in it.
+    usable = [name for name, zid in candidates if zid not in facts_rds.PROXY_UNSUPPORTED_ZONE_IDS]
     if settings.az_count > len(usable):
-        skipped = [f"{n} ({z})" for n, z in candidates if z in PROXY_UNSUPPORTED_ZONE_IDS]
+        skipped = [f"{n} ({z})" for n, z in candidates if z in facts_rds.PROXY_UNSUPPORTED_ZONE_IDS]
         why = f" (skipping {', '.join(skipped)}, where RDS Proxy cannot run)" if skipped else ""
         raise ConfigError(
             "az_count",
@@ -71,7 +68,7 @@ def _pinned(settings: Settings, zone_ids: Mapping[str, str], region: str) -> lis
             raise ConfigError(
                 key, f"{name!r} is not an available AZ of region {region}; available: {', '.join(zone_ids)}"
             )
-        if settings.proxy and zone_ids[name] in PROXY_UNSUPPORTED_ZONE_IDS:
+        if settings.proxy and zone_ids[name] in facts_rds.PROXY_UNSUPPORTED_ZONE_IDS:
             raise ConfigError(
                 key,
                 f"{name!r} is {zone_ids[name]}, where RDS Proxy cannot run; the proxy needs its subnets "

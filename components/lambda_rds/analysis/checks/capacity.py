@@ -1,7 +1,7 @@
 """The connection capacity check: the database (or proxy) holds the functions' concurrency.
 
-``capacity.connections``: the database (or proxy) holds the concurrency of the functions that use it, and
-the functions' reserved concurrency fits the account's Lambda quota."""
+Verdict ``capacity.connections``; it also checks that the functions' reserved concurrency fits the
+account's Lambda quota."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The reachability verdict type and how one is made from a path answer.
 
-A reachability verdict: a stable id, its subject and target, pass / fail / unknown, and the evidence
-that made it pass or the missing piece and the fix (see checks/reachability/ for the ids)."""
+A verdict has a stable id, its subject and target, pass / fail / unknown, and the evidence that made it
+pass or the missing piece and the fix (see checks/reachability/ for the ids)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Egress cost: the regional NAT's billed AZs and the comparison of egress layouts.
 
-Egress: the AZs a regional NAT gateway bills for, and this stack's monthly egress cost with each layout
-(single, per_az and regional NAT, or interface endpoints), shown where it helps choose."""
+The layouts compared: single, per_az and regional NAT, or interface endpoints, shown where it helps
+choose."""
 
 from lambda_rds.analysis.checks.reachability import needed_services
 from lambda_rds.analysis.cost.model import CostEstimate, EgressOption

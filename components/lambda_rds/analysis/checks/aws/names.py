@@ -1,7 +1,6 @@
 """AWS rules for physical names: each fits its AWS pattern and length.
 
-AWS rules for physical names: every name the plan states (or Pulumi auto-named) fits its AWS pattern
-and length (``facts_names``)."""
+Every name the plan states, or Pulumi auto-named, is checked against ``facts_names``."""
 
 from __future__ import annotations
 
