@@ -183,7 +183,9 @@ class DatabaseArgs(TypedDict):
     send statements declared `read_only=True` there (never writes or transactions). Not with Serverless
     v2 auto-pause. Cost: each reader is billed as an instance (db.t4g.micro PostgreSQL replica
     ~$11.68/month plus its storage; db.t4g.medium Aurora ~$53.29/month); with a proxy, its vCPUs are
-    billed by the proxy too (the read-only proxy endpoint itself has no charge of its own)."""
+    billed by the proxy too (the read-only proxy endpoint itself has no charge of its own). Removable: a
+    reader holds no data of its own, so lowering `readers` deletes the last ones on the next `up` (no
+    deletion protection, no Pulumi `protect`); a Multi-AZ replica's AZ is left to RDS."""
     rotation_days: NotRequired[int]
     """`auth: secret` only: rotate the app user's password every N days, 1 to 1000, or `0` for never.
     Default `30`. Example: `7`. A rotation function in the VPC runs Secrets Manager's four steps as the
@@ -222,10 +224,13 @@ class DatabaseArgs(TypedDict):
     """Logs exported to CloudWatch (FSBP RDS.9), per engine. Default `["postgresql", "upgrade"]`
     (postgres), `["error", "slowquery"]` (mysql), `["postgresql"]` (aurora-postgresql),
     `["audit", "error", "slowquery"]` (aurora-mysql). Allowed: postgres postgresql, upgrade,
-    iam-db-auth-error; mysql audit, error, general, slowquery, iam-db-auth-error; aurora-postgresql
-    instance, postgresql, iam-db-auth-error; aurora-mysql audit, error, general, instance, slowquery,
-    iam-db-auth-error. Their log groups (`/aws/rds/instance|cluster/<id>/<log>`) are created by the
-    component with `log_retention_days`."""
+    iam-db-auth-error; mysql error, general, slowquery, iam-db-auth-error (`audit` is refused: it needs
+    an option group with MARIADB_AUDIT_PLUGIN, not built); aurora-postgresql instance, postgresql,
+    iam-db-auth-error; aurora-mysql audit, error, general, instance, slowquery, iam-db-auth-error. The
+    parameter group switches each exported MySQL log on: `slowquery` sets `slow_query_log=1`, `general`
+    `general_log=1` (both with `log_output=FILE` on mysql; FILE is Aurora MySQL's default, left unset),
+    `audit` `server_audit_logging=1` and `server_audit_events=CONNECT,QUERY_DCL,QUERY_DDL`. Their log groups
+    (`/aws/rds/instance|cluster/<id>/<log>`) are created by the component with `log_retention_days`."""
     log_retention_days: NotRequired[int]
     """Retention of the exported database logs' log groups (a CloudWatch retention value). Default `30`.
     Example: `365`. Cost: CloudWatch Logs storage, $0.03/GB-month (RDS would otherwise create them with
@@ -233,14 +238,19 @@ class DatabaseArgs(TypedDict):
     auto_minor_version_upgrade: NotRequired[bool]
     """Apply minor engine upgrades in the maintenance window (FSBP RDS.13). Default `true`. While on, the
     component sends only the stable part of `engine_version` (`16`, `8.4`) so the next `up` never plans a
-    downgrade after AWS upgraded the minor; an Aurora MySQL version stays the floor it started from."""
+    downgrade after AWS upgraded the minor; an Aurora MySQL version is kept at what AWS upgraded the
+    cluster to, unless the configured one is newer (then it is applied)."""
     apply_immediately: NotRequired[bool]
     """Apply modifications now instead of in the maintenance window. Default `false`."""
     ca_cert_identifier: NotRequired[str]
     """Server certificate authority. Default `rds-ca-rsa2048-g1`."""
     parameters: NotRequired[dict[str, str]]
     """Extra engine parameters for the component's parameter group. Default `{}`. Example:
-    `{"log_min_duration_statement": "500"}`. TLS enforcement cannot be turned off here."""
+    `{"log_min_duration_statement": "500"}`. Names are not case-sensitive (sent lowercase; two spellings
+    of one name are refused). TLS enforcement cannot be turned off here, nor a log that `log_exports`
+    exports (e.g. `slow_query_log: "0"` while `slowquery` is exported). The log parameters take only the
+    values AWS documents: `slow_query_log`, `general_log`, `server_audit_logging` 0 or 1; `log_output`
+    TABLE, FILE or NONE; `server_audit_events` upper-case events joined by commas, no spaces."""
     statement_timeout_ms: NotRequired[int]
     """Statement timeout set on the application user's role by the bootstrap (not per session: a session
     SET pins RDS Proxy connections). Default `10000`. RDS MySQL has no per-user timeout: the parameter
@@ -274,7 +284,10 @@ class FunctionArgs(TypedDict):
     """Folder with the handler's source, packaged deterministically. Required except for `app`, whose
     default is the example app. Example: `src/orders`."""
     handler: NotRequired[str]
-    """Handler entry point. Default `handler.handler`."""
+    """Handler entry point, `module.function` (`pkg.mod.fn` or `src/app.handler` for a module in a
+    folder). Default `handler.handler`. Checked against `code` before anything deploys: the module must
+    exist in the package and define the function at module level (not as a bare `async def`: Lambda's
+    Python runtime does not await it)."""
     runtime: NotRequired[str]
     """Python runtime: python3.10 to python3.13. Default `python3.12`."""
     architecture: NotRequired[ArchitectureInput]
@@ -288,15 +301,18 @@ class FunctionArgs(TypedDict):
     reserved_concurrency: NotRequired[int]
     """Reserved concurrency. Default without a proxy: an equal share of the connections the database can
     hold (db.t4g.micro PostgreSQL: 70 in all); with a proxy: unreserved. A value the database cannot hold
-    without a proxy is rejected."""
+    without a proxy is rejected. `0` is refused (Lambda throttles every call): omit the key for
+    unreserved."""
     environment: NotRequired[dict[str, str]]
     """Extra environment variables. Default `{}`. Keys `DB_*` are reserved for the connection contract."""
     log_retention_days: NotRequired[int]
     """Retention of the function's log group (a CloudWatch retention value). Default `30`."""
     url: NotRequired[bool]
     """Give the function a Lambda function URL with `AWS_IAM` auth: callers sign requests with SigV4 and
-    need `lambda:InvokeFunctionUrl` (never public: FSBP Lambda.1). Default `false`. The URL is in the
-    `function_urls` output. Cost: none beyond the function's own requests and duration."""
+    need both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` on the function (AWS requires both
+    for function URLs created since October 2025; with only the first, calls get 403). Never public (FSBP
+    Lambda.1). Default `false`. The URL is in the `function_urls` output. Cost: none beyond the
+    function's own requests and duration."""
 
 
 class LambdaRdsArgs(TypedDict):
@@ -307,9 +323,15 @@ class LambdaRdsArgs(TypedDict):
     engine_version: NotRequired[str]
     """Engine version. Default `16` (postgres), `8.4` (mysql; 8.0 left RDS standard support on
     2026-07-31 and is billed Extended Support), `16` (aurora-postgresql), `8.0.mysql_aurora.3.10.0`
-    (aurora-mysql, a long-term-support release). A major-version change replaces nothing but needs
-    `allow_major_version_upgrade`, which we leave to you. The database identifier is
-    `<project>-<stack>-<name>` (sanitised): renaming any of them replaces the database."""
+    (aurora-mysql, a long-term-support release). Refused: a version RDS no longer runs (past RDS Extended
+    Support) and, with `proxy: true`, one RDS Proxy cannot front. A major past AWS standard support
+    (PostgreSQL and Aurora PostgreSQL below 14, MySQL below 8.4, Aurora MySQL below version 3, as of
+    2026-12-06) is accepted but billed as RDS Extended Support: `up` warns and the plan says so. A new major
+    you set is upgraded in place (never replaced), with downtime: `allow_major_version_upgrade` is sent and
+    the parameter group moves to the new family; set `database.apply_immediately: true` for that `up`
+    (docs/safety.md). Unset, an existing database keeps the major it runs when a release moves the default.
+    The database identifier is `<project>-<stack>-<name>` (sanitised): renaming any of them replaces the
+    database."""
     az_count: NotRequired[int]
     """Availability Zones to spread subnets over, 2 to 6, at most what the region offers. Default `2`."""
     proxy: NotRequired[bool]
@@ -334,7 +356,9 @@ class LambdaRdsArgs(TypedDict):
     """Functions by name (lowercase letters, digits, dashes). Default: one function `app` running the
     example HTTP app. `{}` deploys none (attach your own through the outputs)."""
     tags: NotRequired[dict[str, str]]
-    """Tags on every taggable resource. Default `{}`. Example: `{"team": "payments"}`."""
+    """Tags on every taggable resource. Default `{}`. Example: `{"team": "payments"}`. The component adds
+    `lambda-rds:component`, `lambda-rds:project` and `lambda-rds:stack` after yours (the deployer policy
+    scopes changes to a stack by them)."""
 
 
 __all__ = [

@@ -109,7 +109,15 @@ class LambdaRds(pulumi.ComponentResource):
         scope = Scope(
             name=name,
             opts=pulumi.ResourceOptions(parent=self),
-            tags={"lambda-rds:component": name, **s.tags},
+            # The project and stack too, after the user's tags so none can override them: the physical
+            # names carry only the component name, and the deployer policy holds changes to the
+            # resources tagged with its stack (commands.deployer_actions.PROJECT_TAG / STACK_TAG).
+            tags={
+                "lambda-rds:component": name,
+                **s.tags,
+                "lambda-rds:project": pulumi.get_project(),
+                "lambda-rds:stack": pulumi.get_stack(),
+            },
             region=facts.region,
             account_id=facts.account_id,
             zones=facts.zones,

@@ -253,7 +253,11 @@ def test_the_documented_minimal_policy_covers_every_read_doctor_makes() -> None:
 
     repo = Path(__file__).resolve().parents[2]
     source = "".join(p.read_text() for p in sorted((repo / "components/lambda_rds/doctor").glob("*.py")))
-    calls = set(re.findall(r'"(lambda|iam|ec2|rds|secretsmanager)",\s*"((?:describe|get|list)_\w+)"', source))
+    calls = set(
+        re.findall(
+            r'"(lambda|iam|ec2|rds|secretsmanager|route53|sts)",\s*"((?:describe|get|list)_\w+)"', source
+        )
+    )
     assert len(calls) >= 25, calls
     session = botocore.session.get_session()
     needed = set()

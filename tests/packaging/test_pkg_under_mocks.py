@@ -53,6 +53,7 @@ def test_plan_says_it_once_without_a_local_path(tmp_path: Path) -> None:
     program = tmp_path / "p"
     program.mkdir()
     (program / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (program / "handler.py").write_text("def handler(event, context):\n    return None\n")  # code: '.'
     (program / "__main__.py").write_text(
         "from lambda_rds import LambdaRds\n"
         "LambdaRds('app', {'functions': {'a': {'code': '.', 'runtime': 'python3.13'},"

@@ -34,7 +34,9 @@ def _refused(args: dict[str, Any], key: str, *needles: str) -> ConfigError:
     return err.value
 
 
-def _options(cfg: dict[str, Any]) -> tuple[Built, dict[str, pulumi.ResourceOptions]]:
+def _options(
+    cfg: dict[str, Any], mocks: RecordingMocks | None = None
+) -> tuple[Built, dict[str, pulumi.ResourceOptions]]:
     """Build under mocks and keep every child's resource options (old-style transformations run under
     mocks and see the merged options, depends_on and ignore_changes included)."""
     seen: dict[str, pulumi.ResourceOptions] = {}
@@ -43,7 +45,9 @@ def _options(cfg: dict[str, Any]) -> tuple[Built, dict[str, pulumi.ResourceOptio
         seen[args.name] = args.opts
         return pulumi.ResourceTransformationResult(args.props, args.opts)
 
-    built = build_component(cfg, opts_factory=lambda: pulumi.ResourceOptions(transformations=[keep]))
+    built = build_component(
+        cfg, mocks=mocks, opts_factory=lambda: pulumi.ResourceOptions(transformations=[keep])
+    )
     return built, seen
 
 
@@ -190,10 +194,28 @@ class _UpgradedByAws(RecordingMocks):
         return rid, outputs
 
 
+class _RunningCluster(RecordingMocks):
+    """DescribeDBClusters answers that the stack's cluster exists and runs ``version``."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]]]:
+        if args.token == "aws:rds/getClusters:getClusters":
+            ident = args.args["filters"][0]["values"][0]
+            return {"clusterIdentifiers": [ident], "clusterArns": [], "id": "us-east-1"}, []
+        if args.token == "aws:rds/getCluster:getCluster":
+            return {"clusterIdentifier": args.args["clusterIdentifier"], "engineVersion": self.version}, []
+        return super().call(args)
+
+
 @pytest.mark.parametrize("engine", ["postgres", "aurora-postgresql", "aurora-mysql"])
 def test_the_second_up_after_an_aws_minor_upgrade_plans_no_downgrade(engine: str) -> None:
     first = build_component({"engine": engine}, mocks=_UpgradedByAws())
-    second, opts = _options({"engine": engine})
+    # The second run reads the cluster AWS upgraded (Aurora MySQL's pinned version is judged against it).
+    runs = {"postgres": "16.11", "aurora-postgresql": "16.11", "aurora-mysql": "8.0.mysql_aurora.3.10.4"}
+    second, opts = _options({"engine": engine}, _RunningCluster(runs[engine]))
     token = T_CLUSTER if engine.startswith("aurora") else T_INSTANCE
     before, after = first.one(token), second.one(token)
     actual = before.outputs["engineVersionActual"]
@@ -207,6 +229,130 @@ def test_the_second_up_after_an_aws_minor_upgrade_plans_no_downgrade(engine: str
     # Cluster instances inherit the cluster's version instead of replaying a stale one.
     for member in second.all(T_CLUSTER_INSTANCE):
         assert "engineVersion" not in member.inputs
+
+
+@pytest.mark.parametrize(
+    ("running", "kept"),
+    [
+        ("5.7.mysql_aurora.2.11.2", False),  # a major upgrade (2 -> 3): applied, never ignored
+        ("8.0.mysql_aurora.3.08.1", False),  # a minor upgrade on purpose: applied too
+        ("8.0.mysql_aurora.3.10.4", True),  # AWS's own minor upgrade: kept, no downgrade planned
+    ],
+)
+def test_aurora_mysql_keeps_only_what_aws_upgraded(running: str, kept: bool) -> None:
+    asked = {"engine": "aurora-mysql", "engine_version": "8.0.mysql_aurora.3.10.0"}
+    built, opts = _options(asked, _RunningCluster(running))
+    cluster = built.one(T_CLUSTER)
+    assert ("engineVersion" in (opts[cluster.name].ignore_changes or [])) is kept
+    assert cluster.inputs["engineVersion"] == "8.0.mysql_aurora.3.10.0"
+    assert cluster.inputs["allowMajorVersionUpgrade"] is True  # engine_version is set: upgrades allowed
+    # A new cluster (nothing running) has nothing to keep.
+    built, opts = _options(asked)
+    assert "engineVersion" not in (opts[built.one(T_CLUSTER).name].ignore_changes or [])
+
+
+# ---- review of items 6-7: a new default never upgrades a running database --------------------------
+IDENT = database_identifier("lambda-rds", "dev", "t")
+
+
+def _warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: said.append(str(msg)))
+    return said
+
+
+@pytest.mark.parametrize(
+    ("engine", "running", "kept", "family", "label"),
+    [
+        ("postgres", "15.7", "15", "postgres15", "15"),
+        ("mysql", "8.0.39", "8.0", "mysql8.0", "8.0"),
+        ("aurora-postgresql", "15.7", "15", "aurora-postgresql15", "15"),
+        (
+            "aurora-mysql",
+            "5.7.mysql_aurora.2.11.2",
+            "5.7.mysql_aurora.2.11.2",
+            "aurora-mysql5.7",
+            "version 2",
+        ),
+    ],
+)
+def test_an_unset_engine_version_keeps_the_major_the_database_runs(
+    monkeypatch: pytest.MonkeyPatch, engine: str, running: str, kept: str, family: str, label: str
+) -> None:
+    said = _warnings(monkeypatch)
+    aurora = engine.startswith("aurora")
+    mocks = RecordingMocks(
+        **({"db_clusters": {IDENT: running}} if aurora else {"db_instances": {IDENT: running}})
+    )
+    built = build_component({"engine": engine}, mocks=mocks)
+    db = built.one(T_CLUSTER if aurora else T_INSTANCE)
+    # No major upgrade nobody asked for: the running major, its parameter group family, and no flag.
+    assert db.inputs["engineVersion"] == kept
+    assert "allowMajorVersionUpgrade" not in db.inputs
+    params = (
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+        if aurora
+        else "aws:rds/parameterGroup:ParameterGroup"
+    )
+    assert built.one(params).inputs["family"] == family
+    assert any(f"engine_version unset: keeping the running major {label}" in w for w in said), said
+    assert any("set engine_version to upgrade" in w.lower() for w in said), said
+    # Looked up by a describe that finds nothing rather than failing, then by identifier.
+    lookups = [c.token for c in mocks.calls if c.token.startswith("aws:rds/get")]
+    listing = "aws:rds/getClusters:getClusters" if aurora else "aws:rds/getInstances:getInstances"
+    [call] = [c for c in mocks.calls if c.token == listing]
+    assert call.args["filters"][0]["values"] == [IDENT] and listing in lookups
+
+
+def test_a_running_database_on_the_default_major_and_a_new_one_take_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    said = _warnings(monkeypatch)
+    for mocks in (RecordingMocks(db_instances={IDENT: "16.11"}), RecordingMocks()):
+        db = build_component({"engine": "postgres"}, mocks=mocks).one(T_INSTANCE)
+        assert db.inputs["engineVersion"] == "16" and "allowMajorVersionUpgrade" not in db.inputs
+    assert not any("keeping the running major" in w for w in said), said
+    # A new stack is looked up too (nothing found), and gets the default.
+    assert any(c.token == "aws:rds/getInstances:getInstances" for c in mocks.calls)
+    assert not any(c.token == "aws:rds/getInstance:getInstance" for c in mocks.calls)
+
+
+@pytest.mark.parametrize(("engine", "token"), [("postgres", T_INSTANCE), ("aurora-postgresql", T_CLUSTER)])
+def test_allow_major_version_upgrade_is_sent_only_with_an_explicit_engine_version(
+    engine: str, token: str
+) -> None:
+    running = {"db_clusters" if engine.startswith("aurora") else "db_instances": {IDENT: "15.7"}}
+    # Set by the user: the running 15 is upgraded to 16 (the plan's change list says downtime).
+    db = build_component({"engine": engine, "engine_version": "16"}, mocks=RecordingMocks(**running)).one(
+        token
+    )
+    assert db.inputs["engineVersion"] == "16" and db.inputs["allowMajorVersionUpgrade"] is True
+    db = build_component({"engine": engine}).one(token)
+    assert "allowMajorVersionUpgrade" not in db.inputs
+    assert resolve({"engine": engine}).database.engine_version_explicit is False
+    assert resolve({"engine": engine, "engine_version": "16"}).database.engine_version_explicit is True
+
+
+def test_a_major_past_standard_support_warns_at_up_with_the_bill(monkeypatch: pytest.MonkeyPatch) -> None:
+    said = _warnings(monkeypatch)
+    build_component({"engine": "mysql", "engine_version": "8.0", "database": {"performance_insights": False}})
+    [warning] = [w for w in said if "Extended Support" in w]
+    for needle in ("2026-07-31", "2029-07-31", "per vCPU-hour", IDENT):
+        assert needle in warning, warning
+    said.clear()
+    build_component({"engine": "mysql"})
+    assert not [w for w in said if "Extended Support" in w], said
+
+
+def test_an_aurora_postgresql_major_upgrade_is_never_ignored() -> None:
+    # `16` is the major alone (the provider keeps it through AWS's minor upgrades): nothing to pin, so a
+    # cluster running 15 is sent 16 with allowMajorVersionUpgrade, and the new family's parameter group.
+    built, opts = _options({"engine": "aurora-postgresql", "engine_version": "16"}, _RunningCluster("15.7"))
+    cluster = built.one(T_CLUSTER)
+    assert "engineVersion" not in (opts[cluster.name].ignore_changes or [])
+    assert cluster.inputs["engineVersion"] == "16" and cluster.inputs["allowMajorVersionUpgrade"] is True
+    params = built.one("aws:rds/clusterParameterGroup:ClusterParameterGroup")
+    assert params.inputs["family"] == "aurora-postgresql16" and "name" not in params.inputs  # auto-named
 
 
 # ---- defect 12: final snapshot identifier tied to the database ----------------------------------------

@@ -60,23 +60,35 @@ def test_every_action_is_an_api_operation() -> None:
     assert unknown == []
 
 
-def test_policy_shape_fits_a_managed_policy() -> None:
-    policy = deployer.deployer_policy()
-    compact = json.dumps(policy, separators=(",", ":"))
-    assert len(compact) <= 6144  # IAM managed policy size limit (non-whitespace characters)
-    pass_role = next(s for s in policy["Statement"] if s["Action"] == "iam:PassRole")
+def test_policy_shape_fits_managed_policies() -> None:
+    documents = deployer.deployer_policies(deployer.DOCS_TARGET)
+    for document in documents:
+        compact = json.dumps(document, separators=(",", ":"))
+        assert len(compact) <= 6144  # IAM managed policy size limit (non-whitespace characters)
+    statements = [s for d in documents for s in d["Statement"]]
+    pass_role = next(s for s in statements if s["Action"] == "iam:PassRole")
     assert set(pass_role["Condition"]["StringEquals"]["iam:PassedToService"]) == set(deployer.PASSED_TO)
     granted = {
-        a
-        for s in policy["Statement"]
-        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
     }
     assert granted == set(deployer.actions_for(deployer.RESOURCE_ACTIONS, deployer.INVOKE_ACTIONS))
 
 
 def test_only_needed_services_for_a_subset() -> None:
-    policy = deployer.deployer_policy(["aws:ec2/vpc:Vpc"], [])
-    assert [s["Sid"] for s in policy["Statement"]] == ["Ec2"]
+    policy = deployer.deployer_policy(deployer.DOCS_TARGET, ["aws:ec2/vpc:Vpc"], [])
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "NoResourceLevelPermissions",
+        "CreateWithStackTags",  # CreateVpc, with the stack's tags in the request
+        "ChangeOnlyThisStack",  # DeleteVpc, ModifyVpcAttribute... on the VPC tagged with the stack
+        "TagUntaggedForThisStack",  # CreateTags at create
+        "ReadByName",  # DescribeVpcAttribute
+    ]
+    granted = {
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert granted == set(deployer.RESOURCE_ACTIONS["aws:ec2/vpc:Vpc"])
     with pytest.raises(KeyError):
         deployer.actions_for(["aws:dynamodb/table:Table"])
 

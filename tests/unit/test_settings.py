@@ -262,6 +262,7 @@ def test_values_from_other_languages_are_coerced() -> None:
 
 
 def test_concurrency_is_shared_between_unreserved_functions(tmp_path: Any) -> None:
+    (tmp_path / "handler.py").write_text("def handler(event, context):\n    return None\n")  # a real handler
     s = resolve({"functions": {"app": {}, "worker": {"code": str(tmp_path), "reserved_concurrency": 20}}})
     by_name = {f.name: f.reserved_concurrency for f in s.functions}
     assert by_name == {"app": 50, "worker": 20}

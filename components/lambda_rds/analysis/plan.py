@@ -162,6 +162,7 @@ def analyze(
         change_set = changes_mod.diff_plans(base_resources, resources, inputs_known=base_inputs_known)
     if change_set is not None:
         at_risk = changes_mod.data_at_risk(change_set, base_resources or (), resources)
+        at_risk += changes_mod.upgrade_findings(change_set.upgrades)  # LR.MAJOR-UPGRADE
         findings = apply_waivers(at_risk, list(waivers)) + findings
     estimate = cost_mod.estimate(model, load_prices(model.region if model.region else "us-east-1"), usage)
     return PlanReport(

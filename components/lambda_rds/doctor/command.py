@@ -6,6 +6,11 @@ cluster or RDS Proxy its DB_HOST names (or --db), the secret's metadata, and eve
 runs the same reachability checks as `lambda-rds plan` and prints each check's verdict and, for each
 failure, the exact cause and the fix (with the aws CLI command), in the order to apply them.
 
+With --vpc instead of --function, before the first `up` into a VPC you bring (network.vpc_id): reads its
+owner, DNS attributes, interface endpoints and private hosted zones (and, with --subnet-ids, the zones each
+endpoint service is offered in), and says whether the component's endpoints (egress `endpoints`:
+--endpoint-services) can go there; exit status 1 when they cannot.
+
 READ ONLY: doctor makes only Describe*, Get* and List* calls (enforced in code) and never changes anything
 in the account. The one exception is --probe, which calls lambda:Invoke once with the event
 {"lambda_rds_probe": true}: the function (if its handler answers the probe, as lambda-rds's runtime does)
@@ -27,14 +32,39 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lambda_rds.doctor.aws import Aws
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
         "--function",
-        required=True,
         metavar="NAME",
         help="the Lambda function (name or ARN) whose path to the database to diagnose",
+    )
+    what.add_argument(
+        "--vpc",
+        metavar="VPC_ID",
+        help="before the first `up` into a VPC you bring (network.vpc_id): check its DNS attributes and "
+        "look for interface endpoints with private DNS that would conflict with the component's",
+    )
+    parser.add_argument(
+        "--endpoint-services",
+        default="secretsmanager",
+        metavar="LIST",
+        help="with --vpc: the services the component will make interface endpoints for, comma-separated "
+        "(default: secretsmanager, what auth 'secret' with egress 'endpoints' adds; add "
+        "network.endpoint_services)",
+    )
+    parser.add_argument(
+        "--subnet-ids",
+        default="",
+        metavar="LIST",
+        help="with --vpc: the subnets you will bring (network.private_subnet_ids), comma-separated: checks "
+        "that each endpoint service is offered in their Availability Zones",
     )
     parser.add_argument(
         "--db",
@@ -96,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     if not region:
         return _fail("no region: pass --region or set AWS_REGION")
     aws = Aws(session, region, allow={"Invoke"} if args.probe else ())
+    if args.vpc:
+        return _brought_vpc(aws, args)
     try:
         snapshot = source.read(aws, args.function, args.db, include_siblings=args.shared)
     except AwsError as exc:
@@ -122,3 +154,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return report.exit_code
+
+
+def _brought_vpc(aws: Aws, args: argparse.Namespace) -> int:
+    """`--vpc`: the pre-deploy check of a brought VPC (lambda_rds.doctor.brought_vpc)."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    from lambda_rds.doctor import brought_vpc
+    from lambda_rds.doctor.aws import ReadOnlyViolation
+
+    services = [s.strip() for s in str(args.endpoint_services).split(",") if s.strip()]
+    subnets = [s.strip() for s in str(args.subnet_ids).split(",") if s.strip()]
+    try:
+        result = brought_vpc.check(aws, args.vpc, services, subnets)
+    except NoCredentialsError:
+        return _fail("no AWS credentials: set AWS_PROFILE, or run `aws configure` / `aws sso login`")
+    except ReadOnlyViolation as exc:  # a bug, never a request sent: say so loudly
+        return _fail(f"internal error: {exc}")
+    except (ClientError, BotoCoreError) as exc:
+        return _fail(f"AWS call failed: {exc}")
+    text = brought_vpc.render(result, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return result.exit_code

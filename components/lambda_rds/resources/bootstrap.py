@@ -45,9 +45,12 @@ from lambda_rds.resources.network import Network
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import iam
 from lambda_rds.settings import FunctionSettings, Settings
-from lambda_rds.settings.functions import BOOTSTRAP_RESERVED_CONCURRENCY
+from lambda_rds.settings.functions import bootstrap_reserved_concurrency
 
 BOOTSTRAP_TIMEOUT_S = 300
+# Tells the plan's capacity check (analysis/checks/capacity.py DEPLOY_TASK_ENV, a name it cannot import from
+# here) that this function runs once per deploy, so that it counts in the connection headroom even unreserved.
+DEPLOY_TASK_ENV = "LAMBDA_RDS_DEPLOY_TASK"
 # The launcher waits for the bootstrap (300 s) plus the secret read and Lambda's invoke overhead.
 LAUNCHER_TIMEOUT_S = 360
 
@@ -107,7 +110,9 @@ def bootstrap_spec(s: Settings) -> FunctionSettings:
         memory_mb=256,
         timeout_s=BOOTSTRAP_TIMEOUT_S,
         connect_timeout_s=s.own_connect_timeout_s,
-        reserved_concurrency=BOOTSTRAP_RESERVED_CONCURRENCY,  # counted in sizing.RESERVED_CONNECTIONS
+        # 1 where the app functions reserve, else unreserved: a new account (quota 10) can reserve nothing
+        # (settings.functions.bootstrap_reserved_concurrency). Counted in sizing.RESERVED_CONNECTIONS.
+        reserved_concurrency=bootstrap_reserved_concurrency(s.functions),
     )
 
 
@@ -120,6 +125,7 @@ def build_bootstrap(
     env: dict[str, pulumi.Input[str]] = {
         "DB_CA_BUNDLE": CA_BUNDLE_PATH,
         "DB_CONNECT_TIMEOUT": str(spec.connect_timeout_s),
+        DEPLOY_TASK_ENV: "bootstrap",
     }
     deployed = deploy_lambda(
         scope,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -25,8 +25,9 @@ from lambda_rds.resources.database_args import cluster_or_instance_args, instanc
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.readers import build_readers
 from lambda_rds.resources.scope import Scope
-from lambda_rds.rules import facts_rds, iam
+from lambda_rds.rules import engine_versions, facts_rds, iam
 from lambda_rds.settings import DatabaseSettings, Settings
+from lambda_rds.settings.database import parameter_family
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
 # until someone reboots).
@@ -74,6 +75,14 @@ def build_database(scope: Scope, s: Settings, net: Network) -> Database:
     identifier = db.physical_identifier
     if not identifier:  # a programming error, not a user's: the settings skipped `settings.for_component`
         raise ValueError("build_database needs settings resolved by settings.for_component (no identifier)")
+    # What the database runs, read once and only when it matters: `engine_version` unset (the running major
+    # is kept), or an Aurora version pinned below what AWS's minor upgrades installed (facts_rds).
+    running = _running_version(db, identifier, opts) if _reads_running_version(db) else None
+    db = _keep_running_major(db, identifier, running)
+    if why := engine_versions.floor_problem(db.engine.value, db.engine_version):
+        # Not refused (AWS enrolls the database in Extended Support by itself, and an unrelated fix must
+        # still ship), but billed: say so at every `up`, as the plan's aws.rds.engine-version-floor does.
+        pulumi.log.warn(f"lambda-rds: {identifier}: engine_version {why}")
     kind = "cluster" if db.is_aurora else "instance"
     # RDS exports to `/aws/rds/<kind>/<identifier>/<log>` and creates missing groups that never expire
     # (facts_rds.LOG_GROUP_SOURCE): own them, with a retention, before the database exists.
@@ -113,19 +122,33 @@ def build_database(scope: Scope, s: Settings, net: Network) -> Database:
     # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
     # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
     db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect, depends_on=after))
-    build = _aurora if db.is_aurora else _instance
-    built = build(
-        name,
-        db,
-        identifier,
-        subnet_group,
-        security_group_id,
-        final_snapshot,
-        monitoring_role_arn,
-        opts,
-        db_opts,
-        tags,
-    )
+    if db.is_aurora:
+        built = _aurora(
+            name,
+            db,
+            identifier,
+            subnet_group,
+            security_group_id,
+            final_snapshot,
+            monitoring_role_arn,
+            opts,
+            db_opts,
+            tags,
+            running,
+        )
+    else:
+        built = _instance(
+            name,
+            db,
+            identifier,
+            subnet_group,
+            security_group_id,
+            final_snapshot,
+            monitoring_role_arn,
+            opts,
+            db_opts,
+            tags,
+        )
     built.log_groups = log_groups
     if db.readers:
         # Aurora readers take the cluster instances' options (protect, after the log groups and monitoring).
@@ -219,6 +242,62 @@ def _instance(
     )
 
 
+def _reads_running_version(db: DatabaseSettings) -> bool:
+    """Whether the wiring needs the version the database runs: `engine_version` unset (a new default
+    major must not upgrade it), or an Aurora version pinned below what AWS may have installed."""
+    if not db.engine_version_explicit:
+        return True
+    return db.is_aurora and facts_rds.engine_version_pinned(
+        db.engine.value, db.engine_version, db.auto_minor_version_upgrade
+    )
+
+
+def _running_version(db: DatabaseSettings, identifier: str, opts: pulumi.ResourceOptions) -> str | None:
+    """The engine version the instance or cluster ``identifier`` runs now, or None when it does not exist.
+
+    A describe by filter through the provider, which finds nothing rather than failing (aws.rds.get_instances
+    and get_clusters answer empty lists: sources.TF_DB_INSTANCES_DATA_SOURCE), then the one database by
+    identifier (get_instance / get_cluster fail on no match, so only once it is known to exist); under
+    mocks that answer nothing, no database exists. Any other failure is an error, never guessed past.
+    """
+    invoke = pulumi.InvokeOptions(parent=opts.parent, provider=opts.provider)
+    if db.is_aurora:
+        clusters = aws.rds.get_clusters(
+            filters=[aws.rds.GetClustersFilterArgs(name="db-cluster-id", values=[identifier])], opts=invoke
+        ).cluster_identifiers
+        if not clusters or identifier not in clusters:
+            return None
+        # The data source reads DescribeDBClusters EngineVersion: what runs.
+        return aws.rds.get_cluster(cluster_identifier=identifier, opts=invoke).engine_version or None
+    instances = aws.rds.get_instances(
+        filters=[aws.rds.GetInstancesFilterArgs(name="db-instance-id", values=[identifier])], opts=invoke
+    ).instance_identifiers
+    if not instances or identifier not in instances:
+        return None
+    # DescribeDBInstances EngineVersion: what runs (engine_version_actual of the resource).
+    return aws.rds.get_instance(db_instance_identifier=identifier, opts=invoke).engine_version or None
+
+
+def _keep_running_major(db: DatabaseSettings, identifier: str, running: str | None) -> DatabaseSettings:
+    """``db`` with the major the database runs, when `engine_version` is unset and the default's major
+    differs (facts_rds.running_major_to_keep): the version and the parameter group family both stay, so
+    nothing is upgraded (and no AllowMajorVersionUpgrade is sent). Otherwise ``db`` unchanged."""
+    if db.engine_version_explicit:
+        return db
+    keep = facts_rds.running_major_to_keep(
+        db.engine.value, db.engine_version, running, db.auto_minor_version_upgrade
+    )
+    if keep is None:
+        return db
+    major = engine_versions.major_of(db.engine.value, keep) or ()
+    pulumi.log.warn(
+        f"lambda-rds: {identifier}: engine_version unset: keeping the running major "
+        f"{engine_versions.major_label(db.engine.value, major)} ({running}); the default is now "
+        f"{db.engine_version}. Set engine_version to upgrade (a major upgrade means downtime: docs/safety.md)"
+    )
+    return replace(db, engine_version=keep, parameter_family=parameter_family(db.engine, keep))
+
+
 def _aurora(
     name: str,
     db: DatabaseSettings,
@@ -230,6 +309,7 @@ def _aurora(
     opts: pulumi.ResourceOptions,
     db_opts: pulumi.ResourceOptions,
     tags: dict[str, str],
+    running: str | None,
 ) -> Database:
     params = aws.rds.ClusterParameterGroup(
         f"{name}-db-cluster-params",
@@ -250,16 +330,25 @@ def _aurora(
             seconds_until_auto_pause=db.serverless.seconds_until_auto_pause,
         )
     # Aurora MySQL versions (8.0.mysql_aurora.3.10.0) have no documented partial form: with automatic
-    # minor upgrades the pinned version is where the cluster starts, and later differences between it
-    # and what AWS upgraded to are not planned (a downgrade AWS would refuse:
-    # terraform-aws-modules/terraform-aws-rds-aurora#228). To move to a newer version on purpose, set
-    # auto_minor_version_upgrade false for that `up`, or upgrade in the console.
-    pin_floor = facts_rds.engine_version_pinned(
-        db.engine.value, db.engine_version, db.auto_minor_version_upgrade
+    # minor upgrades the pinned version is where the cluster starts, and once AWS upgraded the minor,
+    # sending it again would plan a downgrade AWS refuses (terraform-aws-modules/terraform-aws-rds-aurora
+    # #228). Ignoring the input for good would also swallow a major upgrade (2 -> 3: the cluster would
+    # be sent the new-family parameter group with the old version, which ModifyDBCluster refuses). So the
+    # running version is read, and kept only while the configured one is not newer: AWS's minor upgrades
+    # are kept; a newer version, major or minor, is applied (facts_rds.keep_running_version). ``running``
+    # was read once by build_database (_running_version), when it matters.
+    # Known provider fault (sources.TF_48936, relates to sources.TF_45026): aws_rds_cluster resends its
+    # engine_version on every ModifyDBCluster while it differs from engine_version_actual, also under
+    # ignore_changes, so once AWS upgraded the minor an unrelated change can send a version below the
+    # running one ("Cannot upgrade aurora-mysql from 3.05.0 to 3.04.1"); fixed upstream by sources.TF_49396.
+    # Until the pulumi-aws in use bridges that fix, such an `up` can fail on the cluster; nothing here
+    # can avoid it (ignore_changes does not), so the rule is recorded, not worked around.
+    keep = facts_rds.keep_running_version(
+        db.engine.value, db.engine_version, db.auto_minor_version_upgrade, running
     )
     cluster_opts = (
         pulumi.ResourceOptions.merge(db_opts, pulumi.ResourceOptions(ignore_changes=["engineVersion"]))
-        if pin_floor
+        if keep
         else db_opts
     )
     cluster = aws.rds.Cluster(
@@ -283,7 +372,8 @@ def _aurora(
             # Aurora ... the engine version is managed by the DB cluster"), so an upgrade of the cluster
             # is never planned back on its instances.
             db_subnet_group_name=subnet_group.name,
-            copy_tags_to_snapshot=True,
+            # No copy_tags_to_snapshot: on Aurora it is the cluster's setting, and on an instance it "has no
+            # effect" (CreateDBInstance CopyTagsToSnapshot, sources.CREATE_DB_INSTANCE).
             apply_immediately=db.apply_immediately,
             tags=tags,
             opts=db_opts,

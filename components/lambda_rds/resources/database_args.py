@@ -30,6 +30,16 @@ def cluster_or_instance_args(
         "engine_version": facts_rds.stable_engine_version(
             db.engine.value, db.engine_version, db.auto_minor_version_upgrade
         ),
+        # Sent only when the user set `engine_version` (settings record it): ModifyDBInstance /
+        # ModifyDBCluster refuse an EngineVersion of another major without it (sources.
+        # MODIFY_DB_INSTANCE_MAJOR, sources.MODIFY_DB_CLUSTER_MAJOR), and a major change is then a deliberate
+        # edit, shown by the plan's change list as a downtime. Unset, the database keeps the major it runs
+        # (resources/database.py), and a library release that moves the default can never upgrade it. The
+        # flag itself causes no outage. aws_db_instance sends it only with an engine_version change
+        # (sources.TF_DB_INSTANCE_UPDATE), where the new-family parameter group goes in the same call;
+        # aws_rds_cluster sends it on every ModifyDBCluster once set (sources.TF_RDS_CLUSTER_UPDATE),
+        # harmless; neither makes a Modify call for the flag alone (excluded from HasChangesExcept).
+        "allow_major_version_upgrade": True if db.engine_version_explicit else None,
         "storage_encrypted": True,
         "kms_key_id": db.kms_key_arn,
         "manage_master_user_password": True,

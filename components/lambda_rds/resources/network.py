@@ -13,12 +13,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from lambda_rds.packaging.layer import under_pulumi_mocks
+from lambda_rds.resources.account import PLACEHOLDER_ACCOUNT
 from lambda_rds.resources.endpoints import build_endpoints
 from lambda_rds.resources.flow_logs import build_flow_logs
 from lambda_rds.resources.scope import Scope
 from lambda_rds.resources.security_groups import ANYWHERE, allow_https_out, build_security_groups
 from lambda_rds.rules import layout
 from lambda_rds.settings import Egress, NatGateways, Settings
+from lambda_rds.settings.network import check_brought_vpc_dns, check_brought_vpc_owner, needs_private_dns
 
 
 @dataclass
@@ -45,11 +48,14 @@ def build_network(scope: Scope, s: Settings) -> Network:
     name, zones, opts, tags = scope.name, scope.zones, scope.opts, scope.tags
     ready: list[pulumi.Resource] = []
     if s.network.bring_your_own:
+        _check_brought_vpc(scope, s)
         vpc_id: pulumi.Output[str] = pulumi.Output.from_input(s.network.vpc_id or "")
         subnet_ids = [pulumi.Output.from_input(sid) for sid in s.network.private_subnet_ids]
         route_table_ids: list[pulumi.Output[str]] = []
         nat_ids: list[pulumi.Output[str]] = []
     else:
+        # Both DNS attributes on: the interface endpoints' private DNS needs them (CreateVpcEndpoint
+        # PrivateDnsEnabled), and CreateVpc leaves enableDnsHostnames off (settings.network).
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=s.network.vpc_cidr,
@@ -120,6 +126,39 @@ def build_network(scope: Scope, s: Settings) -> Network:
         nat_ids,
         ready,
         endpoint_sg_id=endpoints.security_group_id,
+    )
+
+
+def _check_brought_vpc(scope: Scope, s: Settings) -> None:
+    """Read the brought VPC when interface endpoints go into it, and let the settings refuse one they cannot
+    go into: before any child resource exists.
+
+    ``aws.ec2.get_vpc`` reads the owner with DescribeVpcs and the DNS attributes with DescribeVpcAttribute
+    (sources.TF_VPC_DATA_SOURCE). A VPC another account shares with this one cannot take our endpoints
+    (settings.network.check_brought_vpc_owner); nor can one whose DNS attributes are off
+    (check_brought_vpc_dns). Under mocks that answer nothing these are unknown (said once in the log, not
+    judged); against a real engine a missing answer is an error, never papered over."""
+    if not needs_private_dns(s.network, s.egress):
+        return
+    vpc_id = s.network.vpc_id or ""
+    vpc = aws.ec2.get_vpc(id=vpc_id, opts=pulumi.InvokeOptions(parent=scope.opts.parent))
+    facts: dict[str, bool | str | None] = {
+        "ownerId": vpc.owner_id,
+        "enableDnsSupport": vpc.enable_dns_support,
+        "enableDnsHostnames": vpc.enable_dns_hostnames,
+    }
+    unknown = [a for a, v in facts.items() if v is None]
+    if unknown and not under_pulumi_mocks():
+        raise pulumi.RunError(f"lambda-rds: the AWS provider answered no {', '.join(unknown)} for {vpc_id}")
+    if unknown:
+        pulumi.log.info(f"lambda-rds: the mocks answered no {', '.join(unknown)} for {vpc_id}; not checked")
+    # Mocks that answer no account id get a placeholder (resources.account): no owner to compare it with.
+    account_id = None if scope.account_id == PLACEHOLDER_ACCOUNT else scope.account_id
+    check_brought_vpc_owner(s.network, s.egress, vpc.owner_id, account_id)
+    check_brought_vpc_dns(
+        s.network,
+        s.egress,
+        {"enableDnsSupport": vpc.enable_dns_support, "enableDnsHostnames": vpc.enable_dns_hostnames},
     )
 
 

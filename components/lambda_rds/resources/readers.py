@@ -46,7 +46,7 @@ def build_readers(
     """`database.readers` readers of `writer`: Aurora cluster instances, or RDS read replicas of the instance.
 
     `identifier` is the writer's physical identifier; `db_opts` the writer's options (Aurora readers take
-    them as they are, like the cluster's own instances).
+    them without `protect`: see `_aurora_readers`).
     """
     if db.is_aurora:
         return _aurora_readers(scope, db, writer, subnet_group, monitoring_role_arn, db_opts)
@@ -69,10 +69,27 @@ def _aurora_readers(
     `instances` replicas (tier 0, the provider's default: sources.PULUMI_CLUSTER_INSTANCE_PROMOTION_TIER) are
     promoted first; on Serverless v2, readers in tiers 2-15 scale with their own load instead of following
     the writer (sources.AURORA_SERVERLESS_V2_TIERS). Tiers and AZs: rules/placement.py.
+
+    Removable: a reader keeps no data of its own (the cluster volume holds it: sources.AURORA_OVERVIEW), so
+    it takes the writer instances' options (after the log groups and the monitoring role) with Pulumi
+    `protect` explicitly off, which would make `pulumi up` refuse to delete it when `readers` goes down
+    (sources.PULUMI_PROTECT). The cluster and its `instances` stay protected; AWS deletion protection is
+    the cluster's and does not stop deleting one of its instances
+    (sources.MODIFY_DB_INSTANCE_DELETION_PROTECTION).
+
+    Placed at creation only: `availabilityZone` forces a new cluster instance (analysis/changes/
+    forcenew.json), and another `az_count` moves reader ``i`` to another AZ (rules/placement.py), so the AZ
+    is ignored after creation (`ignore_changes` keeps the state's value: sources.PULUMI_IGNORE_CHANGES)
+    rather than replacing a reader that may be the writer by now. No `delete_before_replace`: a reader is
+    auto-named (no `identifier`: sources.PULUMI_AWS_AUTONAME), so a replacement forced by something else
+    is created beside the old one before the old one goes, and read capacity never drops.
     """
     name, zones, tags = scope.name, scope.zones, scope.tags
     assert isinstance(cluster, aws.rds.Cluster)
     level = instance_level_args(db, monitoring_role_arn)
+    reader_opts = pulumi.ResourceOptions.merge(
+        db_opts, pulumi.ResourceOptions(protect=False, ignore_changes=["availabilityZone"])
+    )
     readers = [
         aws.rds.ClusterInstance(
             f"{name}-db-reader-{i}",
@@ -81,10 +98,11 @@ def _aurora_readers(
             db_subnet_group_name=subnet_group.name,
             availability_zone=placement.aurora_reader_zone(zones, i),
             promotion_tier=placement.reader_promotion_tier(i),
-            copy_tags_to_snapshot=True,
+            # No copy_tags_to_snapshot: on Aurora it is the cluster's setting, and on an instance it "has no
+            # effect" (CreateDBInstance CopyTagsToSnapshot, sources.CREATE_DB_INSTANCE).
             apply_immediately=db.apply_immediately,
             tags=tags,
-            opts=db_opts,
+            opts=reader_opts,
             **level,
         )
         for i in range(db.readers)
@@ -115,16 +133,39 @@ def _read_replicas(
       key are inherited (an encrypted source gives an encrypted replica), so none is sent.
     - The source keeps automated backups (backup_retention_days >= 1), which a replica requires
       (sources.RDS_READ_REPLICAS_CREATE); the replica itself is created with backups off.
-    - No final snapshot: DeleteDBInstance refuses FinalDBSnapshotIdentifier for a read replica and needs
-      SkipFinalSnapshot (sources.DELETE_DB_INSTANCE, sources.REPLICA_FINAL_SNAPSHOT_ISSUE). A replica
-      holds no data of its own, so it is not Pulumi-protected either: lowering `readers` deletes it (AWS
-      deletion protection still applies).
+    - Removable: lowering `readers` deletes the last replicas on the next `up`. A replica holds no data of its
+      own (its source does), so it has no final snapshot (DeleteDBInstance refuses FinalDBSnapshotIdentifier
+      for a read replica and needs SkipFinalSnapshot: sources.DELETE_DB_INSTANCE,
+      sources.REPLICA_FINAL_SNAPSHOT_ISSUE), no Pulumi `protect` (set False explicitly on the replica and its
+      log groups: a child without it inherits its parent's, and the component may be protected:
+      sources.PULUMI_PROTECT_INHERITED) and no deletion protection (DeleteDBInstance refuses a protected
+      instance: sources.MODIFY_DB_INSTANCE_DELETION_PROTECTION). False is sent explicitly, whatever
+      `database.deletion_protection` says for the source: it goes on the CreateDBInstanceReadReplica call,
+      not a follow-up ModifyDBInstance (sources.TF_RDS_INSTANCE_CREATE), and that call ignores
+      DeletionProtection=true (sources.TF_REPLICA_DELETION_PROTECTION): true would read back false and show
+      a spurious update on the second `up`, which then locks the replica in place.
+    - Multi-AZ like the source, placed by RDS: a Multi-AZ replica names no AZ (rules/placement.py).
+    - Placed at creation only. `availabilityZone` forces a new instance (analysis/changes/forcenew.json), and
+      `multi_az` true -> false or another `az_count` gives an existing replica another AZ: a single-AZ replica
+      ignores it after creation (`ignore_changes` keeps the state's value, and removes it when the state
+      has none: sources.PULUMI_ENGINE_IGNORE_CHANGES). A Multi-AZ replica sends none and ignores nothing: a
+      Computed attribute left out is planned as its state value, no diff (sources.TF_SDK_COMPUTED_REMOVED),
+      and an ignored AZ kept from single-AZ days would go with MultiAZ on a forced replacement, which RDS
+      refuses (placement.MULTI_AZ_ZONE_SOURCE).
+    - `delete_before_replace`: the replica has a fixed `identifier`, so Pulumi's default replacement (create
+      the new one first) would fail with DBInstanceAlreadyExists (sources.CREATE_DB_INSTANCE_READ_REPLICA,
+      sources.PULUMI_DELETE_BEFORE_REPLACE). A replica holds no data of its own: nothing is lost meanwhile.
+    - No Database Insights mode: CreateDBInstanceReadReplica documents DatabaseInsightsMode as "This setting
+      isn't supported" (sources.READ_REPLICA_NO_INSIGHTS_MODE). The attribute is Optional and Computed, so
+      leaving it out plans no diff.
     - Its own DbiResourceId: IAM auth needs rds-db:connect on `db-<replica id>` too (resources/connection.py).
     """
     name, zones, opts, tags = scope.name, scope.zones, scope.opts, scope.tags
     assert isinstance(source, aws.rds.Instance)
     replicas: list[aws.rds.Instance] = []
     log_groups: list[aws.cloudwatch.LogGroup] = []
+    # Explicit: a child left without it inherits the component's `protect` (sources.PULUMI_PROTECT_INHERITED).
+    unprotected = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=False))
     for i in range(db.readers):
         rid = replica_identifier(identifier, i)
         # Own the replica's export log groups too, so they get a retention (facts_rds.LOG_GROUP_SOURCE).
@@ -134,17 +175,25 @@ def _read_replicas(
                 name=facts_rds.export_log_group("instance", rid, log),
                 retention_in_days=db.log_retention_days,
                 tags=tags,
-                opts=opts,
+                opts=unprotected,
             )
             for log in db.log_exports
         ]
         log_groups.extend(groups)
+        # Placed at creation only (see the docstring); a Multi-AZ replica has no AZ to keep.
+        zone = placement.replica_zone(zones, i, multi_az=db.multi_az)
+        replica_opts = pulumi.ResourceOptions(
+            protect=False,
+            depends_on=[source, *groups],
+            delete_before_replace=True,
+            ignore_changes=["availabilityZone"] if zone else None,
+        )
         replicas.append(
             aws.rds.Instance(
                 f"{name}-db-replica-{i}",
                 identifier=rid,
                 replicate_source_db=source.identifier,
-                availability_zone=placement.replica_zone(zones, i),
+                availability_zone=zone,
                 storage_type="gp3",
                 max_allocated_storage=db.max_allocated_storage_gb or None,
                 # Like its source (FSBP RDS.5 has no exception for replicas:
@@ -157,12 +206,14 @@ def _read_replicas(
                 parameter_group_name=source.parameter_group_name,
                 copy_tags_to_snapshot=True,
                 enabled_cloudwatch_logs_exports=list(db.log_exports),
-                deletion_protection=db.deletion_protection,
+                # Never protected: a replica must go when `readers` goes down (see the docstring).
+                deletion_protection=False,
                 skip_final_snapshot=True,
-                database_insights_mode="standard" if db.performance_insights else None,
+                # No database_insights_mode: "This setting isn't supported" on CreateDBInstanceReadReplica
+                # (sources.READ_REPLICA_NO_INSIGHTS_MODE); Optional and Computed: left out, no diff.
                 apply_immediately=db.apply_immediately,
                 tags=tags,
-                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[source, *groups])),
+                opts=pulumi.ResourceOptions.merge(opts, replica_opts),
                 **instance_level_args(db, monitoring_role_arn),
             )
         )

@@ -26,7 +26,8 @@ Wiring (each fact read 2026-12):
   lambda:InvokeFunction permissions on the rotation function").
 - `aws.secretsmanager.SecretRotation` with `rotation_rules.automatically_after_days` (1..1000,
   sources.SM_ROTATION_RULES; sources.PULUMI_SECRET_ROTATION), after the bootstrap created the user (the
-  first rotation starts when the schedule is created) and after the permission exists.
+  first rotation starts when the schedule is created), after the permission exists and after the whole
+  network path: the function's security-group rules, the interface endpoints or NAT routes.
 - No reserved concurrency: Secrets Manager runs one step at a time for a secret; the one connection it
   holds lives in the headroom sizing.RESERVED_CONNECTIONS keeps (the plan's capacity check leaves it out).
 """
@@ -88,9 +89,9 @@ def _rule(
     opts: pulumi.ResourceOptions,
     peer: pulumi.Input[str] | None = None,
     cidr: str | None = None,
-) -> None:
+) -> pulumi.CustomResource:
     cls = aws.vpc.SecurityGroupEgressRule if kind == "out" else aws.vpc.SecurityGroupIngressRule
-    cls(
+    return cls(
         rule,
         security_group_id=group,
         referenced_security_group_id=peer,
@@ -134,34 +135,25 @@ def build_rotation(
         opts=opts,
     )
     what = "secret rotation to the database"
-    _rule(
-        "out",
-        f"{name}-rotation-to-db-out",
-        group=group.id,
-        peer=database_sg_id,
-        port=port,
-        what=what,
-        opts=opts,
-    )
-    _rule(
-        "in",
-        f"{name}-rotation-to-db-in",
-        group=database_sg_id,
-        peer=group.id,
-        port=port,
-        what=what,
-        opts=opts,
-    )
+    # The rules are the rotation's network path: the schedule waits for every one of them (see below).
+    path = [
+        _rule("out", f"{name}-rotation-to-db-out", group=group.id, peer=database_sg_id, port=port,
+              what=what, opts=opts),
+        _rule("in", f"{name}-rotation-to-db-in", group=database_sg_id, peer=group.id, port=port,
+              what=what, opts=opts),
+    ]  # fmt: skip
     if s.egress is Egress.ENDPOINTS and endpoint_sg_id is not None:
         what = "secret rotation to the Secrets Manager endpoint"
-        _rule("out", f"{name}-rotation-to-endpoints-443", group=group.id, peer=endpoint_sg_id, port=443,
-              what=what, opts=opts)  # fmt: skip
-        _rule("in", f"{name}-endpoints-from-rotation-443", group=endpoint_sg_id, peer=group.id, port=443,
-              what=what, opts=opts)  # fmt: skip
+        path += [
+            _rule("out", f"{name}-rotation-to-endpoints-443", group=group.id, peer=endpoint_sg_id,
+                  port=443, what=what, opts=opts),
+            _rule("in", f"{name}-endpoints-from-rotation-443", group=endpoint_sg_id, peer=group.id,
+                  port=443, what=what, opts=opts),
+        ]  # fmt: skip
     else:
         # egress `nat` (the only other mode `secret` auth allows): Secrets Manager's public endpoint.
-        _rule("out", f"{name}-rotation-https-out", group=group.id, cidr=ANYWHERE, port=443,
-              what="secret rotation to Secrets Manager through NAT", opts=opts)  # fmt: skip
+        path.append(_rule("out", f"{name}-rotation-https-out", group=group.id, cidr=ANYWHERE, port=443,
+                          what="secret rotation to Secrets Manager through NAT", opts=opts))  # fmt: skip
 
     spec = rotation_spec(s)
     env: dict[str, pulumi.Input[str]] = {
@@ -192,6 +184,12 @@ def build_rotation(
         source_account=scope.account_id,
         opts=opts,
     )
+    # SecretRotation starts the first rotation at once (RotateImmediately defaults to true:
+    # sources.SM_ROTATE_SECRET; pulumi-aws `rotate_immediately`, "Defaults to `true`"): everything that
+    # rotation goes through must exist first. The function, its permission, the
+    # network (`net.ready`: the interface endpoints with egress `endpoints`, the routes to the NAT gateways
+    # with `nat`), the database, the user the bootstrap made, and the security-group rules above: without
+    # them the function times out on the database or Secrets Manager and the first rotation fails.
     schedule = aws.secretsmanager.SecretRotation(
         f"{name}-app-secret-rotation",
         secret_id=secret_arn,
@@ -200,7 +198,7 @@ def build_rotation(
             automatically_after_days=db.rotation_days
         ),
         opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=[permission, function, *depends_on])
+            opts, pulumi.ResourceOptions(depends_on=[permission, function, *path, *depends_on])
         ),
     )
     return Rotation(function.name, function.arn, schedule)

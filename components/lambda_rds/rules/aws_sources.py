@@ -151,3 +151,396 @@ RDS_RESTRICT_PASSWORD = (
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
     "Appendix.PostgreSQL.CommonDBATasks.RestrictPasswordMgmt.html"
 )
+# Issue 17, items 1-2 (readers): where a Multi-AZ replica goes, and why readers can be removed.
+# CreateDBInstance / CreateDBInstanceReadReplica AvailabilityZone: "can't be specified if the DB instance is a
+# Multi-AZ deployment" (InvalidParameterCombination); default "a random, system-chosen Availability Zone".
+MULTI_AZ_NO_AVAILABILITY_ZONE = f"{RDS_API}/API_CreateDBInstance.html#API_CreateDBInstance_RequestParameters"
+# ModifyDBInstance DeletionProtection: "The database can't be deleted when deletion protection is enabled";
+# it "doesn't apply to Amazon Aurora DB instances" (a cluster's instances can be deleted when the cluster
+# has it on).
+MODIFY_DB_INSTANCE_DELETION_PROTECTION = (
+    f"{RDS_API}/API_ModifyDBInstance.html#API_ModifyDBInstance_RequestParameters"
+)
+# AWS Support confirmed: CreateDBInstanceReadReplica ignores DeletionProtection=true (the provider's
+# acceptance test for it is skipped: "CreateDBInstanceReadReplica API currently ignores
+# DeletionProtection=true", terraform-provider-aws PR 46542).
+TF_REPLICA_DELETION_PROTECTION = "https://github.com/hashicorp/terraform-provider-aws/pull/6011"
+# aws_db_instance with replicate_source_db: which arguments CreateDBInstanceReadReplica takes and which a
+# follow-up ModifyDBInstance applies (backup retention/window, CA, maintenance window, max storage, parameter
+# group with a reboot); deletion_protection is sent on the create call only.
+TF_RDS_INSTANCE_CREATE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/instance.go"
+)
+# Pulumi `protect`: a protected resource cannot be deleted, "any deployment that would delete it (including a
+# replacement) fails"; children inherit it from their parent unless they set it themselves.
+PULUMI_PROTECT = "https://www.pulumi.com/docs/iac/concepts/resources/options/protect/"
+# ---- exported logs switched on by parameter (issue 17, item 3) ----
+RDS_MYSQL_LOGS_TO_CLOUDWATCH = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html"
+RDS_MYSQL_LOG_FILES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQL.LogFileSize.html"
+)
+RDS_MYSQL_AUDIT_PLUGIN = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html"
+)
+AURORA_MYSQL_LOGS_TO_CLOUDWATCH = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.CloudWatch.html"
+)
+AURORA_MYSQL_LOG_FILES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.MySQL.LogFileSize.html"
+)
+AURORA_MYSQL_AUDITING = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Auditing.html"
+)
+AURORA_CLUSTER_PARAMETER_GROUPS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_WorkingWithDBClusterParamGroups.html"
+)
+RDS_POSTGRES_LOGS_TO_CLOUDWATCH = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html"
+)
+CONFIG_RDS_POSTGRESQL_LOGS = (
+    "https://docs.aws.amazon.com/config/latest/developerguide/rds-postgresql-logs-to-cloudwatch.html"
+)
+CLOUDWATCH_LOGS_EXPORT_CONFIGURATION = f"{RDS_API}/API_CloudwatchLogsExportConfiguration.html"
+MYSQL_LOG_DESTINATIONS = "https://dev.mysql.com/doc/refman/8.4/en/log-destinations.html"
+FSBP_RDS = "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
+CONFIG_AURORA_MYSQL_AUDIT_LOGGING = (
+    "https://docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-cluster-audit-logging.html"
+)
+# ---- what the settings let through (issue 17, item 9) ----
+# ReservedConcurrentExecutions: "Valid Range: Minimum value of 0" (the type PutFunctionConcurrency takes).
+LAMBDA_CONCURRENCY_TYPE = f"{LAMBDA_API}/API_Concurrency.html"
+# "A value of 0 disables lambda from being triggered and -1 removes any concurrency limitations."
+PULUMI_LAMBDA_FUNCTION = "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/function/"
+# How Lambda's Python runtime loads and calls a handler (_get_handler, handle_event_request).
+LAMBDA_PYTHON_RIC_BOOTSTRAP = (
+    "https://github.com/aws/aws-lambda-python-runtime-interface-client/blob/main/awslambdaric/bootstrap.py"
+)
+# "New AWS accounts have reduced concurrency and memory quotas"; the quota is "Concurrent executions".
+LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+LAMBDA_CONCURRENCY_INCREASE = "https://repost.aws/knowledge-center/lambda-concurrency-limit-increase"
+# Config keys are `<namespace>:<key>`; a key without a namespace takes the project's name.
+PULUMI_CONFIG = "https://www.pulumi.com/docs/iac/concepts/config/"
+# Issue 17 items 4 and 5: function URL callers; brought VPCs and interface endpoints with private DNS.
+# "Starting in October 2025, new function URLs will require both lambda:InvokeFunctionUrl and
+# lambda:InvokeFunction permissions."
+LAMBDA_URLS_AUTH = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
+# PrivateDnsEnabled: "you must set the following VPC attributes to true: enableDnsHostnames and
+# enableDnsSupport".
+CREATE_VPC_ENDPOINT = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html"
+# enableDnsHostnames is false in every VPC but the default one; enableDnsSupport is true.
+VPC_DNS_ATTRIBUTES = (
+    "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#vpc-dns-support"
+)
+DESCRIBE_VPC_ATTRIBUTE = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html"
+)
+DESCRIBE_VPC_ENDPOINTS = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpoints.html"
+)
+# "private-dns-enabled cannot be set because there is already a conflicting DNS domain for
+# <service>.<region>.amazonaws.com in the VPC": one private-DNS interface endpoint per service per VPC.
+TF_VPCE_PRIVATE_DNS_CONFLICT = "https://github.com/hashicorp/terraform-provider-aws/issues/17535"
+# data "aws_vpc_endpoint" fails with "no matching EC2 VPC Endpoint found" when nothing matches
+# (tfresource.SingularDataSourceFindError), and there is no plural VPC endpoints data source.
+TF_VPC_ENDPOINT_DATA_SOURCE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/"
+    "vpc_endpoint_data_source.go"
+)
+# The deployer policy (issue 17, item 10): which resource types each IAM action takes, from the Service
+# Authorization Reference (parliament's iam_definition.json carries the same tables, machine-readable).
+SAR = "https://docs.aws.amazon.com/service-authorization/latest/reference"
+SAR_EC2 = f"{SAR}/list_amazonec2.html"
+SAR_IAM = f"{SAR}/list_awsidentityandaccessmanagementiam.html"
+SAR_KMS = f"{SAR}/list_awskeymanagementservice.html"
+SAR_LAMBDA = f"{SAR}/list_awslambda.html"
+SAR_LOGS = f"{SAR}/list_amazoncloudwatchlogs.html"
+SAR_RDS = f"{SAR}/list_amazonrds.html"
+SAR_SECRETS_MANAGER = f"{SAR}/list_awssecretsmanager.html"
+# Log group ARNs: with and without the trailing ":*", both used (so policies name them with a prefix "*").
+LOGS_ARNS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html"
+# RDS authorizes CreateDBInstance on the option and parameter groups it uses, the defaults included.
+RDS_IAM_POLICY_EXAMPLES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+    "security_iam_id-based-policy-examples-create-and-modify-examples.html"
+)
+# manage_master_user_password: RDS creates the `rds!...` secret with the caller's permissions.
+RDS_SECRETS_MANAGER_PERMISSIONS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"
+    "#rds-secrets-manager-permissions"
+)
+# Deleting a security group or subnet first deletes Lambda's lingering ENIs: DescribeNetworkInterfaces,
+# DetachNetworkInterface, DeleteNetworkInterface (deleteLingeringENIs, called by both deletes).
+TF_EC2_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2"
+TF_LINGERING_ENIS = f"{TF_EC2_SOURCE}/vpc_network_interface.go"
+TF_SECURITY_GROUP_DELETE = f"{TF_EC2_SOURCE}/vpc_security_group.go"
+TF_SUBNET_DELETE = f"{TF_EC2_SOURCE}/vpc_subnet.go"
+# aws.ec2.get_vpc: DescribeVpcs, DescribeVpcAttribute (three attributes), DescribeRouteTables (main table).
+TF_VPC_DATA_SOURCE = f"{TF_EC2_SOURCE}/vpc_data_source.go"
+# A managed policy holds at most 6,144 characters, whitespace not counted.
+IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+PARLIAMENT = "https://github.com/duo-labs/parliament"
+# ---- issue 17, items 6-7: major version upgrades, RDS Proxy engine versions, standard-support floors ----
+# The day the engine-version tables (rules/engine_versions.py) were read and their floors judged.
+ENGINE_VERSIONS_READ_ON = "2026-12-06"
+# ModifyDBInstance AllowMajorVersionUpgrade: "Major version upgrades must be allowed when specifying a value
+# for the EngineVersion parameter that's a different major version"; changing it "doesn't result in an
+# outage". EngineVersion: "For major version upgrades, if a nondefault DB parameter group is currently
+# in use, a new DB parameter group in the DB parameter group family for the new engine version must be
+# specified."
+MODIFY_DB_INSTANCE_MAJOR = f"{RDS_API}/API_ModifyDBInstance.html#API_ModifyDBInstance_RequestParameters"
+# ModifyDBCluster AllowMajorVersionUpgrade: "You must allow major version upgrades when specifying a value
+# for the EngineVersion parameter that is a different major version than the DB cluster's current version."
+MODIFY_DB_CLUSTER_MAJOR = f"{RDS_API}/API_ModifyDBCluster.html#API_ModifyDBCluster_RequestParameters"
+# aws_db_instance update: engine_version changed -> EngineVersion + AllowMajorVersionUpgrade, and a changed
+# parameter_group_name in the same ModifyDBInstance call; replicas are not upgraded first ("we could loop
+# through replicas at this point to update them first"). allow_major_version_upgrade alone sends nothing.
+TF_DB_INSTANCE_UPDATE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/instance.go"
+)
+# DeleteDBParameterGroup: "The specified DB parameter group can't be associated with any DB instances."
+DELETE_DB_PARAMETER_GROUP = f"{RDS_API}/API_DeleteDBParameterGroup.html"
+# RDS for PostgreSQL: upgrading a primary to a new major also upgrades its in-Region read replicas.
+POSTGRES_MAJOR_UPGRADE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html"
+# RDS for MySQL: "If your MySQL DB instance is using read replicas, you must upgrade all of the read replicas
+# before upgrading the source instance"; a major upgrade leaves the instance unavailable until it completes.
+MYSQL_UPGRADE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.MySQL.html"
+# Supported Regions and DB engines for Amazon RDS Proxy (RDS, then Aurora).
+RDS_PROXY_ENGINES = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.RDSProxy.html"
+AURORA_PROXY_ENGINES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+    "Concepts.Aurora_Fea_Regions_DB-eng.Feature.RDS_Proxy.html"
+)
+# Release-calendar dates, as AWS Health notices quoted them and as endoflife.date read AWS's calendars:
+# RDS for PostgreSQL 13 "will reach end of standard support on February 28, 2026".
+AWS_NOTICE_RDS_PG13 = "https://github.com/CredentialEngine/CredentialRegistry/issues/844"
+# The RDS for PostgreSQL calendar read: 11 2024-02-29, 12 2025-02-28, 13 2026-02-28, 14 2027-02-28,
+# 15 2028-02-29, 16 2029-02-28.
+EOL_SCRAPE_RDS_PG = "https://github.com/endoflife-date/endoflife.date/pull/4632"
+# "Aurora PostgreSQL 13 will reach end of standard support on February 28, 2026."
+AWS_NOTICE_AURORA_PG13 = "https://github.com/aws-samples/aws-fault-injection-simulator-workshop-v2/issues/177"
+# "Aurora PostgreSQL 14 will reach end of standard support on February 28, 2027."
+AWS_NOTICE_AURORA_PG14 = "https://github.com/guardian/giant/issues/850"
+# RDS for MySQL 5.7 "will reach RDS end of standard support on Feb 29, 2024".
+EOL_RDS_MYSQL57 = "https://github.com/endoflife-date/endoflife.date/pull/4217"
+# Aurora MySQL version 2: end of standard support 2024-10-31; version 3: 2028-04-30.
+EOL_AURORA_MYSQL = "https://github.com/endoflife-date/endoflife.date/pull/9534"
+# ---- issue 18 (runtime second review): passwords in server logs, grant patterns, rotation faults ----
+# MySQL 8 rewrites IDENTIFIED BY / SET PASSWORD clauses in its general, slow and binary logs; MariaDB
+# writes statements as received (tests/functions/test_rt_server_logs.py), so it is sent the hash only.
+MYSQL_PASSWORD_LOGGING = "https://dev.mysql.com/doc/refman/8.0/en/password-logging.html"
+# MariaDB: IDENTIFIED BY PASSWORD 'password_hash' (the mysql_native_password hash, as PASSWORD() returns).
+MARIADB_CREATE_USER = "https://mariadb.com/kb/en/create-user/"
+# `_` and `%` are wildcards in database-level GRANT targets; `\_` names the database exactly.
+MYSQL_GRANT_WILDCARDS = "https://dev.mysql.com/doc/refman/8.0/en/grant.html#grant-quoting"
+# strict_password_validation (ON by default): with a validation plugin, hashed passwords are refused.
+MARIADB_STRICT_PASSWORD_VALIDATION = (
+    "https://mariadb.com/kb/en/server-system-variables/#strict_password_validation"
+)
+# RDS for MariaDB 11.4+: simple_password_check / cracklib_password_check set in the DB parameter group.
+RDS_MARIADB_PASSWORD_VALIDATION = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MariaDB.Concepts.PasswordValidationPlugins.html"
+)
+# GetSecretValue with VersionStage AWSPENDING: the launcher reads a rotation's pending password.
+SM_GET_SECRET_VALUE = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html"
+# txid_status(bigint): 'committed', 'aborted' or 'in progress' (PostgreSQL 10+).
+PG_TXID_STATUS = "https://www.postgresql.org/docs/15/functions-info.html#FUNCTIONS-INFO-SNAPSHOT"
+# CREATE INDEX CONCURRENTLY "cannot be executed inside a transaction block".
+PG_CREATE_INDEX = "https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"
+# statement_timeout (PostgreSQL) / max_statement_time (MariaDB): the rotation's server-side bound.
+PG_STATEMENT_TIMEOUT = "https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-STATEMENT-TIMEOUT"
+MARIADB_MAX_STATEMENT_TIME = "https://mariadb.com/kb/en/server-system-variables/#max_statement_time"
+# ---- exported MySQL logs, review (issue 17, item 3) ----
+# MARIADB_AUDIT_PLUGIN: "All MySQL 8.4 versions", "MySQL 8.0.28 and higher 8.0 versions", "All MySQL 5.7
+# versions" (the plugin's own page, RDS_MYSQL_AUDIT_PLUGIN, still omits 8.4).
+RDS_MYSQL_OPTIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html"
+# expandParameters / flattenParameters: ParameterName is strings.ToLower'ed on send and on read.
+TF_RDS_PARAMETER_FLEX = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/flex.go"
+)
+# A parameter group parameter set to its default value is updated again on every reconcile (#1286);
+# #2182 is the later report the issue-17 review cites beside it (not re-read here).
+UPJET_PARAMETER_LOOP = "https://github.com/crossplane-contrib/provider-upjet-aws/issues/1286"
+UPJET_PARAMETER_LOOP_AGAIN = "https://github.com/crossplane-contrib/provider-upjet-aws/issues/2182"
+# The perpetual diff of a parameter at its default, fixed for aws_db_parameter_group only.
+PULUMI_AWS_PARAMETER_DEFAULT_DIFF = "https://github.com/pulumi/pulumi-aws/issues/2442"
+# ---- issue 17, items 1-2, second review (readers): protect, placement after creation, insights mode ----
+# Pulumi's Python SDK: options that leave `protect` unset take the parent's ("Infer protection from parent",
+# pulumi/resource.py): a protected component protects every child that does not say otherwise.
+PULUMI_PROTECT_INHERITED = "https://github.com/pulumi/pulumi/blob/master/sdk/python/lib/pulumi/resource.py"
+# ignoreChanges: "Pulumi ignores a property by using the old value from the state ... Ignored properties
+# will still be used from the program when there is no previous value in the state"; the engine removes an
+# ignored property the old inputs lack (processIgnoreChanges: path.Reset(oldInputs, ignoredInputs)).
+PULUMI_IGNORE_CHANGES = "https://www.pulumi.com/docs/iac/concepts/options/ignorechanges/"
+PULUMI_ENGINE_IGNORE_CHANGES = (
+    "https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step_generator.go"
+)
+# deleteBeforeReplace: by default Pulumi creates the replacement before deleting the old resource; with it,
+# "Pulumi will delete the existing resource before creating its replacement" (a fixed name needs it).
+PULUMI_DELETE_BEFORE_REPLACE = "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/"
+# terraform-plugin-sdk schemaMap diffString: an Optional+Computed attribute left out of the configuration
+# plans no diff (`if removed && schema.Computed { return nil }`).
+TF_SDK_COMPUTED_REMOVED = (
+    "https://github.com/hashicorp/terraform-plugin-sdk/blob/main/helper/schema/schema.go"
+)
+# CreateDBInstanceReadReplica request parameters: AvailabilityZone (default "A random, system-chosen
+# Availability Zone"), MultiAZ ("RDS creates a standby of your replica in another Availability Zone"),
+# DatabaseInsightsMode ("This setting isn't supported."); error DBInstanceAlreadyExists ("The user already has
+# a DB instance with the given identifier").
+READ_REPLICA_REQUEST_PARAMETERS = (
+    f"{RDS_API}/API_CreateDBInstanceReadReplica.html#API_CreateDBInstanceReadReplica_RequestParameters"
+)
+READ_REPLICA_NO_INSIGHTS_MODE = READ_REPLICA_REQUEST_PARAMETERS
+# What RDS answers AvailabilityZone with MultiAZ: "InvalidParameterCombination: Requesting a specific
+# availability zone is not valid for Multi-AZ instances." (terraform-provider-aws issue 39225).
+TF_MULTI_AZ_ZONE_ERROR = "https://github.com/hashicorp/terraform-provider-aws/issues/39225"
+# Deleting an Aurora cluster's writer instance: "Aurora automatically promotes the reader instance to a writer
+# instance. This failover operation causes downtime."
+AURORA_DELETE_WRITER_FAILOVER = "https://repost.aws/knowledge-center/rds-error-delete-aurora-cluster"
+# Turning on Aurora MySQL Advanced Auditing: "In the drop-down list next to server_audit_logging, choose 1".
+AURORA_AUDIT_CLOUDWATCH_BLOG = (
+    "https://aws.amazon.com/blogs/database/monitoring-amazon-aurora-audit-events-with-amazon-cloudwatch/"
+)
+# ---- issue 17 item 5, review (brought VPCs): shared VPCs, private hosted zones, endpoint service AZs ----
+# A participant account cannot create VPC endpoints in a VPC shared with it (AWS RAM): CreateVpcEndpoint
+# answers "This operation does not support shared VPCs"; the owner account must create them.
+VPC_SHARED_ENDPOINTS = "https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors"
+# ListHostedZonesByVPC (VPCId, VPCRegion): every private hosted zone associated with the VPC, whoever owns
+# it (HostedZoneSummaries: HostedZoneId, Name, Owner.OwningAccount | Owner.OwningService); NextToken paging.
+ROUTE53_LIST_HOSTED_ZONES_BY_VPC = (
+    "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListHostedZonesByVPC.html"
+)
+# Shared interface endpoints: private DNS off on the central endpoints, a private hosted zone named like the
+# service (e.g. secretsmanager.<region>.amazonaws.com) associated with each spoke VPC. Such a zone holds the
+# name an endpoint with private DNS would create: CreateHostedZone answers ConflictingDomainExists "has
+# already been associated with the hosted zone ... with the same domain name" (terraform-provider-aws
+# #37783), and an interface endpoint cannot be added to a VPC already associated with the remote zone
+# (aws-secure-environment-accelerator #463).
+CENTRALIZED_ENDPOINTS_PHZ = (
+    "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/"
+    "centralized-access-to-vpc-private-endpoints.html"
+)
+TF_PHZ_CONFLICTING_DOMAIN = "https://github.com/hashicorp/terraform-provider-aws/issues/37783"
+ASEA_REMOTE_ZONE_ENDPOINT = "https://github.com/aws-samples/aws-secure-environment-accelerator/pull/463"
+# GetCallerIdentity: "No permissions are required to perform this operation" (answered even when denied).
+STS_GET_CALLER_IDENTITY = "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"
+# An endpoint service is offered in some AZs only (DescribeVpcEndpointServices ServiceDetails
+# AvailabilityZones); a subnet elsewhere fails: "The VPC endpoint service ... does not support the
+# Availability Zone of the subnet".
+VPCE_SERVICE_AZS = "https://repost.aws/knowledge-center/interface-endpoint-availability-zone"
+DESCRIBE_VPC_ENDPOINT_SERVICES = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointServices.html"
+)
+# ---- issue 17 items 6-7, review (H3b): Extended Support, kept majors, the Aurora version resend ----
+# "On the RDS end of standard support date, Amazon RDS automatically enrolls your databases in RDS Extended
+# Support", a paid offering "for up to 3 years past the RDS end of standard support date".
+RDS_EXTENDED_SUPPORT = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html"
+# "You will incur charges for all engines enrolled in RDS Extended Support beginning the day after the RDS
+# end of standard support date"; they also apply to Multi-AZ standbys; upgrading stops them.
+RDS_EXTENDED_SUPPORT_CHARGES = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-charges.html"
+)
+# The price list page (per vCPU-hour, per ACU-hour for Aurora Serverless v2); the us-east-1 figures
+# ($0.100 per vCPU-hour in years 1-2, $0.200 in year 3; Aurora MySQL billed at the year-1 rate throughout)
+# as read by a cost tool (not in the corpus from AWS itself).
+RDS_EXTENDED_SUPPORT_PRICING = "https://aws.amazon.com/rds/mysql/pricing/"
+RDS_EXTENDED_SUPPORT_RATES = "https://vantage.sh/blog/amazon-rds-extended-support"
+# The end of RDS Extended Support per major (the calendars' "RDS end of Extended Support date" columns, as
+# endoflife.date reads them; majors that ended before Extended Support existed are marked ended):
+# RDS for PostgreSQL 11 2027-03-31, 12 2028-02-29, 13 2029-02-28, 14 2030-02-28, 15 2031-02-28,
+# 16 2032-02-29 (10 and 9.6: ended); RDS for MySQL 5.7 2027-02-28, 8.0 2029-07-31, 8.4 2032-07-31
+# (5.6: ended); Aurora PostgreSQL 11 2027-03-31, 12 2028-02-29, 13 2029-02-28, 14 2030-02-28,
+# 15 2031-02-28, 16 2032-02-28; Aurora MySQL version 2 2027-02-28, version 3 2029-07-31 (1: ended).
+EOL_RDS_POSTGRES_EXTENDED = (
+    "https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-rds-postgresql.md"
+)
+EOL_RDS_MYSQL_EXTENDED = (
+    "https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-rds-mysql.md"
+)
+EOL_AURORA_POSTGRES_EXTENDED = (
+    "https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-aurora-postgresql.md"
+)
+EOL_AURORA_MYSQL_EXTENDED = (
+    "https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-aurora-mysql.md"
+)
+# aws_db_instances (DescribeDBInstances with Filters, e.g. db-instance-id): sets instance_identifiers and
+# instance_arns to what matched, empty lists when nothing does (no NotFound error); aws_db_instance with an
+# identifier fails when the instance does not exist.
+TF_DB_INSTANCES_DATA_SOURCE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/"
+    "instances_data_source.go"
+)
+# aws_rds_cluster update: EngineVersion is sent whenever engine_version != engine_version_actual, also
+# for an unrelated change and under ignore_changes, so after AWS's automatic minor upgrade (or with a
+# major-only version) ModifyDBCluster can be sent a version below the running one: "Cannot upgrade
+# aurora-mysql from 8.0.mysql_aurora.3.05.0 to 8.0.mysql_aurora.3.04.1" (#48936, relates to #45026);
+# fixed upstream by #49396 (merged 2026-08-11).
+TF_48936 = "https://github.com/hashicorp/terraform-provider-aws/issues/48936"
+TF_49396 = "https://github.com/hashicorp/terraform-provider-aws/pull/49396"
+# aws_rds_cluster update: allow_major_version_upgrade is sent on every ModifyDBCluster once set (harmless:
+# the flag alone changes nothing); aws_db_instance sends it only with an engine_version change. Both
+# exclude it from the HasChangesExcept that decides whether a Modify call is needed at all.
+TF_RDS_CLUSTER_UPDATE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go"
+)
+# ModifyDBInstance InvalidDBInstanceState: "The DB instance isn't in a valid state" (e.g. while it upgrades).
+MODIFY_DB_INSTANCE_ERRORS = f"{RDS_API}/API_ModifyDBInstance.html#API_ModifyDBInstance_Errors"
+# ---- issue 17 item 9, second review (handlers, the bootstrap's invoke) ----
+# Invoke: error codes "are reserved for errors that prevent your function from executing";
+# TooManyRequestsException (429) when running it "would cause you to exceed a concurrency limit".
+LAMBDA_INVOKE = f"{LAMBDA_API}/API_Invoke.html"
+# The modules built into CPython (Lambda builds its Python from source): awslambdaric refuses them.
+CPYTHON_SETUP_BOOTSTRAP = "https://github.com/python/cpython/blob/main/Modules/Setup.bootstrap.in"
+# sys.stdlib_module_names: the top-level standard modules of the running Python (3.10+).
+PYTHON_STDLIB_MODULE_NAMES = "https://docs.python.org/3/library/sys.html#sys.stdlib_module_names"
+# PEP 420: in each path entry `<dir>/foo/__init__.py` (regular package), else `foo.{py,pyc,so,pyd}` (module),
+# else a folder `foo` (recorded as a namespace portion, used only if nothing else is found).
+PYTHON_PATH_FINDER = "https://peps.python.org/pep-0420/#specification"
+PYTHON_WHATS_NEW_3_11 = "https://docs.python.org/3/whatsnew/3.11.html"  # tomllib added, binhex removed
+# Removed in 3.12: asynchat, asyncore, distutils, imp, smtpd.
+PYTHON_WHATS_NEW_3_12 = "https://docs.python.org/3/whatsnew/3.12.html"
+PYTHON_WHATS_NEW_3_13 = "https://docs.python.org/3/whatsnew/3.13.html"  # PEP 594 modules and lib2to3 removed
+# ---- issue 17, item 10, third review of the deployer policy (commands/deployer_actions.py) ----
+# aws_db_instance's id is the DbiResourceId: the read sends DescribeDBInstances with a dbi-resource-id
+# filter and no identifier, which RDS authorizes on `db:*` ("not authorized to perform:
+# rds:DescribeDBInstances on resource: arn:aws:rds:...:db:*"; issues 35737 and 32732).
+TF_DBI_RESOURCE_ID_READ = "https://github.com/hashicorp/terraform-provider-aws/issues/35737"
+# "resource/aws_rds_cluster: ... the resource now requires the DescribeGlobalClusters API call.
+# Restrictive IAM permissions may require updates." (release note of PR 12867).
+TF_RDS_GLOBAL_CLUSTERS_READ = "https://github.com/hashicorp/terraform-provider-aws/pull/12867"
+# replace_security_groups_on_destroy re-implemented: "replaces the security groups assigned in the
+# functions VPC configuration, waits for the configuration update to complete, and then deletes the
+# function" (no more ModifyNetworkInterfaceAttribute on orphaned ENIs).
+TF_REPLACE_SECURITY_GROUPS_ON_DESTROY = "https://github.com/hashicorp/terraform-provider-aws/pull/37624"
+# Creates pass the tags in the request (`Tags: getTagsIn(ctx)`, EC2 `TagSpecifications`), e.g.
+# CreateDBProxyInput and CreateDBProxyEndpointInput; aws_default_security_group tags the adopted group
+# (updateTags) before it revokes its rules (forceRevokeSecurityGroupRules).
+TF_TAGS_ON_CREATE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/proxy.go"
+)
+TF_DEFAULT_SG_TAGS_FIRST = f"{TF_EC2_SOURCE}/vpc_default_security_group.go"
+# How to read the tables: "Condition keys can be supported with an action or an action and a specific
+# resource. Pay close attention to whether the key is on the same row as a specific resource type."
+SAR_HOW_TO_READ = f"{SAR}/reference_policies_actions-resources-contextkeys.html"
+# route53:AssociateVPCWithHostedZone, a dependent action of ec2:CreateVpcEndpoint (SAR_EC2); hosted zone
+# ARNs `arn:${Partition}:route53:::hostedzone/${Id}` name no region or account.
+SAR_ROUTE53 = f"{SAR}/list_amazonroute53.html"
+# The RDS user guide's statement for its service-linked role: "Action": "iam:CreateServiceLinkedRole",
+# "Resource": "arn:aws:iam::*:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", "Condition":
+# {"StringLike": {"iam:AWSServiceName": "rds.amazonaws.com"}} (no AttachRolePolicy or PutRolePolicy).
+RDS_SERVICE_LINKED_ROLE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAM.ServiceLinkedRoles.html"
+)
+# China: "The endpoint domain for both the Beijing and Ningxia Regions is amazonaws.com.cn"
+# (dynamodb.cn-north-1.amazonaws.com.cn), so kms:ViaService is `<service>.<region>.amazonaws.com.cn` there.
+CHINA_ENDPOINTS = "https://docs.amazonaws.cn/en_us/general/latest/gr/endpoints-arns.html"
+KMS_VIA_SERVICE_CHINA = (
+    "https://docs.amazonaws.cn/en_us/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service"
+)
+# MySQL 8.0.16+ partial_revokes=ON: database names in privilege assignments are read literally (`_` and `%`
+# are not wildcards), so an escaped `app\_db`.* names another database (bootstrap's app grant on MySQL).
+MYSQL_PARTIAL_REVOKES = "https://dev.mysql.com/doc/refman/8.0/en/partial-revokes.html"
+# MySQL lock_wait_timeout: seconds to wait for a metadata lock (session scope, minimum 1); the rotation's
+# session bound on MySQL 8, which has no statement timeout for ALTER USER.
+MYSQL_LOCK_WAIT_TIMEOUT = (
+    "https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_lock_wait_timeout"
+)

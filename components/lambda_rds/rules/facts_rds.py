@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from lambda_rds.rules import aws_sources as sources
+from lambda_rds.rules import engine_versions
 
 # EnableCloudwatchLogsExports, valid values per engine (CreateDBInstance / CreateDBCluster).
 LOG_EXPORTS_SOURCE = sources.CREATE_DB_CLUSTER
@@ -195,8 +196,9 @@ DEFAULT_VERSIONS: dict[str, dict[str, str]] = {
         "source": sources.AURORA_MYSQL_LTS,
     },
 }
-# RDS MySQL 8.0: end of standard support 2026-07-31 (MySQL.Concepts.VersionMgmt release calendar).
-MYSQL_80_STANDARD_SUPPORT_ENDS = "2026-07-31"
+# RDS MySQL 8.0: end of standard support 2026-07-31 (MySQL.Concepts.VersionMgmt release calendar; the
+# calendars of every engine are in rules/engine_versions.py).
+MYSQL_80_STANDARD_SUPPORT_ENDS = engine_versions.CALENDARS["mysql"].ends[(8, 0)]
 
 
 def stable_engine_version(engine: str, version: str, auto_minor_version_upgrade: bool) -> str:
@@ -207,7 +209,7 @@ def stable_engine_version(engine: str, version: str, auto_minor_version_upgrade:
     terraform-aws-modules/terraform-aws-rds-aurora#228). RDS instances take a prefix of the version
     (`16`, `8.4`) and the provider compares it with `engine_version_actual`; Aurora PostgreSQL takes the
     major only. Aurora MySQL versions (`8.0.mysql_aurora.3.10.0`) have no documented partial form: they
-    stay pinned and the cluster ignores later changes of the input (see database.py).
+    stay as given; the cluster keeps what runs while the input is not newer (`keep_running_version`).
     """
     if not auto_minor_version_upgrade:
         return version
@@ -220,11 +222,12 @@ def stable_engine_version(engine: str, version: str, auto_minor_version_upgrade:
 
 
 def engine_version_pinned(engine: str, version: str, auto_minor_version_upgrade: bool) -> bool:
-    """Whether a cluster must ignore later changes of its engine version: automatic minor upgrades are on
-    and `stable_engine_version` leaves the version as given (Aurora MySQL has no documented partial form).
+    """Whether the engine version is pinned: automatic minor upgrades are on and `stable_engine_version`
+    leaves the version as given (Aurora MySQL has no documented partial form).
 
-    The pinned version is then where the cluster starts, and what AWS upgrades it to later is not planned
-    back (a downgrade AWS would refuse: terraform-aws-modules/terraform-aws-rds-aurora#228).
+    A pinned version is where the cluster starts; what AWS upgrades it to later must not be planned back
+    (a downgrade AWS would refuse: terraform-aws-modules/terraform-aws-rds-aurora#228). Whether to keep
+    the running version is `keep_running_version`'s decision.
 
     >>> engine_version_pinned("aurora-mysql", "8.0.mysql_aurora.3.10.0", True)
     True
@@ -232,8 +235,57 @@ def engine_version_pinned(engine: str, version: str, auto_minor_version_upgrade:
     False
     >>> engine_version_pinned("aurora-postgresql", "16.4", True)
     False
+    >>> engine_version_pinned("aurora-postgresql", "16", True)  # a major alone: nothing below it drifts
+    False
     """
-    return auto_minor_version_upgrade and stable_engine_version(engine, version, True) == version
+    if not auto_minor_version_upgrade or stable_engine_version(engine, version, True) != version:
+        return False
+    number, major = engine_versions.version_number(engine, version), engine_versions.major_of(engine, version)
+    return number is None or major is None or len(number) > len(major)
+
+
+def keep_running_version(
+    engine: str, version: str, auto_minor_version_upgrade: bool, running: str | None
+) -> bool:
+    """Whether the database must keep the version it runs (``ignore_changes`` on its engine version)
+    instead of being sent ``version``: only for a pinned version (`engine_version_pinned`) that is not
+    newer than what runs, i.e. AWS's own minor upgrades. A newer ``version`` (a major upgrade, or a minor
+    one on purpose) is applied; with nothing running yet (``running`` None) there is nothing to keep.
+
+    >>> keep_running_version("aurora-mysql", "8.0.mysql_aurora.3.10.0", True, "8.0.mysql_aurora.3.10.4")
+    True
+    >>> keep_running_version("aurora-mysql", "8.0.mysql_aurora.3.10.0", True, "5.7.mysql_aurora.2.11.2")
+    False
+    """
+    if running is None or not engine_version_pinned(engine, version, auto_minor_version_upgrade):
+        return False
+    return not engine_versions.is_newer(engine, version, running)
+
+
+def running_major_to_keep(
+    engine: str, default: str, running: str | None, auto_minor_version_upgrade: bool
+) -> str | None:
+    """What to send as EngineVersion while `engine_version` is unset and the database runs another major
+    than the default (``running``, read from AWS), or None (nothing runs, the same major, or unreadable).
+
+    A library release that moves the default to a new major must not upgrade a running database: that is
+    downtime nobody asked for (and AllowMajorVersionUpgrade is sent only with an explicit `engine_version`).
+    The running major is kept in the form `stable_engine_version` gives it (`15`, `8.0`; an Aurora MySQL
+    version as it runs), so AWS's minor upgrades never read as a downgrade either.
+
+    >>> running_major_to_keep("postgres", "16", "15.7", True)
+    '15'
+    >>> running_major_to_keep("postgres", "16", "16.4", True) is None
+    True
+    >>> running_major_to_keep("aurora-mysql", "8.0.mysql_aurora.3.10.0", "5.7.mysql_aurora.2.11.2", True)
+    '5.7.mysql_aurora.2.11.2'
+    """
+    if running is None:
+        return None
+    wanted, runs = engine_versions.major_of(engine, default), engine_versions.major_of(engine, running)
+    if wanted is None or runs is None or wanted == runs:
+        return None
+    return stable_engine_version(engine, running, auto_minor_version_upgrade)
 
 
 # Availability Zones (by zone id) where RDS Proxy cannot run: us-east-1's use1-az3 (RDS Proxy limitations).

@@ -119,7 +119,11 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
             f"names {len(pinned)} AZ(s) but az_count is {az_count}: list exactly az_count zones",
         )
     database = resolve_database(
-        check_keys("database", top.get("database"), DatabaseArgs), engine, top.get("engine_version"), base
+        check_keys("database", top.get("database"), DatabaseArgs),
+        engine,
+        top.get("engine_version"),
+        base,
+        proxy=proxy,
     )
     if proxy and database.serverless is not None and database.serverless.auto_pause:
         raise ConfigError(

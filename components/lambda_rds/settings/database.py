@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from lambda_rds.args import Engine, ServerlessV2Args
-from lambda_rds.rules import facts_rds, sizing
+from lambda_rds.rules import aws_sources as sources
+from lambda_rds.rules import engine_versions, facts_rds, log_parameters, sizing
 from lambda_rds.settings.coerce import (
     ConfigError,
     as_bool,
@@ -68,11 +69,12 @@ def parameter_family(engine: Engine, version: str) -> str:
 
 
 def resolve_database(
-    raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Path
+    raw: Mapping[str, Any], engine: Engine, version_raw: Any, base: Path, *, proxy: bool = False
 ) -> DatabaseSettings:
     """The `database` section (and the top-level `engine_version`) for ``engine``, every default filled.
 
-    Cross-section rules (rotation with the auth mode, the example app's migrations) are `settings.resolve`'s.
+    ``proxy``: RDS Proxy fronts the database, so `engine_version` must be one it supports. Cross-section
+    rules (rotation with the auth mode, the example app's migrations) are `settings.resolve`'s.
     """
     aurora = engine in (Engine.AURORA_POSTGRESQL, Engine.AURORA_MYSQL)
     family = "postgres" if engine in (Engine.POSTGRES, Engine.AURORA_POSTGRESQL) else "mysql"
@@ -95,8 +97,19 @@ def resolve_database(
         re.compile(r"^\d+(\.[0-9A-Za-z_]+)*$"),
         "a version like '16' or '8.0'",
     )
-    if family == "postgres" and int(version.split(".")[0]) < 13:
-        raise ConfigError("engine_version", f"{version!r} is past end of standard support; use 13 or newer")
+    # What RDS Proxy takes, then what RDS still runs at all (the tables and their sources are in
+    # rules/engine_versions.py; the plan checks the proxy table too: aws.rds.proxy-engine-version). Both
+    # problems are named at once: fixing one should not reveal the other. A major past standard support is
+    # NOT refused: AWS enrolls a running database in (billed) Extended Support by itself, and such a stack
+    # must still be able to ship an unrelated fix, or the `readers: 0` step of a MySQL major upgrade; the
+    # wiring warns at `up` and the plan reports the advisory aws.rds.engine-version-floor instead.
+    problems = []
+    if proxy and (why := engine_versions.proxy_problem(engine.value, version)):
+        problems.append(f"with proxy: true, {why}")
+    if why := engine_versions.retired_problem(engine.value, version):
+        problems.append(why)
+    if problems:
+        raise ConfigError("engine_version", "; and ".join(problems))
 
     serverless: ServerlessSettings | None = None
     if aurora and raw.get("serverless_v2") is not None:
@@ -218,7 +231,21 @@ def resolve_database(
         )
     port = as_int("database.port", raw.get("port"), DEFAULT_PORT[family], 1150, 65535)
 
-    params = as_str_map("database.parameters", raw.get("parameters"))
+    # Parameter names are matched without case: the provider lowercases every name it sends and reads
+    # (sources.TF_RDS_PARAMETER_FLEX), so `SLOW_QUERY_LOG` is `slow_query_log`. Lowercase them here, so
+    # the TLS and log rules below read what AWS gets, and refuse two spellings of one parameter.
+    params: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    for name, value in as_str_map("database.parameters", raw.get("parameters")).items():
+        low = name.lower()
+        if low in spelled:
+            raise ConfigError(
+                f"database.parameters.{low}",
+                f"{spelled[low]!r} and {name!r} name the same parameter (names are not case-sensitive: "
+                f"the provider sends both as {low!r}); keep one ({sources.TF_RDS_PARAMETER_FLEX})",
+            )
+        spelled[low] = name
+        params[low] = value
     tls_name, tls_value = TLS_PARAMETER[family]
     if tls_name in params and params[tls_name] not in (tls_value, "ON", "on"):
         raise ConfigError(f"database.parameters.{tls_name}", "TLS enforcement cannot be turned off")
@@ -239,6 +266,29 @@ def resolve_database(
                 f"{name!r} is not allowed for {engine.value}; allowed: "
                 f"{', '.join(ALLOWED_LOG_EXPORTS[engine])} ({facts_rds.LOG_EXPORTS_SOURCE})",
             )
+        if why := log_parameters.not_built(engine.value, name):
+            raise ConfigError(
+                f"database.log_exports[{i}]", f"{name!r} is not possible on {engine.value}: {why}"
+            )
+    # An exported log is written only once its parameters switch it on (rules/log_parameters.py). The
+    # log parameters take only the values AWS documents, exported or not (a looser one, `on` or
+    # `file,table`, is a log the plan cannot vouch for); then add the ones the exports need, and refuse a
+    # user parameter that turns an exported log off (its log group would stay empty).
+    for key, switch in log_parameters.managed(engine.value).items():
+        if key in params and (why := log_parameters.form_problem(switch, params[key])):
+            raise ConfigError(f"database.parameters.{key}", why)
+    for key, value in log_parameters.defaults(engine.value, log_exports).items():
+        params.setdefault(key, value)
+    for key, why_off in log_parameters.switched_off(engine.value, log_exports, params):
+        events = (
+            f"; events: one or more of {', '.join(log_parameters.AUDIT_EVENTS)}"
+            if key == "server_audit_events"
+            else ""
+        )
+        raise ConfigError(
+            f"database.parameters.{key}",
+            f"{why_off}{events}. To stop writing that log, remove it from database.log_exports",
+        )
     log_retention = as_retention_days("database.log_retention_days", raw.get("log_retention_days"), 30)
     performance_insights = as_bool("database.performance_insights", raw.get("performance_insights"), False)
     # Aurora: Performance Insights is set on the cluster's instances, which have the cluster's class.
@@ -268,6 +318,7 @@ def resolve_database(
     return DatabaseSettings(
         engine=engine,
         engine_version=version,
+        engine_version_explicit=version_raw is not None,
         parameter_family=parameter_family(engine, version),
         instance_class=instance_class,
         allocated_storage_gb=allocated,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from lambda_rds.settings.coerce import (
     as_str_map,
     check_keys,
 )
+from lambda_rds.settings.handler_source import HandlerProblem, check_handler
 from lambda_rds.settings.model import DatabaseSettings, FunctionSettings, ProxySettings
 
 RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
@@ -30,13 +32,85 @@ RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
 ARM64_GLIBC_226_RUNTIMES = frozenset({"python3.10", "python3.11"})
 RESERVED_FUNCTION_NAMES = frozenset({"bootstrap"})
 FUNCTION_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-# The deploy-time bootstrap function reserves one execution (resources/bootstrap.py): it counts against the
-# account's reservable concurrency like any other function.
+# The deploy-time bootstrap function reserves one execution (resources/bootstrap.py) when the app functions
+# reserve concurrency (`bootstrap_reserved_concurrency`): it then counts against the account's reservable
+# concurrency like any other function.
 BOOTSTRAP_RESERVED_CONCURRENCY = 1
+DEFAULT_HANDLER = "handler.handler"
+# module.function, as awslambdaric splits it (handler.rsplit(".", 1): sources.LAMBDA_PYTHON_RIC_BOOTSTRAP):
+# the module's parts joined by `.` or `/` (it imports module.replace("/", ".")), each a file or folder name
+# importlib finds (`my-mod` too); the function an identifier. Within CreateFunction's Handler pattern
+# `[^\s]+`, at most 128 characters (sources.CREATE_FUNCTION).
+HANDLER_MAX_LEN = 128
+HANDLER_RE = re.compile(
+    rf"^(?=.{{1,{HANDLER_MAX_LEN}}}$)[A-Za-z_][\w-]*(?:[./][A-Za-z_][\w-]*)*\.[A-Za-z_]\w*$"
+)
+HANDLER_FORMAT = (
+    "module.function, at most 128 characters: the module's parts (letters, digits, '_' and '-') joined by "
+    "'.' or '/', e.g. 'handler.handler', 'app.main.handler', 'src/app.handler'"
+)
 DEFAULT_CONNECT_TIMEOUT_S = 5
 
 # The example HTTP app: deployed as `app` when no functions are given (or `app` has no `code`).
 EXAMPLE_APP = functions_dir() / "app"
+
+
+class SettingsWarning(UserWarning):
+    """A setting that could not be checked fully: the deploy goes on, the user is told."""
+
+
+def warn(message: str) -> None:
+    """Tell the user about ``message``: on Pulumi's warning channel inside a Pulumi program (or its mocks),
+    where `pulumi up` and `lambda-rds plan` show it; as a Python warning otherwise (a script, a test)."""
+    # Imported here: nothing else in the settings needs Pulumi, and this runs only on a warning.
+    from pulumi.runtime.settings import get_engine
+
+    if get_engine() is not None:
+        import pulumi
+
+        pulumi.log.warn(f"lambda-rds: {message}")
+    else:
+        warnings.warn(f"lambda-rds: {message}", SettingsWarning, stacklevel=3)
+
+
+def as_reserved_concurrency(key: str, value: Any) -> int | None:
+    """A reserved concurrency of 1..10000, or None (unset: the default applies).
+
+    0 is refused. PutFunctionConcurrency accepts it (ReservedConcurrentExecutions, minimum 0:
+    sources.LAMBDA_CONCURRENCY_TYPE), but a function reserved 0 is throttled on every invocation: it is how
+    AWS switches a function off (sources.PULUMI_LAMBDA_FUNCTION: "A value of 0 disables lambda from being
+    triggered"), never what a function attached to a database is for.
+    """
+    if value is None:
+        return None
+    reserved = as_int(key, value, 0, 0, 10000)
+    if reserved == 0:
+        raise ConfigError(
+            key,
+            "0 reserves no executions: Lambda throttles every invocation of a function reserved 0 (it is "
+            "how AWS switches a function off). Omit reserved_concurrency to leave the function unreserved "
+            "(with a proxy; without one it gets an equal share of the database's connections), or give "
+            "1..10000",
+        )
+    return reserved
+
+
+def bootstrap_reserved_concurrency(functions: tuple[FunctionSettings, ...]) -> int | None:
+    """What the deploy-time bootstrap reserves: 1 when the app functions reserve concurrency, else None.
+
+    Its reservation only keeps the database's connection budget exact where reservations are that budget
+    (no proxy). Where every function runs unreserved it would be the stack's only reservation, and Lambda
+    keeps min(100, quota) executions unreserved (sources.PUT_FUNCTION_CONCURRENCY; "minimum value of [10]"
+    on a new account): an account whose quota is 100 or less (new accounts start at 10) cannot reserve even
+    one, so that `up` would fail for nothing. Unreserved, the bootstrap still opens one connection per run:
+    the launcher invokes it once per deploy, synchronously, retrying only a throttled invoke (Lambda
+    answered 429 before running it, sources.LAMBDA_INVOKE: an unreserved function shares the account's
+    pool), and its steps run under a lock (the analysis counts it in the headroom
+    sizing.RESERVED_CONNECTIONS keeps: `capacity.DEPLOY_TASK_ENV`).
+    """
+    if any(fn.reserved_concurrency for fn in functions):
+        return BOOTSTRAP_RESERVED_CONCURRENCY
+    return None
 
 
 def default_connect_timeout(db: DatabaseSettings) -> int:
@@ -115,26 +189,28 @@ def resolve_functions(
                     f"{key}.environment.{k}",
                     "DB_* variables are set by the component (the connection contract); rename it",
                 )
-        reserved = raw.get("reserved_concurrency")
+        handler = as_str(f"{key}.handler", raw.get("handler"), DEFAULT_HANDLER, HANDLER_RE, HANDLER_FORMAT)
+        try:
+            unchecked = check_handler(code, handler, runtime, explicit=raw.get("handler") is not None)
+        except HandlerProblem as problem:
+            raise ConfigError(
+                f"{key}.handler" if problem.on_handler else f"{key}.code", str(problem)
+            ) from None
+        if unchecked:
+            warn(f"{key}.code: {unchecked}")
         out.append(
             FunctionSettings(
                 name=name,
                 code=code,
-                handler=as_str(
-                    f"{key}.handler",
-                    raw.get("handler"),
-                    "handler.handler",
-                    re.compile(r"^[A-Za-z_][\w.]*\.[A-Za-z_]\w*$"),
-                    "module.function, e.g. 'handler.handler'",
-                ),
+                handler=handler,
                 runtime=runtime,
                 architecture=architecture,
                 memory_mb=as_int(f"{key}.memory_mb", raw.get("memory_mb"), 256, 128, 10240),
                 timeout_s=timeout,
                 connect_timeout_s=connect_timeout,
-                reserved_concurrency=None
-                if reserved is None
-                else as_int(f"{key}.reserved_concurrency", reserved, 0, 0, 10000),
+                reserved_concurrency=as_reserved_concurrency(
+                    f"{key}.reserved_concurrency", raw.get("reserved_concurrency")
+                ),
                 environment=tuple(sorted(env.items())),
                 log_retention_days=as_retention_days(
                     f"{key}.log_retention_days", raw.get("log_retention_days"), 30

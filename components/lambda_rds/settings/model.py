@@ -86,6 +86,10 @@ class DatabaseSettings:
     physical_identifier: str = ""
     """The instance/cluster identifier in use: `identifier`, else project-stack-component. Set by
     `settings.for_component` (it needs the project, the stack and the component's name)."""
+    engine_version_explicit: bool = False
+    """`engine_version` was set by the user. Only then is AllowMajorVersionUpgrade sent, and only then may a
+    running database be moved to another major; unset, the database keeps the major it runs
+    (resources/database.py), so a new library default never upgrades it by surprise."""
 
     @property
     def is_aurora(self) -> bool:

@@ -26,6 +26,7 @@ def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Pa
     """The `network` section: a VPC to create or one brought (`vpc_id` with its subnets), and the endpoints
     ``auth`` and ``egress`` need."""
     vpc_id = raw.get("vpc_id")
+    _refuse_outputs(raw)
     subnet_ids = as_str_list("network.private_subnet_ids", raw.get("private_subnet_ids"))
     if (vpc_id is None) != (not subnet_ids):
         missing = "network.private_subnet_ids" if vpc_id is not None else "network.vpc_id"
@@ -96,4 +97,104 @@ def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Pa
         flow_logs_retention_days=as_retention_days(
             "network.flow_logs_retention_days", raw.get("flow_logs_retention_days"), 90
         ),
+    )
+
+
+def _is_output(value: Any) -> bool:
+    """A Pulumi ``Output`` (or another awaitable the engine resolves later), told apart without importing
+    Pulumi here: its class is ``pulumi.output.Output`` and it has ``apply``."""
+    return type(value).__module__.startswith("pulumi") and callable(getattr(value, "apply", None))
+
+
+def _refuse_outputs(raw: Mapping[str, Any]) -> None:
+    """A brought VPC's id and subnets must be plain strings known when the program starts: settings read
+    them before any resource exists (the subnets' AZs lay out the database and the proxy; the VPC's DNS
+    attributes and owner decide whether endpoints can go there), and a Pulumi ``Output`` (another
+    resource's ``id``, a stack reference's output) has no value until the engine resolves it, so the
+    plain "expected a non-empty string" error would only print ``<pulumi.output.Output object at 0x…>``."""
+    how = (
+        "pass plain strings, e.g. from stack config, or found by a lookup that answers at once "
+        "(`aws.ec2.get_vpc(tags={...}).id`, `aws.ec2.get_subnets(filters=[...]).ids`); an Output (another "
+        "resource's `.id`, `StackReference.get_output(...)`) has no value until the engine resolves it"
+    )
+    if _is_output(raw.get("vpc_id")):
+        raise ConfigError(
+            "network.vpc_id",
+            "got a Pulumi Output; a plain, known VPC id (vpc-...) is required, because the component "
+            f"reads the VPC (its DNS attributes and owner) before it creates anything: {how}",
+        )
+    subnets = raw.get("private_subnet_ids")
+    items = subnets if isinstance(subnets, (list, tuple)) else [subnets]
+    for i, item in enumerate(items):
+        if _is_output(item):
+            key = "network.private_subnet_ids" + (f"[{i}]" if item is not subnets else "")
+            raise ConfigError(
+                key,
+                "got a Pulumi Output; plain, known subnet ids (subnet-...) are required, because the "
+                f"component reads their Availability Zones before it creates anything: {how}",
+            )
+
+
+# Interface endpoints are created with private DNS (resources/endpoints.py), which needs both attributes on:
+# "To use a private hosted zone, you must set the following VPC attributes to true: enableDnsHostnames and
+# enableDnsSupport" (CreateVpcEndpoint PrivateDnsEnabled, sources.CREATE_VPC_ENDPOINT). CreateVpc leaves
+# enableDnsHostnames off in every VPC but the default one (sources.VPC_DNS_ATTRIBUTES), so a brought VPC
+# often has it off. Order: hostnames can only be enabled once DNS support is (ModifyVpcAttribute).
+PRIVATE_DNS_VPC_ATTRIBUTES: tuple[str, ...] = ("enableDnsSupport", "enableDnsHostnames")
+_CLI_FLAG = {"enableDnsSupport": "--enable-dns-support", "enableDnsHostnames": "--enable-dns-hostnames"}
+
+
+def needs_private_dns(network: NetworkSettings, egress: Egress) -> bool:
+    """Whether the component creates interface endpoints (always with private DNS) in a brought VPC."""
+    return network.bring_your_own and egress is Egress.ENDPOINTS and bool(network.endpoint_services)
+
+
+def check_brought_vpc_dns(
+    network: NetworkSettings, egress: Egress, attributes: Mapping[str, bool | None]
+) -> None:
+    """Refuse a brought VPC (``network.vpc_id``) whose DNS attributes are off when the component creates
+    interface endpoints there: CreateVpcEndpoint would fail on PrivateDnsEnabled. ``attributes`` maps
+    ``enableDnsSupport`` / ``enableDnsHostnames`` to the VPC's values (None: not known, not judged)."""
+    if not needs_private_dns(network, egress):
+        return
+    off = [a for a in PRIVATE_DNS_VPC_ATTRIBUTES if attributes.get(a) is False]
+    if not off:
+        return
+    vpc = network.vpc_id
+    fixes = "; then ".join(
+        f"aws ec2 modify-vpc-attribute --vpc-id {vpc} {_CLI_FLAG[a]} '{{\"Value\":true}}'" for a in off
+    )
+    raise ConfigError(
+        "network.vpc_id",
+        f"{vpc} has {' and '.join(off)} off, but egress 'endpoints' creates interface endpoints "
+        f"({', '.join(network.endpoint_services)}) with private DNS, which needs the VPC's enableDnsSupport "
+        f"and enableDnsHostnames both true (CreateVpcEndpoint PrivateDnsEnabled). Turn them on: {fixes}",
+    )
+
+
+def check_brought_vpc_owner(
+    network: NetworkSettings, egress: Egress, owner_id: str | None, account_id: str | None
+) -> None:
+    """Refuse a brought VPC that another account owns and shares with this one (AWS RAM) when the
+    component creates interface endpoints there: a participant account cannot create VPC endpoints in a
+    shared VPC; CreateVpcEndpoint answers "This operation does not support shared VPCs"
+    (sources.VPC_SHARED_ENDPOINTS). ``owner_id`` is the VPC's OwnerId (DescribeVpcs), ``account_id`` the
+    deploying account; either None: not known, not judged."""
+    if not needs_private_dns(network, egress) or not owner_id or not account_id or owner_id == account_id:
+        return
+    services = ", ".join(network.endpoint_services)
+    secret_hint = (
+        "; for Secrets Manager, auth 'iam' needs no endpoint at all"
+        if "secretsmanager" in network.endpoint_services
+        else ""
+    )
+    raise ConfigError(
+        "network.vpc_id",
+        f"{network.vpc_id} belongs to account {owner_id} and is shared with this account {account_id}; "
+        f"egress 'endpoints' creates interface endpoints ({services}) in it, but a participant account "
+        'cannot create VPC endpoints in a shared VPC (CreateVpcEndpoint: "This operation does not support '
+        "shared VPCs\"). Use egress 'nat' (the owner's route tables must send 0.0.0.0/0 from your subnets "
+        "to a NAT gateway), or have the owner account create the interface endpoints (private DNS on, "
+        "security group admitting HTTPS from your subnets) and deploy with egress 'nat', so the functions "
+        f"may send HTTPS to them{secret_hint}",
     )

@@ -49,6 +49,15 @@ _ID_PREFIX: dict[str, str] = {
 }
 
 
+# The RDS lookups the component makes (resources/database.py): token -> (instance or cluster, single).
+_DB_LOOKUPS: dict[str, tuple[str, bool]] = {
+    "aws:rds/getInstances:getInstances": ("instance", False),
+    "aws:rds/getInstance:getInstance": ("instance", True),
+    "aws:rds/getClusters:getClusters": ("cluster", False),
+    "aws:rds/getCluster:getCluster": ("cluster", True),
+}
+
+
 def _hex(*parts: str, n: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:n]
 
@@ -89,6 +98,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     ``subnets`` describes pre-existing subnets for bring-your-own-VPC programs:
     ``{"subnet-aaa": {"availabilityZone": "us-east-1a", "vpcId": "vpc-123", "cidrBlock": "10.0.1.0/24"}}``.
+    ``vpcs`` overrides what ``getVpc`` answers for a brought VPC, e.g. its DNS attributes or its owner:
+    ``{"vpc-123": {"enableDnsHostnames": False}}``, ``{"vpc-123": {"ownerId": "210987654321"}}``.
     """
 
     region: str = DEFAULT_REGION
@@ -97,6 +108,19 @@ class RecordingMocks(pulumi.runtime.Mocks):
     local_zones: tuple[tuple[str, str], ...] = ()
     """Local Zones the account opted into, e.g. ``(("us-east-1-bos-1a", "use1-bos1-az1"),)``."""
     subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vpcs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Pre-existing (brought) VPCs by id: fields over the defaults of ``getVpc``'s answer, which has both DNS
+    attributes on (what interface endpoints with private DNS need) and ``ownerId`` the simulated account
+    (``account_id``). Any VPC id answers; set ``enableDnsSupport`` / ``enableDnsHostnames`` to False to
+    simulate a VPC made by CreateVpc, which leaves hostnames off, or ``ownerId`` to another account to
+    simulate a VPC shared with this one through AWS RAM (a participant cannot create endpoints in it)."""
+    db_instances: dict[str, str] = field(default_factory=dict)
+    """RDS instances that already exist, by identifier: the engine version each runs. ``getInstances``
+    (filter ``db-instance-id``) finds them and ``getInstance`` reads them; any other identifier is found
+    by no one, as for a new stack (the provider answers empty lists, not an error)."""
+    db_clusters: dict[str, str] = field(default_factory=dict)
+    """Aurora clusters that already exist, by identifier: the engine version each runs (``getClusters``,
+    ``getCluster``), e.g. ``{"lambda-rds-dev-app": "8.0.mysql_aurora.3.10.4"}``."""
     master_password: str = "mock-master-password"
     resources: list[RecordedResource] = field(default_factory=list)
     calls: list[RecordedCall] = field(default_factory=list)
@@ -169,6 +193,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             az = info["availabilityZone"]
             zone_id = dict(self.zones).get(az, "")
             return {"id": sid, "availabilityZoneId": zone_id, **info}, []
+        if token == "aws:ec2/getVpc:getVpc":
+            return self._vpc(str(a.get("id", ""))), []
         if token == "aws:secretsmanager/getSecretVersion:getSecretVersion":
             secret = json.dumps({"username": "lambda_rds_admin", "password": self.master_password})
             return {
@@ -178,11 +204,34 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "versionId": "mock-version",
                 "versionStages": ["AWSCURRENT"],
             }, []
+        if token in _DB_LOOKUPS:
+            return self._db_lookup(token, a), []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             return {"json": json.dumps({"Version": "2012-10-17", "Statement": a.get("statements", [])})}, []
         return {}, []
 
     # ---- helpers --------------------------------------------------------------------------------
+    def _db_lookup(self, token: str, a: Mapping[str, Any]) -> dict[str, Any]:
+        """DescribeDBInstances / DescribeDBClusters as the RDS data sources answer them: the list lookups
+        (filter ``db-instance-id`` / ``db-cluster-id``) give the existing identifiers, empty lists for
+        none; the single lookups fail like the provider when the database does not exist."""
+        kind, single = _DB_LOOKUPS[token]
+        known = self.db_clusters if kind == "cluster" else self.db_instances
+        if not single:
+            wanted: set[str] = set()
+            for f in a.get("filters") or []:
+                wanted |= set(f.get("values") or [])
+            found = sorted(i for i in known if i in wanted) if a.get("filters") else sorted(known)
+            arns = [self._arn("rds", f"{kind}:{i}" if kind == "cluster" else f"db:{i}") for i in found]
+            if kind == "cluster":
+                return {"clusterIdentifiers": found, "clusterArns": arns, "id": self.region}
+            return {"instanceIdentifiers": found, "instanceArns": arns, "id": self.region}
+        ident = str(a.get("clusterIdentifier") or a.get("dbInstanceIdentifier") or "")
+        if ident not in known:
+            raise Exception(f"mock account: RDS {kind} {ident!r} not found")
+        key = "clusterIdentifier" if kind == "cluster" else "dbInstanceIdentifier"
+        return {key: ident, "id": ident, "engineVersion": known[ident]}
+
     def _availability_zones(self, a: Mapping[str, Any]) -> dict[str, Any]:
         """DescribeAvailabilityZones as the provider answers it: opted-in Local Zones come back too,
         sorted by name with the real zones (`us-east-1-bos-1a` < `us-east-1a`), unless a filter on
@@ -202,6 +251,23 @@ class RecordingMocks(pulumi.runtime.Mocks):
             "state": "available",
             "id": self.region,
             "groupNames": sorted({z[4] for z in zones}),
+        }
+
+    def _vpc(self, vid: str) -> dict[str, Any]:
+        """DescribeVpcs plus DescribeVpcAttribute as ``getVpc`` answers them (camelCase keys)."""
+        return {
+            "id": vid,
+            "arn": self._arn("ec2", f"vpc/{vid}"),
+            "cidrBlock": "10.0.0.0/16",
+            "default": False,
+            "enableDnsSupport": True,
+            "enableDnsHostnames": True,
+            "enableNetworkAddressUsageMetrics": False,
+            "instanceTenancy": "default",
+            "mainRouteTableId": "rtb-" + _hex("main", vid),
+            "ownerId": self.account_id,
+            "state": "available",
+            **self.vpcs.get(vid, {}),
         }
 
     def _new_id(self, typ: str, name: str, inputs: dict[str, Any]) -> str:

@@ -9,7 +9,9 @@ The package's public names are importable from ``lambda_rds.analysis.changes``. 
 - ``from_preview_steps`` (``preview_steps``): ``pulumi preview --json``, the engine's own step ops.
 
 ``data_at_risk`` (``at_risk``) turns a replacement or deletion of something that holds data into a mandatory
-finding, ``LR.DATA-AT-RISK``, waivable with a written reason like any other.
+finding, ``LR.DATA-AT-RISK``, waivable with a written reason like any other. A database whose engine
+version crosses a major (``upgrades``) is flagged ``major-version-upgrade`` with a downtime note;
+``upgrade_findings`` makes what AWS would refuse a mandatory ``LR.MAJOR-UPGRADE`` finding.
 
 Pure: no Pulumi import (see tests/analysis/test_resources.py).
 """
@@ -21,6 +23,7 @@ from lambda_rds.analysis.changes.change_set import ACTIONS, Action, Change, Chan
 from lambda_rds.analysis.changes.forcenew import forcenew_table, forcing_keys
 from lambda_rds.analysis.changes.plan_diff import base_resources, changed_keys, diff_plans
 from lambda_rds.analysis.changes.preview_steps import from_preview_steps
+from lambda_rds.analysis.changes.upgrades import MajorUpgrade, upgrade_findings
 
 __all__ = [
     "ACTIONS",
@@ -29,6 +32,7 @@ __all__ = [
     "Action",
     "Change",
     "ChangeSet",
+    "MajorUpgrade",
     "base_resources",
     "changed_keys",
     "data_at_risk",
@@ -36,4 +40,5 @@ __all__ = [
     "forcenew_table",
     "forcing_keys",
     "from_preview_steps",
+    "upgrade_findings",
 ]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from lambda_rds.analysis.changes.upgrades import MajorUpgrade
+
+from lambda_rds.analysis.model.resources import Resource
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = ("replace", "delete", "create", "update")
@@ -23,6 +28,8 @@ class Change:
     """The earlier name, when an alias carried the resource over."""
     caused_by: tuple[str, ...] = ()
     """For a replacement carried over from another: the replaced resources whose identity it holds."""
+    flags: tuple[str, ...] = ()
+    """What the action alone does not say: ``major-version-upgrade`` (an update with downtime)."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -37,6 +44,8 @@ class Change:
             out["renamed_from"] = self.renamed_from
         if self.caused_by:
             out["caused_by"] = list(self.caused_by)
+        if self.flags:
+            out["flags"] = list(self.flags)
         return out
 
 
@@ -47,6 +56,15 @@ class ChangeSet:
     """``plan`` (diffed against a base plan) or ``preview`` (pulumi's own step ops)."""
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    old_resources: list[Resource] = field(default_factory=list)
+    """The replaced or deleted resources as they were, where the source says (a preview's old state): what
+    ``data_at_risk`` reads when there is no base plan."""
+    protected: set[str] = field(default_factory=set)
+    """URNs of the replaced or deleted resources whose old state has Pulumi ``protect`` on (a preview's
+    ``oldState.protect``): ``pulumi up`` refuses to delete them. A base plan does not record it."""
+    upgrades: list[MajorUpgrade] = field(default_factory=list)
+    """Databases whose engine version crosses a major (``upgrades.py``): noted, and judged by
+    ``upgrade_findings``."""
 
     def of(self, action: Action) -> list[Change]:
         return [c for c in self.changes if c.action == action]

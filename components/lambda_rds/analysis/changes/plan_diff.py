@@ -16,6 +16,7 @@ from typing import Any
 
 from lambda_rds.analysis.changes.change_set import Change, ChangeSet, sort_changes
 from lambda_rds.analysis.changes.forcenew import forcing_keys
+from lambda_rds.analysis.changes.upgrades import flag, major_upgrade
 from lambda_rds.analysis.model.resources import (
     SECRET_MARK,
     Resource,
@@ -149,7 +150,17 @@ def diff_plans(
             "the base plan has no resource inputs (made before the change list existed): only creations and "
             "deletions are shown"
         )
-    return ChangeSet(sort_changes(changes), "plan", max(unchanged, 0), notes)
+    # An in-place update that takes the database down: flagged on its change and said in a note.
+    upgrades = [
+        u
+        for r in after
+        if inputs_known and (old := matched.get(r.urn or r.key)) is not None
+        if (u := major_upgrade(old, r, before, after)) is not None
+    ]
+    notes.extend(u.note() for u in upgrades)
+    return ChangeSet(
+        sort_changes(flag(changes, upgrades)), "plan", max(unchanged, 0), notes, upgrades=upgrades
+    )
 
 
 # ---- carrying a replacement over ---------------------------------------------------------------------

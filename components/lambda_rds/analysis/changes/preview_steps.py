@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from lambda_rds.analysis.changes.change_set import Action, Change, ChangeSet, sort_changes
-from lambda_rds.analysis.model.resources import name_from_urn
+from lambda_rds.analysis.changes.upgrades import flag, from_states
+from lambda_rds.analysis.model.resources import Resource, name_from_urn
 
 _PREVIEW_OPS: dict[str, Action | None] = {
     "create": "create",
@@ -38,6 +39,8 @@ def from_preview_steps(document: Mapping[str, Any] | str) -> ChangeSet:
     ``diffReasons`` (``detailedDiff`` paths as a fallback) and forcing keys from ``replaceReasons``."""
     doc = json.loads(document) if isinstance(document, str) else document
     by_urn: dict[str, Change] = {}
+    old: dict[str, Resource] = {}
+    protected: set[str] = set()
     unchanged = 0
     notes: list[str] = []
     for step in doc.get("steps") or []:
@@ -69,7 +72,35 @@ def from_preview_steps(document: Mapping[str, Any] | str) -> ChangeSet:
             if prior.action == "replace" or action == "replace":
                 action = "replace"
         by_urn[urn] = Change(type_token, name_from_urn(urn), action, keys, replace_keys, urn)
-    return ChangeSet(sort_changes(by_urn.values()), "preview", unchanged, notes)
+        old_state = step.get("oldState") or {}
+        if action in ("replace", "delete") and (old_state.get("inputs") or old_state.get("outputs")):
+            # What the replaced or deleted resource was (a read replica?): data_at_risk reads it.
+            old.setdefault(urn, _old_resource(urn, type_token, old_state))
+        if action in ("replace", "delete") and old_state.get("protect") is True:
+            protected.add(urn)  # Pulumi refuses to delete it (a reader protected by an earlier version?)
+    upgrades = from_states(doc.get("steps") or [])  # major engine upgrades: flagged, with a downtime note
+    notes.extend(u.note() for u in upgrades)
+    return ChangeSet(
+        sort_changes(flag(list(by_urn.values()), upgrades)),
+        "preview",
+        unchanged,
+        notes,
+        old_resources=list(old.values()),
+        protected=protected,
+        upgrades=upgrades,
+    )
+
+
+def _old_resource(urn: str, type_token: str, state: Mapping[str, Any]) -> Resource:
+    return Resource(
+        type=type_token,
+        name=name_from_urn(urn),
+        id=str(state.get("id") or ""),
+        inputs=dict(state.get("inputs") or {}),
+        outputs=dict(state.get("outputs") or {}),
+        parent=state.get("parent") or None,
+        urn=urn,
+    )
 
 
 def _top_key(path: str) -> str:

@@ -5,6 +5,8 @@ account's Lambda quota."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lambda_rds.analysis.checks.verdict import Verdict
 from lambda_rds.analysis.model.views import Database, Function, Model, Proxy
 from lambda_rds.rules import facts_lambda, sizing
@@ -14,6 +16,40 @@ from lambda_rds.rules import facts_lambda, sizing
 ACCOUNT_CONCURRENCY = facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY
 # Of sizing.RESERVED_CONNECTIONS (5), PostgreSQL keeps 3 for superusers; the rest is for admin functions.
 ADMIN_BUDGET = 2
+# Set on the component's deploy-time bootstrap (resources/bootstrap.py), which may run unreserved: the
+# launcher invokes it once per deploy, synchronously, retrying only a throttled invoke (one that never ran),
+# and its steps take a lock, so it holds one connection (two if a timed-out run overlaps a re-run), in the
+# ADMIN_BUDGET headroom like a reserved one.
+DEPLOY_TASK_ENV = "LAMBDA_RDS_DEPLOY_TASK"
+# Service Quotas code of Lambda's "Concurrent executions" quota (sources.LAMBDA_QUOTAS,
+# sources.LAMBDA_CONCURRENCY_INCREASE).
+CONCURRENCY_QUOTA_CODE = "L-B99A9384"
+
+
+def account_reservation_advice(account_limit: int, functions: Iterable[Function]) -> str:
+    """What to do when ``functions`` reserve more than an account with ``account_limit`` allows: raise the
+    quota, or take the reservations off the app functions that hold them (named). The component's
+    deploy-time bootstrap (``DEPLOY_TASK_ENV``) is not named: its reservation is not a setting, it follows
+    the app functions' (settings.functions.bootstrap_reserved_concurrency)."""
+    allowed = facts_lambda.max_total_reserved(account_limit)
+    reserving = [f for f in functions if f.reserved_concurrency]
+    apps = [f.name for f in reserving if not f.env.get(DEPLOY_TASK_ENV)]
+    tasks = [f.name for f in reserving if f.env.get(DEPLOY_TASK_ENV)]
+    names = ", ".join(apps) or "the functions"
+    keep = f"keep their sum <= {allowed}" if allowed else "this account can reserve none"
+    follows = (
+        f" ({', '.join(tasks)}, the deploy-time bootstrap, follows them: it reserves 1 only while a function "
+        "reserves, and runs unreserved once none does)"
+        if tasks
+        else ""
+    )
+    return (
+        f"request a quota increase (aws service-quotas request-service-quota-increase --service-code lambda "
+        f"--quota-code {CONCURRENCY_QUOTA_CODE} --desired-value 1000; new accounts start at 10), then pass "
+        "--lambda-concurrency-limit with the new value; or remove reserved concurrency from "
+        f"{names}{follows} ({keep}; lambda-rds: omit functions.<f>.reserved_concurrency, and set proxy: "
+        "true so the functions run unreserved)"
+    )
 
 
 def db_max_connections(db: Database) -> int | None:
@@ -47,9 +83,11 @@ def _account_reservation(model: Model, account_limit: int) -> tuple[int, int, st
         problem = (
             f"reserved concurrency in this plan sums to {reserved}; an account with a limit of "
             f"{account_limit} can reserve at most {allowed} (Lambda keeps "
-            f"{facts_lambda.MIN_UNRESERVED_CONCURRENCY} unreserved): AWS rejects the reservation"
+            f"{min(facts_lambda.MIN_UNRESERVED_CONCURRENCY, account_limit)} unreserved): AWS rejects the "
+            "reservation"
         )
-    return reserved, max(facts_lambda.MIN_UNRESERVED_CONCURRENCY, account_limit - reserved), problem
+    # Unreserved functions share what the reservations leave (never more than the limit itself).
+    return reserved, max(0, account_limit - reserved), problem
 
 
 def check_capacity(
@@ -68,10 +106,7 @@ def check_capacity(
             "reserved concurrency exceeds what the account can reserve",
             (f"account concurrency limit {account_limit}, reserved in this plan {reserved_all}",),
             (account_problem,),
-            (
-                f"keep the sum of reserved concurrency <= {facts_lambda.max_total_reserved(account_limit)}, "
-                "or raise the account's quota (Service Quotas) and pass --lambda-concurrency-limit",
-            ),
+            (account_reservation_advice(account_limit, model.functions),),
         )
     dbs = model.proxy_databases(target) if isinstance(target, Proxy) else [target]
     maxes = [m for db in dbs if (m := db_max_connections(db)) is not None]
@@ -101,11 +136,13 @@ def check_capacity(
     if proxy_pool:
         usable = max(0, min(usable, max_conn - sizing.RESERVED_CONNECTIONS - proxy_pool))
     # Functions that do not name the database in DB_HOST (a deploy-time bootstrap, an admin task) live in the
-    # headroom sizing.RESERVED_CONNECTIONS keeps, as long as they are reserved and small.
+    # headroom sizing.RESERVED_CONNECTIONS keeps, as long as they are reserved and small, or are the
+    # component's deploy-time task (DEPLOY_TASK_ENV: one run per deploy, reserved or not).
     admin = [
         f
         for f in fns
-        if not f.env.get("DB_HOST") and (f.reserved_concurrency or 0) in range(1, ADMIN_BUDGET + 1)
+        if not f.env.get("DB_HOST")
+        and (f.env.get(DEPLOY_TASK_ENV) or (f.reserved_concurrency or 0) in range(1, ADMIN_BUDGET + 1))
     ]
     fns = [f for f in fns if f not in admin]
     unreserved = [f.name for f in fns if f.reserved_concurrency is None]
@@ -120,7 +157,13 @@ def check_capacity(
         f"usable by functions {usable}" + (f" (after the proxy pool of {proxy_pool})" if proxy_pool else ""),
         f"function concurrency: {parts or 'none'}",
         *(
-            f"{f.name}: no DB_HOST, reserved {f.reserved_concurrency}: counted in the reserved headroom"
+            f"{f.name}: no DB_HOST, "
+            + (
+                f"reserved {f.reserved_concurrency}"
+                if f.reserved_concurrency
+                else f"a deploy-time task ({DEPLOY_TASK_ENV}) run once per deploy"
+            )
+            + ": counted in the reserved headroom"
             for f in admin
         ),
     )

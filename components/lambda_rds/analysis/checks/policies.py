@@ -3,8 +3,8 @@
 The security policies (``security/``, FSBP ids and ``LR.*``) come first, by service, then the AWS rules
 (``aws/``, ``aws.*``): that order is the order of the findings, of the CrossGuard pack and of the docs. The
 types (``Policy``, ``Finding``, ``Context``, ...) live in ``registry.py`` and are re-exported here for
-callers. ``LR.DATA-AT-RISK`` (``security/data_at_risk.py``, judged by ``changes`` against a base plan) closes
-the list.
+callers. ``LR.DATA-AT-RISK`` (``security/data_at_risk.py``) and ``LR.MAJOR-UPGRADE`` (``aws/versions.py``),
+judged by ``changes`` against a base plan, close the list.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambda_rds.analysis.checks import aws, security
+from lambda_rds.analysis.checks.aws import versions
 from lambda_rds.analysis.checks.registry import (
     Check,
     Context,
@@ -27,7 +28,15 @@ from lambda_rds.analysis.checks.registry import (
 from lambda_rds.analysis.checks.security import data_at_risk
 from lambda_rds.analysis.model.views import Model
 
-REGISTRY = Registry([*security.POLICIES, *aws.RULES, *data_at_risk.REGISTRY.policies])
+REGISTRY = Registry(
+    [
+        *security.POLICIES,
+        *aws.RULES,
+        *versions.ADVISORY_REGISTRY.policies,  # aws.rds.engine-version-floor: advice, not an AWS refusal
+        *data_at_risk.REGISTRY.policies,
+        *versions.CHANGE_REGISTRY.policies,
+    ]
+)
 """Every policy, in order; ids are unique across the security policies and the AWS rules."""
 POLICIES: list[Policy] = REGISTRY.policies
 policy = REGISTRY.policy

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.analysis.model.resources import Resource, is_unknown
 from lambda_rds.analysis.model.tokens import (
     T_CLUSTER,
     T_CLUSTER_INSTANCE,
@@ -244,3 +244,28 @@ def build_secrets(resources: Sequence[Resource], dbs: Sequence[Database]) -> lis
                 Secret(f"{db.name} (RDS-managed master secret)", db.master_secret_arn, None, 7, True)
             )
     return secrets
+
+
+def group_parameters(resources: Sequence[Resource], r: Resource) -> dict[str, str] | None:
+    """The user-set parameters of the group an RDS instance (``parameterGroupName``) or Aurora cluster
+    (``dbClusterParameterGroupName``) names, by lowercase name: {} when it names none (RDS's default
+    group), None when the named group is not among ``resources`` or not known yet (its values cannot be
+    judged)."""
+    cluster = r.type == T_CLUSTER
+    raw = r.get("dbClusterParameterGroupName" if cluster else "parameterGroupName")
+    if is_unknown(raw):
+        return None  # a group created in the same preview: its name is not known yet
+    name = as_str(raw)
+    if not name:
+        return {}
+    group = _find_named(resources, T_CLUSTER_PARAM_GROUP if cluster else T_PARAM_GROUP, name)
+    if group is None:
+        return None
+    # Names are matched without case: the provider lowercases every name it sends and reads
+    # (sources.TF_RDS_PARAMETER_FLEX). Two spellings with different values leave what RDS keeps
+    # undocumented: both values are kept, joined, which no log switch reads as on.
+    out: dict[str, str] = {}
+    for key, value in _parameters(group).items():
+        low = key.lower()
+        out[low] = value if out.get(low, value) == value else f"{out[low]} / {value}"
+    return out

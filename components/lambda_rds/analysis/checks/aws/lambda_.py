@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from lambda_rds.analysis.checks.capacity import account_reservation_advice
 from lambda_rds.analysis.checks.registry import (
     Context,
     ContextCheck,
@@ -63,7 +64,8 @@ def _context_policy(
     f"{facts_lambda.MIN_UNRESERVED_CONCURRENCY} unreserved concurrent executions: the functions' reserved "
     f"concurrency must sum to at most ConcurrentExecutions - {facts_lambda.MIN_UNRESERVED_CONCURRENCY} "
     f"(default quota {facts_lambda.DEFAULT_ACCOUNT_CONCURRENCY}, so {facts_lambda.max_total_reserved()}; "
-    "`lambda-rds plan --lambda-concurrency-limit N`, doctor reads the real one).",
+    "`lambda-rds plan --lambda-concurrency-limit N`, doctor reads the real one). A new account's quota "
+    '(10) leaves nothing to reserve: every function must run unreserved ("minimum value of [10]").',
 )
 def _reserved_concurrency(m: Model, ctx: Context) -> Iterator[Violation]:
     reserved = [
@@ -78,11 +80,13 @@ def _reserved_concurrency(m: Model, ctx: Context) -> Iterator[Violation]:
         return
     biggest, _ = max(reserved, key=lambda rn: rn[1])
     detail = ", ".join(f"{r.name}={n}" for r, n in reserved)
+    kept = min(facts_lambda.MIN_UNRESERVED_CONCURRENCY, limit)
     yield (
         biggest,
-        f"reserved concurrency sums to {total} ({detail}), leaving {limit - total} of the account's "
-        f"{limit} unreserved; Lambda keeps at least {facts_lambda.MIN_UNRESERVED_CONCURRENCY}, so at most "
-        f"{allowed} can be reserved (the plan assumes these functions are alone in the account)",
+        f"reserved concurrency sums to {total} ({detail}), leaving {max(0, limit - total)} of the account's "
+        f"{limit} unreserved; Lambda keeps at least {kept}, so at most {allowed} can be reserved (the plan "
+        f"assumes these functions are alone in the account). Fix: "
+        + account_reservation_advice(limit, m.functions),
     )
 
 

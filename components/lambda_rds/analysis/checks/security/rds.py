@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.checks.selectors import cluster_members, standalone_instances
+from lambda_rds.analysis.model.databases import group_parameters
 from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.model.tokens import T_CLUSTER
 from lambda_rds.analysis.model.values import as_bool, as_int, as_list, as_str
 from lambda_rds.analysis.model.views import Database, Model
+from lambda_rds.rules import log_parameters
 
 REGISTRY = Registry()
 policy = REGISTRY.policy
@@ -133,6 +135,11 @@ def _rds15(m: Model) -> Iterator[Violation]:
 @policy("RDS.8", "RDS instances have deletion protection", "high", mandatory=True, scope="prod")
 def _rds8(m: Model) -> Iterator[Violation]:
     for r in standalone_instances(m):
+        # A read replica holds no data of its own and must go when `database.readers` goes down:
+        # CreateDBInstanceReadReplica ignores DeletionProtection=true anyway (terraform-provider-aws#6011),
+        # and Security Hub's rule reports replicas too: expected (docs/architecture.md, "Readers").
+        if _replica(r):
+            continue
         if not as_bool(r.get("deletionProtection")):
             yield r, "deletionProtection is not true"
 
@@ -191,11 +198,30 @@ def _rds35(m: Model) -> Iterator[Violation]:
             yield r, "autoMinorVersionUpgrade is false"
 
 
+def _logs_switched_off(m: Model, r: Resource, engine: str, logs: list[str]) -> list[str]:
+    """Why exported ``logs`` of ``r`` stay empty: their parameters are off (rules/log_parameters.py). An
+    export alone satisfies no logging control: RDS ships only what the engine writes."""
+    params = group_parameters(m.resources, r)
+    if params is None:
+        return []  # the group is not in the plan (or not known yet): nothing to judge
+    return [why for _, why in log_parameters.switched_off(engine, logs, params)]
+
+
+def _engines(m: Model) -> dict[str, str]:
+    """Engine by instance name: a read replica names none of its own (it runs its source's)."""
+    return {r.name: db.engine for db in m.databases for r in (db.resource, *db.replicas)}
+
+
 @policy("RDS.9", "RDS instances publish logs to CloudWatch Logs", "medium", mandatory=False)
 def _rds9(m: Model) -> Iterator[Violation]:
+    engines = _engines(m)
     for r in standalone_instances(m):
-        if not as_list(r.get("enabledCloudwatchLogsExports")):
+        exports = [str(x) for x in as_list(r.get("enabledCloudwatchLogsExports"))]
+        if not exports:
             yield r, "enabledCloudwatchLogsExports is empty"
+        engine = as_str(r.get("engine")) or engines.get(r.name, "")
+        for why in _logs_switched_off(m, r, engine, exports):
+            yield r, why
 
 
 @policy("RDS.37", "Aurora PostgreSQL clusters publish logs to CloudWatch Logs", "medium", mandatory=False)
@@ -210,10 +236,32 @@ def _rds37(m: Model) -> Iterator[Violation]:
 @policy("RDS.34", "Aurora MySQL clusters publish audit logs to CloudWatch Logs", "medium", mandatory=False)
 def _rds34(m: Model) -> Iterator[Violation]:
     for r in m.of_type(T_CLUSTER):
-        if "mysql" in str(r.get("engine", "")) and "audit" not in as_list(
-            r.get("enabledCloudwatchLogsExports")
-        ):
+        if "mysql" not in str(r.get("engine", "")):
+            continue
+        if "audit" not in as_list(r.get("enabledCloudwatchLogsExports")):
             yield r, "enabledCloudwatchLogsExports lacks 'audit'"
+            continue
+        # The export ships an audit log only Advanced Auditing writes (sources.AURORA_MYSQL_AUDITING).
+        for why in _logs_switched_off(m, r, "aurora-mysql", ["audit"]):
+            yield r, why
+
+
+@policy("RDS.45", "Aurora MySQL clusters have audit logging enabled", "medium", mandatory=False)
+def _rds45(m: Model) -> Iterator[Violation]:
+    # FSBP RDS.45 (sources.FSBP_RDS; AWS Config aurora-mysql-cluster-audit-logging,
+    # sources.CONFIG_AURORA_MYSQL_AUDIT_LOGGING): Advanced Auditing on in the cluster parameter group,
+    # whatever is exported.
+    for r in m.of_type(T_CLUSTER):
+        if "mysql" not in str(r.get("engine", "")):
+            continue
+        params = group_parameters(m.resources, r)
+        if params is None:
+            continue
+        for switch in log_parameters.switches("aurora-mysql", "audit"):
+            value = params.get(switch.parameter)
+            if not log_parameters.is_on(switch, value):
+                now = repr(value) if value is not None else "not set (OFF by default)"
+                yield r, f"{switch.parameter} is {now}: Advanced Auditing writes no audit log"
 
 
 @policy("RDS.6", "Enhanced monitoring is configured", "low", mandatory=False, scope="prod")

@@ -1,0 +1,893 @@
+"""The deployer policy (issue 17, item 10): it can finish a destroy, grants on the component's own
+resources wherever AWS lets an action take a resource, holds what could cross stacks to the stack's tags,
+passes parliament's audit, fits IAM's size limit, and really grants every call `pulumi up` / `destroy`
+makes on the names and tags the component gives, checked on the resources it registers under mocks with
+the condition keys the Service Authorization Reference lists for each action."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
+
+from lambda_rds.commands import deployer_actions as actions
+from lambda_rds.commands import deployer_policy as deployer
+from lambda_rds.commands.cli import main as cli_main
+from lambda_rds.component import LambdaRds
+from lambda_rds.rules import aws_sources
+from lambda_rds.settings.database import database_identifier
+from lambda_rds.testing.mocks import RecordedResource, RecordingMocks, run_with_mocks
+
+with warnings.catch_warnings():  # parliament still imports pkg_resources
+    warnings.simplefilter("ignore")
+    import parliament
+
+REPO = Path(__file__).resolve().parents[2]
+ACCOUNT, REGION, OTHER_ACCOUNT = "123456789012", "us-east-1", "999999999999"
+SUBNETS = {
+    "subnet-a1": {"availabilityZone": "us-east-1a", "vpcId": "vpc-0abc"},
+    "subnet-b2": {"availabilityZone": "us-east-1b", "vpcId": "vpc-0abc"},
+}
+KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# Between them: every resource type and lookup the component can register (tests/unit holds the same).
+CONFIGS: list[dict[str, Any]] = [
+    {"engine": "postgres", "egress": "none", "auth": "iam"},
+    {
+        "engine": "postgres",
+        "proxy": True,
+        "egress": "nat",
+        "auth": "secret",
+        "network": {"flow_logs": True},
+        "database": {"monitoring_interval": 60},
+        "functions": {"app": {"url": True}},
+    },
+    {
+        "engine": "aurora-postgresql",
+        "proxy": True,
+        "egress": "endpoints",
+        "auth": "secret",
+        "network": {"vpc_id": "vpc-0abc", "private_subnet_ids": list(SUBNETS)},
+        "database": {
+            "readers": 1,
+            "identifier": "orders-db",
+            "kms_key_arn": KMS_KEY,
+            "monitoring_interval": 60,
+        },
+    },
+    {"engine": "aurora-mysql", "egress": "endpoints", "auth": "secret", "database": {"readers": 1}},
+    {"engine": "mysql", "database": {"readers": 1}},
+]
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+def build(args: dict[str, Any], stack: str = "dev") -> RecordingMocks:
+    async def program() -> None:
+        LambdaRds("app", args)  # type: ignore[arg-type]  # a plain dict, as other languages send
+
+    return run_with_mocks(program, RecordingMocks(subnets=SUBNETS), stack=stack)
+
+
+@cache
+def built(index: int) -> RecordingMocks:
+    return build(CONFIGS[index])
+
+
+def target_for(args: dict[str, Any], account: str = ACCOUNT, stack: str = "dev") -> actions.Target:
+    database = args.get("database", {})
+    return actions.Target(
+        project="lambda-rds",
+        stack=stack,
+        name="app",
+        db_identifier=database.get("identifier") or database_identifier("lambda-rds", stack, "app"),
+        region=REGION,
+        account=account,
+        kms_key_arn=database.get("kms_key_arn"),
+    )
+
+
+# ---- the Service Authorization Reference, from parliament's copy --------------------------------------
+def _privilege(action: str) -> dict[str, Any]:
+    service, name = action.split(":", 1)
+    for entry in parliament.iam_definition:
+        if entry["prefix"] != service:
+            continue
+        for privilege in entry["privileges"]:
+            if privilege["privilege"].lower() == name.lower():
+                return dict(privilege)
+    raise KeyError(f"{action} is not in the Service Authorization Reference")
+
+
+@cache
+def sar_types(action: str) -> frozenset[str]:
+    """The resource types the Service Authorization Reference lists for ``action`` (parliament ships it)."""
+    types = {r["resource_type"].rstrip("*") for r in _privilege(action)["resource_types"]}
+    return frozenset(types - {""})
+
+
+@cache
+def _resource_table(service: str) -> dict[str, tuple[str, list[str]]]:
+    """The service's resource types table: type -> (ARN template, condition keys)."""
+    for entry in parliament.iam_definition:
+        if entry["prefix"] == service:
+            return {r["resource"]: (r["arn"], r["condition_keys"]) for r in entry["resources"]}
+    return {}
+
+
+def _key_matches(listed: str, key: str) -> bool:
+    pattern = re.escape(listed).replace(re.escape("${TagKey}"), ".+").replace("tag-key", ".+")
+    return re.fullmatch(pattern, key, flags=re.IGNORECASE) is not None
+
+
+@cache
+def supported_keys(action: str, kind: str) -> tuple[str, ...]:
+    """The condition keys IAM evaluates for ``action`` on a resource of ``kind``: the action's row for that
+    type when it lists keys (EC2 lists them per row), else the resource types table's keys for the type
+    (RDS, Lambda, IAM... list none per row), plus the keys the action lists for the request itself."""
+    rows = {r["resource_type"].rstrip("*"): r["condition_keys"] for r in _privilege(action)["resource_types"]}
+    service = action.split(":", 1)[0]
+    own = rows.get(kind) or _resource_table(service).get(kind, ("", []))[1]
+    return (*own, *rows.get("", []))
+
+
+def supports(action: str, kind: str, key: str) -> bool:
+    return any(_key_matches(listed, key) for listed in supported_keys(action, kind))
+
+
+def kinds_named(action: str, arn_pattern: str) -> set[str]:
+    """The action's resource types whose ARN template ``arn_pattern`` (a policy's Resource) can match."""
+    if arn_pattern == "*":
+        return {""} | set(sar_types(action))
+    sample = arn_pattern.replace("*", "x")
+    table = _resource_table(action.split(":", 1)[0])
+    found = set()
+    for kind in sar_types(action):
+        template = table.get(kind, ("", []))[0]
+        regex = re.sub(r"\\\$\\\{[^}]*\\\}", ".*", re.escape(template))
+        if re.fullmatch(regex, sample):
+            found.add(kind)
+    return found
+
+
+# ---- IAM's evaluation, enough for these documents ------------------------------------------------------
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, str]) -> bool:
+    for operator, pairs in condition.items():
+        for key, expected in pairs.items():
+            value = context.get(key)
+            if operator == "Null":
+                if (value is None) != (expected == "true"):
+                    return False
+                continue
+            if value is None:
+                if operator.endswith("IfExists"):
+                    continue
+                return False
+            like = operator.removesuffix("IfExists") in ("StringLike", "ArnLike")
+            if not any(fnmatchcase(value, e) if like else value == e for e in as_list(expected)):
+                return False
+    return True
+
+
+def allowed(statements: list[dict[str, Any]], action: str, arn: str, context: dict[str, str]) -> bool:
+    """IAM's Allow for one resource of a request: action listed, ARN matched by a pattern (`*` spans `:`
+    and `/`), every condition held. IAM authorizes each resource of a request on its own."""
+    return any(
+        action in as_list(s["Action"])
+        and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
+        and conditions_hold(s.get("Condition", {}), context)
+        for s in statements
+    )
+
+
+# ---- what `pulumi up` / `destroy` touches, as IAM sees it ----------------------------------------------
+PASS_ROLE = frozenset({"iam:PassRole"})
+SERVICE_LINKED_ROLE = frozenset({"iam:CreateServiceLinkedRole"})
+# The resource each create makes (the others name resources that exist already). The facts for the model,
+# independent of how the policy groups its statements.
+CREATES = {
+    "ec2:AllocateAddress": "elastic-ip",
+    "ec2:AuthorizeSecurityGroupEgress": "security-group-rule",
+    "ec2:AuthorizeSecurityGroupIngress": "security-group-rule",
+    "ec2:CreateFlowLogs": "vpc-flow-log",
+    "ec2:CreateInternetGateway": "internet-gateway",
+    "ec2:CreateNatGateway": "natgateway",
+    "ec2:CreateRouteTable": "route-table",
+    "ec2:CreateSecurityGroup": "security-group",
+    "ec2:CreateSubnet": "subnet",
+    "ec2:CreateVpc": "vpc",
+    "ec2:CreateVpcEndpoint": "vpc-endpoint",
+    "iam:CreateRole": "role",
+    "lambda:CreateFunction": "function",
+    "lambda:PublishLayerVersion": "layerVersion",
+    "logs:CreateLogGroup": "log-group",
+    "rds:CreateDBCluster": "cluster",
+    "rds:CreateDBClusterParameterGroup": "cluster-pg",
+    "rds:CreateDBClusterSnapshot": "cluster-snapshot",
+    "rds:CreateDBInstance": "db",
+    "rds:CreateDBInstanceReadReplica": "db",
+    "rds:CreateDBParameterGroup": "pg",
+    "rds:CreateDBProxyEndpoint": "proxy-endpoint",
+    "rds:CreateDBSnapshot": "snapshot",
+    "rds:CreateDBSubnetGroup": "subgrp",
+    "secretsmanager:CreateSecret": "Secret",
+}
+# Tagging at create: the resource has no tags yet, the request carries them all.
+TAGS_AT_CREATE = frozenset(
+    {
+        "ec2:CreateTags",
+        "iam:TagRole",
+        "lambda:TagResource",
+        "logs:TagResource",
+        "rds:AddTagsToResource",
+        "secretsmanager:TagResource",
+    }
+)
+
+
+TAGGING = re.compile(
+    r"CreateTags|DeleteTags|AddTagsToResource|RemoveTagsFromResource|(Untag|Tag|ListTagsFor)\w*|ListTags"
+)
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One resource a resource's create, update or delete acts on."""
+
+    kind: str
+    """Its IAM resource type."""
+    arn: str
+    tags: dict[str, str] | None = None
+    """Its tags when it exists and carries some (None: untagged, yours, or AWS's)."""
+    context: dict[str, str] = field(default_factory=dict)
+    only: frozenset[str] | None = None
+    """The only actions it is checked for (None: all the resource's actions that take its type)."""
+    primary: bool = False
+    """The registered resource itself: its creates make it, and tag it at create."""
+
+
+def rds(resource: str) -> str:
+    return f"arn:aws:rds:{REGION}:{ACCOUNT}:{resource}"
+
+
+def ec2(resource: str, account: str = ACCOUNT) -> str:
+    return f"arn:aws:ec2:{REGION}:{account}:{resource}"
+
+
+def tags_of(r: RecordedResource) -> dict[str, str] | None:
+    tags = r.inputs.get("tags")
+    return dict(tags) if isinstance(tags, dict) and tags else None
+
+
+def by_reference(everything: list[RecordedResource]) -> dict[str, RecordedResource]:
+    """The stack's resources by id, name and ARN: how other resources name them."""
+    found: dict[str, RecordedResource] = {}
+    for x in everything:
+        for key in (x.id, x.inputs.get("name"), x.outputs.get("name"), x.outputs.get("arn")):
+            if isinstance(key, str) and key:
+                found.setdefault(key, x)
+    return found
+
+
+def touches(r: RecordedResource, everything: list[RecordedResource]) -> Iterator[Touch]:
+    """The resources, as IAM sees them, that `pulumi up` / `destroy` of ``r`` acts on."""
+    i, o, t = r.inputs, r.outputs, r.type
+    known = by_reference(everything)
+    one = {x.type: x for x in everything}
+    mine = tags_of(r)
+
+    def ref(kind: str, arn: str, rid: str | None = None, **kw: Any) -> Touch:
+        other = known.get(rid or "")
+        return Touch(kind, arn, tags_of(other) if other else None, **kw)
+
+    passed = {
+        "aws:lambda/function:Function": ("role", "lambda.amazonaws.com"),
+        "aws:rds/instance:Instance": ("monitoringRoleArn", "monitoring.rds.amazonaws.com"),
+        "aws:rds/clusterInstance:ClusterInstance": ("monitoringRoleArn", "monitoring.rds.amazonaws.com"),
+        "aws:rds/proxy:Proxy": ("roleArn", "rds.amazonaws.com"),
+        "aws:ec2/flowLog:FlowLog": ("iamRoleArn", "vpc-flow-logs.amazonaws.com"),
+    }
+    if t in passed and i.get(passed[t][0]):
+        role = i[passed[t][0]]
+        context = {"iam:PassedToService": passed[t][1]}
+        yield ref("role", role, role, context=context, only=PASS_ROLE)
+    via = {"kms:ViaService": f"rds.{REGION}.amazonaws.com"}
+    if t.startswith("aws:ec2/") or t.startswith("aws:vpc/"):
+        kind = {
+            "aws:ec2/vpc:Vpc": "vpc",
+            "aws:ec2/subnet:Subnet": "subnet",
+            "aws:ec2/routeTable:RouteTable": "route-table",
+            "aws:ec2/internetGateway:InternetGateway": "internet-gateway",
+            "aws:ec2/eip:Eip": "elastic-ip",
+            "aws:ec2/natGateway:NatGateway": "natgateway",
+            "aws:ec2/securityGroup:SecurityGroup": "security-group",
+            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "security-group",
+            "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint",
+            "aws:ec2/flowLog:FlowLog": "vpc-flow-log",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security-group-rule",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "security-group-rule",
+        }.get(t)
+        if kind:
+            yield Touch(kind, ec2(f"{kind}/{r.id}"), mine, primary=True)
+        refs = (
+            ("vpcId", "vpc"),
+            ("subnetId", "subnet"),
+            ("routeTableId", "route-table"),
+            ("securityGroupId", "security-group"),
+            ("allocationId", "elastic-ip"),
+            ("gatewayId", "internet-gateway"),
+            ("subnetIds", "subnet"),
+            ("securityGroupIds", "security-group"),
+            ("routeTableIds", "route-table"),
+        )
+        for key, k in refs:
+            for rid in as_list(i.get(key) or []):
+                yield ref(k, ec2(f"{k}/{rid}"), rid)
+        if t in ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2/subnet:Subnet"):
+            # A Lambda ENI left in the group or subnet, attached to AWS's own instance.
+            yield Touch("network-interface", ec2("network-interface/eni-0123456789abcdef0"))
+            yield Touch("instance", ec2("instance/i-0123456789abcdef0", OTHER_ACCOUNT))
+        if t == "aws:ec2/vpcEndpoint:VpcEndpoint" and i.get("privateDnsEnabled"):
+            yield Touch("hostedzone", "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ")
+        if t == "aws:ec2/eip:Eip":
+            yield Touch("network-interface", ec2("network-interface/eni-0fedcba9876543210"))
+    elif t == "aws:iam/role:Role":
+        yield Touch("role", o["arn"], mine, primary=True)
+    elif t in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+        context = {"iam:PolicyARN": i["policyArn"]} if "policyArn" in i else {}
+        yield ref("role", f"arn:aws:iam::{ACCOUNT}:role/{i['role']}", i["role"], context=context)
+    elif t == "aws:cloudwatch/logGroup:LogGroup":
+        yield Touch("log-group", o["arn"], mine, primary=True)
+        yield Touch("log-group", o["arn"] + ":*", mine, primary=True)
+    elif t == "aws:lambda/function:Function":
+        yield Touch("function", o["arn"], mine, primary=True)
+    elif t == "aws:lambda/layerVersion:LayerVersion":
+        yield Touch("layer", o["layerArn"], primary=True)
+        yield Touch("layerVersion", o["arn"], primary=True)
+    elif t in ("aws:lambda/invocation:Invocation", "aws:lambda/functionUrl:FunctionUrl"):
+        name = i["functionName"]
+        yield ref("function", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", name)
+    elif t == "aws:lambda/permission:Permission":
+        name = i["function"].rsplit(":", 1)[-1]
+        yield ref("function", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}", name)
+    elif t == "aws:secretsmanager/secret:Secret":
+        # Secrets Manager ends the ARN with 6 random characters.
+        yield Touch("Secret", r.id + "-AbCdEf", mine, primary=True)
+    elif t == "aws:secretsmanager/secretVersion:SecretVersion":
+        yield ref("Secret", i["secretId"], i["secretId"])
+    elif t == "aws:secretsmanager/secretRotation:SecretRotation":
+        yield ref("Secret", i["secretId"], i["secretId"])
+        yield ref("function", i["rotationLambdaArn"], i["rotationLambdaArn"].rsplit(":", 1)[-1])
+    elif t in ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
+        cluster = t == "aws:rds/cluster:Cluster"
+        engine, version = str(i.get("engine", "postgres")), str(i.get("engineVersion", "16"))
+        # The ARN names the identifier; the provider's id for an instance is its DbiResourceId (db-...),
+        # which it reads with a dbi-resource-id filter and no identifier: authorized on `db:*`
+        # (aws_sources.TF_DBI_RESOURCE_ID_READ). The cluster read also asks for global clusters.
+        if cluster:
+            yield Touch("cluster", rds(f"cluster:{i['clusterIdentifier']}"), mine, primary=True)
+            yield Touch(
+                "global-cluster",
+                f"arn:aws:rds::{ACCOUNT}:global-cluster:*",
+                only=frozenset({"rds:DescribeGlobalClusters"}),
+            )
+        else:
+            yield Touch("db", rds(f"db:{i['identifier']}"), mine, primary=True)
+            yield Touch("db", rds("db:*"), only=frozenset({"rds:DescribeDBInstances"}))
+        if i.get("replicateSourceDb"):
+            yield ref("db", rds(f"db:{i['replicateSourceDb']}"), i["replicateSourceDb"])
+        yield Touch("og", rds(f"og:default:{engine}-{version.split('.')[0]}"))
+        if i.get("dbSubnetGroupName"):
+            yield ref("subgrp", rds(f"subgrp:{i['dbSubnetGroupName']}"), i["dbSubnetGroupName"])
+        if i.get("parameterGroupName"):
+            yield ref("pg", rds(f"pg:{i['parameterGroupName']}"), i["parameterGroupName"])
+        if i.get("dbClusterParameterGroupName"):
+            name = i["dbClusterParameterGroupName"]
+            yield ref("cluster-pg", rds(f"cluster-pg:{name}"), name)
+        if i.get("finalSnapshotIdentifier"):
+            kind = "cluster-snapshot" if cluster else "snapshot"
+            yield Touch(kind, rds(f"{kind}:{i['finalSnapshotIdentifier']}"))
+        key = i.get("kmsKeyId") or f"arn:aws:kms:{REGION}:{ACCOUNT}:key/aws-rds-managed"
+        yield Touch("key", key, context=via)
+        slr = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS"
+        context = {"iam:AWSServiceName": "rds.amazonaws.com"}
+        yield Touch("role", slr, context=context, only=SERVICE_LINKED_ROLE)
+        for secret in o.get("masterUserSecrets") or []:
+            yield Touch("Secret", secret["secretArn"])  # RDS's, with RDS's own tags
+    elif t == "aws:rds/clusterInstance:ClusterInstance":
+        yield Touch("db", rds(f"db:{r.id}"), mine, primary=True)
+        yield Touch("db", rds("db:*"), only=frozenset({"rds:DescribeDBInstances"}))
+        cluster = i["clusterIdentifier"]
+        yield ref("cluster", rds(f"cluster:{cluster}"), cluster)
+        yield Touch("pg", rds(f"pg:default.{i['engine']}16"))
+        yield Touch("og", rds(f"og:default:{i['engine']}-16"))
+        yield ref("subgrp", rds(f"subgrp:{i['dbSubnetGroupName']}"), i["dbSubnetGroupName"])
+    elif t in ("aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup"):
+        kind = "pg" if t == "aws:rds/parameterGroup:ParameterGroup" else "subgrp"
+        yield Touch(kind, rds(f"{kind}:{r.id}"), mine, primary=True)
+    elif t == "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+        yield Touch("cluster-pg", rds(f"cluster-pg:{r.id}"), mine, primary=True)
+    elif t.startswith("aws:rds/proxy"):
+        proxy = one["aws:rds/proxy:Proxy"]
+        yield Touch("proxy", proxy.outputs["arn"], tags_of(proxy), primary=t == "aws:rds/proxy:Proxy")
+        if t == "aws:rds/proxyEndpoint:ProxyEndpoint":
+            yield Touch("proxy-endpoint", o["arn"], mine, primary=True)
+        if t in (
+            "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+            "aws:rds/proxyTarget:ProxyTarget",
+        ):
+            group = one["aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"]
+            yield Touch("target-group", group.outputs["arn"])  # RDS creates it, untagged
+        if t == "aws:rds/proxyTarget:ProxyTarget":
+            if i.get("dbClusterIdentifier"):
+                cluster = i["dbClusterIdentifier"]
+                yield ref("cluster", rds(f"cluster:{cluster}"), cluster)
+            if i.get("dbInstanceIdentifier"):
+                db = i["dbInstanceIdentifier"]
+                yield ref("db", rds(f"db:{db}"), db)
+
+
+def request_context(
+    r: RecordedResource, action: str, touch: Touch, *, resource_tags: dict[str, str] | None = None
+) -> dict[str, str]:
+    """What IAM knows when it authorizes ``action`` on ``touch`` for ``r``'s create, update or delete:
+    the resource's tags unless this very request makes it (or tags it at create), the request's tags when
+    it carries them, the other keys; then only the keys the reference lists for the action and type
+    (IAM evaluates an unlisted key as absent)."""
+    made_here = touch.primary and (CREATES.get(action) == touch.kind or action in TAGS_AT_CREATE)
+    context = dict(touch.context)
+    existing = touch.tags if resource_tags is None else resource_tags
+    if existing and not made_here:
+        context.update({f"aws:ResourceTag/{k}": v for k, v in existing.items()})
+    carries = action in TAGS_AT_CREATE or CREATES.get(action) is not None
+    if carries and tags_of(r):
+        context.update({f"aws:RequestTag/{k}": v for k, v in (tags_of(r) or {}).items()})
+    return {k: v for k, v in context.items() if supports(action, touch.kind, k)}
+
+
+def denied(mocks: RecordingMocks, target: actions.Target) -> list[str]:
+    """Every (action, ARN) the stack's resources need that the policy does not grant."""
+    statements = deployer.statements(target)
+    out: set[str] = set()
+    custom = [r for r in mocks.resources if r.custom]
+    for r in custom:
+        for touch in touches(r, custom):
+            for action in actions.RESOURCE_ACTIONS[r.type]:
+                if touch.only is not None and action not in touch.only:
+                    continue
+                if action in SERVICE_LINKED_ROLE and touch.only is None:
+                    continue  # it creates RDS's own role, never one of the component's
+                if touch.kind not in sar_types(action):
+                    continue
+                if TAGGING.fullmatch(action.split(":", 1)[1]) and not (touch.primary and touch.tags):
+                    continue  # tags are read and written on the resource itself, when it has some
+                if not allowed(statements, action, touch.arn, request_context(r, action, touch)):
+                    out.add(f"{action} on {touch.arn}")
+    return sorted(out)
+
+
+def audit(document: dict[str, Any]) -> list[str]:
+    """parliament's findings at MEDIUM or above, with its default auditors (as its command line runs)."""
+    policy = parliament.analyze_policy_string(json.dumps(document))
+    return [
+        f"{f.issue}: {f.detail}"
+        for f in policy.findings
+        if parliament.config.get(f.issue, {}).get("severity") in ("MEDIUM", "HIGH", "CRITICAL")
+    ]
+
+
+def write_project(folder: Path, stack: str, config: dict[str, Any]) -> Path:
+    (folder / "Pulumi.yaml").write_text("name: shop\nruntime: python\n")
+    (folder / f"Pulumi.{stack}.yaml").write_text(json.dumps({"config": config}))  # JSON is YAML
+    return folder
+
+
+# ---- (a) a destroy can finish ----------------------------------------------------------------------
+@pytest.mark.parametrize("type_token", ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/subnet:Subnet"])
+def test_deleting_a_group_or_subnet_may_remove_lambdas_lingering_enis(type_token: str) -> None:
+    # deleteLingeringENIs (aws_sources.TF_LINGERING_ENIS) runs before both deletes.
+    needed = {"ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:DeleteNetworkInterface"}
+    assert needed <= set(actions.RESOURCE_ACTIONS[type_token])
+    statements = deployer.statements(target_for({}), [type_token], [])
+    eni = ec2("network-interface/eni-0123456789abcdef0")  # Lambda's, untagged
+    assert allowed(statements, "ec2:DeleteNetworkInterface", eni, {})
+    assert allowed(statements, "ec2:DetachNetworkInterface", ec2("instance/i-1", OTHER_ACCOUNT), {})
+
+
+# ---- (b) scoped to the component's names and the stack's tags ---------------------------------------
+@pytest.mark.parametrize("index", range(len(CONFIGS)))
+def test_every_call_is_granted_on_the_names_the_component_gives(index: int) -> None:
+    mocks = built(index)
+    assert denied(mocks, target_for(CONFIGS[index])) == []
+    # ...and with the account left open, as `lambda-rds deployer-policy` does by default.
+    assert denied(mocks, target_for(CONFIGS[index], account="*")) == []
+
+
+def test_another_components_names_are_refused() -> None:
+    mocks = built(1)
+    other = actions.Target(
+        "lambda-rds", "dev", "other", "lambda-rds-dev-other", region=REGION, account=ACCOUNT
+    )
+    refused = denied(mocks, other)
+    for needle in (
+        ":role/app-",
+        ":function:app-",
+        ":log-group:/lambda-rds/lambda-rds/dev/app/",
+        ":db:lambda-rds-dev-app",
+    ):
+        assert any(needle in line for line in refused), needle
+    elsewhere = actions.Target(
+        "lambda-rds", "dev", "app", "lambda-rds-dev-app", region="eu-west-1", account=ACCOUNT
+    )
+    assert any(":function:app-" in line for line in denied(mocks, elsewhere))
+
+
+@pytest.mark.parametrize("index", [1, 2])
+def test_another_stack_of_the_same_component_cannot_change_this_ones(index: int) -> None:
+    # The names are alike in every stack (`app-...`): the prod policy must not reach dev's resources.
+    refused = denied(built(index), target_for(CONFIGS[index], stack="prod"))
+    for damage in (
+        "lambda:UpdateFunctionCode on arn:aws:lambda:us-east-1:123456789012:function:app-",
+        "lambda:DeleteFunction on arn:aws:lambda:us-east-1:123456789012:function:app-",
+        "iam:PutRolePolicy on arn:aws:iam::123456789012:role/app-",
+        "iam:DeleteRole on arn:aws:iam::123456789012:role/app-",
+        "iam:PassRole on arn:aws:iam::123456789012:role/app-",
+        "secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:app-",
+        "secretsmanager:DeleteSecret on arn:aws:secretsmanager:us-east-1:123456789012:secret:app-",
+        "ec2:DeleteSecurityGroup on arn:aws:ec2:us-east-1:123456789012:security-group/",
+        "ec2:AuthorizeSecurityGroupIngress on arn:aws:ec2:us-east-1:123456789012:security-group/",
+        "rds:DeleteDBSubnetGroup on arn:aws:rds:us-east-1:123456789012:subgrp:app-db-subnets",
+        "rds:ModifyDBParameterGroup on arn:aws:rds:us-east-1:123456789012:pg:app-db-params"
+        if index == 1
+        else "rds:ModifyDBClusterParameterGroup on arn:aws:rds:us-east-1:123456789012:cluster-pg:app-db-",
+    ):
+        assert any(line.startswith(damage) for line in refused), damage
+    if index == 2:  # Aurora members are `app-db-<i>-...` in every stack
+        assert any(line.startswith("rds:DeleteDBInstance on " + rds("db:app-db-0-")) for line in refused)
+        assert any(line.startswith("rds:ModifyDBInstance on " + rds("db:app-db-0-")) for line in refused)
+
+
+def test_a_stack_can_tag_its_resources_once_but_not_take_another_stacks() -> None:
+    statements = deployer.statements(deployer.DOCS_TARGET)  # dev
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:app-fn-app-1234567"
+    ours = {"lambda-rds:project": "lambda-rds", "lambda-rds:stack": "dev"}
+    request = {f"aws:RequestTag/{k}": v for k, v in ours.items()}
+    # A function deployed before the stack tags existed: its `up` adds them...
+    assert allowed(
+        statements, "lambda:TagResource", fn, {**request, "aws:ResourceTag/lambda-rds:component": "app"}
+    )
+    # ...but changes it only once they are on.
+    untagged = {"aws:ResourceTag/lambda-rds:component": "app"}
+    assert not allowed(statements, "lambda:UpdateFunctionCode", fn, untagged)
+    tagged = {f"aws:ResourceTag/{k}": v for k, v in ours.items()}
+    assert allowed(statements, "lambda:UpdateFunctionCode", fn, tagged)
+    # A later change of a user tag sends only that tag: the resource's own tags allow it.
+    assert allowed(statements, "lambda:TagResource", fn, {**tagged, "aws:RequestTag/team": "a"})
+    # prod's function keeps its tags: dev cannot retag it as its own, nor untag it.
+    prods = {"aws:ResourceTag/lambda-rds:project": "lambda-rds", "aws:ResourceTag/lambda-rds:stack": "prod"}
+    assert not allowed(statements, "lambda:TagResource", fn, {**prods, **request})
+    assert not allowed(statements, "lambda:UntagResource", fn, prods)
+
+
+def test_every_condition_key_is_listed_for_every_action_of_its_statement() -> None:
+    # An unlisted key is absent when IAM evaluates it: StringEquals then denies, ...IfExists ignores it.
+    for target in (deployer.DOCS_TARGET, target_for(CONFIGS[2])):
+        for s in deployer.statements(target):
+            keys = [k for pairs in s.get("Condition", {}).values() for k in pairs]
+            for action in as_list(s["Action"]):
+                kinds = set().union(*(kinds_named(action, r) for r in as_list(s["Resource"])))
+                for key in keys:
+                    listed = any(supports(action, kind, key) for kind in kinds | {""})
+                    assert listed, f"{s['Sid']}: {key} is not listed for {action} on {sorted(kinds)}"
+
+
+def test_the_key_check_catches_a_key_the_reference_does_not_list() -> None:
+    # Break it on purpose: aws:ResourceTag on a layer (layers take no tags).
+    assert not supports("lambda:PublishLayerVersion", "layer", "aws:ResourceTag/lambda-rds:stack")
+    assert supports("lambda:UpdateFunctionCode", "function", "aws:ResourceTag/lambda-rds:stack")
+    # EC2 lists keys per row: the subnet a CreateSubnet makes has request tags, its VPC resource tags.
+    assert supports("ec2:CreateSubnet", "subnet", "aws:RequestTag/lambda-rds:stack")
+    assert not supports("ec2:CreateSubnet", "vpc", "aws:RequestTag/lambda-rds:stack")
+
+
+def test_reads_by_name_are_reads() -> None:
+    for s in deployer.statements(deployer.DOCS_TARGET):
+        if s["Sid"] == "ReadByName":
+            for action in as_list(s["Action"]):
+                assert re.match(r"\w+:(Describe|Get|List)", action), action
+                assert action != "secretsmanager:GetSecretValue"
+
+
+def test_only_actions_that_take_no_resource_type_are_granted_on_star() -> None:
+    statements = deployer.statements(deployer.DOCS_TARGET)
+    star = [s for s in statements if s["Resource"] == "*"]
+    assert [s["Sid"] for s in star] == ["NoResourceLevelPermissions", "CreateProxyWithStackTags"]
+    for s in star:
+        for action in as_list(s["Action"]):
+            assert sar_types(action) == frozenset(), f"{action} takes a resource: scope it"
+    for s in statements:
+        if s["Resource"] != "*":
+            for action in as_list(s["Action"]):
+                assert sar_types(action), f"{action} takes no resource type: it belongs on *"
+    every = set(deployer.actions_for(actions.RESOURCE_ACTIONS, actions.INVOKE_ACTIONS))
+    assert every >= actions.NO_RESOURCE_TYPES
+
+
+def test_roles_are_passed_only_to_the_services_that_run_them_and_one_policy_is_attached() -> None:
+    statements = deployer.statements(deployer.DOCS_TARGET)
+    role = "arn:aws:iam::123456789012:role/app-fn-app-role-1234567"
+    dev = {"aws:ResourceTag/lambda-rds:project": "lambda-rds", "aws:ResourceTag/lambda-rds:stack": "dev"}
+    lambda_ = {"iam:PassedToService": "lambda.amazonaws.com", **dev}
+    assert allowed(statements, "iam:PassRole", role, lambda_)
+    assert not allowed(
+        statements, "iam:PassRole", role, {**lambda_, "iam:PassedToService": "ec2.amazonaws.com"}
+    )
+    prod = {**lambda_, "aws:ResourceTag/lambda-rds:stack": "prod"}
+    assert not allowed(statements, "iam:PassRole", role, prod)  # prod's role, same name
+    assert not allowed(statements, "iam:PassRole", "arn:aws:iam::123456789012:role/app-admin", lambda_)
+    admin = {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess", **dev}
+    assert not allowed(statements, "iam:AttachRolePolicy", role, admin)
+    monitoring = {
+        **dev,
+        "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    }
+    assert allowed(statements, "iam:AttachRolePolicy", role, monitoring)
+
+
+# ---- (c) the review's findings (issue 17, item 10, third review) -------------------------------------
+def test_an_instance_is_read_by_its_resource_id_on_db_star() -> None:
+    # The provider's id is the DbiResourceId; it reads with a dbi-resource-id filter and no identifier,
+    # which RDS authorizes on `db:*` (aws_sources.TF_DBI_RESOURCE_ID_READ): AccessDenied otherwise.
+    r = next(x for x in built(0).resources if x.type == "aws:rds/instance:Instance")
+    read = [t for t in touches(r, built(0).resources) if t.only == {"rds:DescribeDBInstances"}]
+    assert [t.arn for t in read] == [rds("db:*")]
+    assert allowed(deployer.statements(target_for(CONFIGS[0])), "rds:DescribeDBInstances", rds("db:*"), {})
+
+
+def test_the_cluster_read_may_describe_global_clusters() -> None:
+    assert "rds:DescribeGlobalClusters" in actions.RESOURCE_ACTIONS["aws:rds/cluster:Cluster"]
+    arn = f"arn:aws:rds::{ACCOUNT}:global-cluster:*"  # no region in a global cluster's ARN
+    assert allowed(deployer.statements(target_for(CONFIGS[2])), "rds:DescribeGlobalClusters", arn, {})
+    assert kinds_named("rds:DescribeGlobalClusters", arn) == {"global-cluster"}
+
+
+def test_the_eip_read_may_describe_address_attributes() -> None:
+    assert "ec2:DescribeAddressesAttribute" in actions.RESOURCE_ACTIONS["aws:ec2/eip:Eip"]
+    assert sar_types("ec2:DescribeAddressesAttribute") == frozenset()
+    assert "ec2:DescribeAddressesAttribute" in actions.NO_RESOURCE_TYPES
+
+
+def test_private_dns_endpoints_may_join_the_service_hosted_zone() -> None:
+    create = _privilege("ec2:CreateVpcEndpoint")["resource_types"]
+    assert any("route53:AssociateVPCWithHostedZone" in r["dependent_actions"] for r in create)
+    assert "route53:AssociateVPCWithHostedZone" in actions.RESOURCE_ACTIONS["aws:ec2/vpcEndpoint:VpcEndpoint"]
+    zone = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
+    assert allowed(
+        deployer.statements(target_for(CONFIGS[2])), "route53:AssociateVPCWithHostedZone", zone, {}
+    )
+
+
+def test_lambda_no_longer_modifies_network_interfaces() -> None:
+    # replace_security_groups_on_destroy updates the function's configuration instead
+    # (aws_sources.TF_REPLACE_SECURITY_GROUPS_ON_DESTROY).
+    function = actions.RESOURCE_ACTIONS["aws:lambda/function:Function"]
+    assert "ec2:ModifyNetworkInterfaceAttribute" not in function
+    assert "lambda:UpdateFunctionConfiguration" in function
+
+
+def test_rds_service_linked_role_is_granted_as_the_rds_user_guide_shows() -> None:
+    # aws_sources.RDS_SERVICE_LINKED_ROLE: CreateServiceLinkedRole on AWSServiceRoleForRDS, with
+    # StringLike iam:AWSServiceName rds.amazonaws.com, and no more.
+    slr = [
+        s
+        for s in deployer.statements(deployer.DOCS_TARGET)
+        if "iam:CreateServiceLinkedRole" in as_list(s["Action"])
+    ]
+    assert slr == [
+        {
+            "Sid": "RdsServiceLinkedRole",
+            "Effect": "Allow",
+            "Action": "iam:CreateServiceLinkedRole",
+            "Resource": "arn:aws:iam::*:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS",
+            "Condition": {"StringLike": {"iam:AWSServiceName": "rds.amazonaws.com"}},
+        }
+    ]
+
+
+def test_kms_via_service_names_the_china_endpoint_domain() -> None:
+    china = actions.Target(
+        "shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn"
+    )
+    kms = next(s for s in deployer.statements(china) if s["Sid"] == "KmsThroughRdsAndSecretsManager")
+    assert kms["Condition"]["StringLike"]["kms:ViaService"] == [
+        "rds.cn-north-1.amazonaws.com.cn",
+        "secretsmanager.cn-north-1.amazonaws.com.cn",
+    ]
+    dev = next(
+        s for s in deployer.statements(deployer.DOCS_TARGET) if s["Sid"] == "KmsThroughRdsAndSecretsManager"
+    )
+    assert dev["Condition"]["StringLike"]["kms:ViaService"][0] == "rds.us-east-1.amazonaws.com"
+
+
+def test_the_component_tags_everything_with_its_project_and_stack() -> None:
+    mocks = build({"engine": "postgres", "tags": {"lambda-rds:stack": "spoof", "team": "a"}}, stack="staging")
+    tagged = [r for r in mocks.resources if r.custom and isinstance(r.inputs.get("tags"), dict)]
+    assert len(tagged) > 10
+    for r in tagged:
+        tags = r.inputs["tags"]
+        assert tags["lambda-rds:project"] == "lambda-rds", r.name
+        assert tags["lambda-rds:stack"] == "staging", r.name  # the user's tags cannot override it
+        assert tags["team"] == "a" and tags["lambda-rds:component"] == "app"
+    # ...the keys the policy's conditions name.
+    assert (actions.PROJECT_TAG, actions.STACK_TAG) == ("lambda-rds:project", "lambda-rds:stack")
+
+
+# ---- (d) parliament, and IAM's size limit ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "target",
+    [
+        deployer.DOCS_TARGET,
+        target_for(CONFIGS[2]),  # brought VPC, proxy, Aurora, own identifier and KMS key
+        actions.Target("shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn"),
+    ],
+    ids=["dev-stack", "brought-vpc-proxy-aurora", "china"],
+)
+def test_parliament_finds_nothing_at_medium_or_above(target: actions.Target) -> None:
+    documents = deployer.deployer_policies(target)
+    assert [audit(d) for d in documents] == [[] for _ in documents]
+
+
+def test_parliament_catches_a_scope_that_misses_a_required_resource_type() -> None:
+    # Break the policy on purpose: DeleteDBCluster needs the final cluster snapshot too (aws_sources.SAR_RDS).
+    statements = deployer.statements(deployer.DOCS_TARGET)
+    for s in statements:
+        if s["Sid"] == "NothingOfAnotherStack":
+            s["Resource"] = [r for r in s["Resource"] if ":cluster-snapshot:" not in r]
+    findings = audit({"Version": "2012-10-17", "Statement": statements})
+    assert any(f.startswith("RESOURCE_MISMATCH") and "rds:DeleteDBCluster" in f for f in findings)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        deployer.DOCS_TARGET,
+        actions.Target(
+            "a-rather-long-project-name",
+            "production-eu-central",
+            "orders-api-service",
+            "a-rather-long-project-name-production-eu-central-orders-ap-1a2b3c4d",
+            region="eu-central-1",
+            account=ACCOUNT,
+            kms_key_arn=KMS_KEY,
+        ),
+    ],
+    ids=["dev-stack", "long-names"],
+)
+def test_each_document_fits_a_managed_policy_and_together_they_grant_everything(
+    target: actions.Target,
+) -> None:
+    documents = deployer.deployer_policies(target)
+    assert 1 < len(documents) <= 4  # the whole policy is over 6,144 characters: it is split
+    assert deployer.size(deployer.deployer_policy(target)) > deployer.MANAGED_POLICY_MAX
+    assert all(deployer.size(d) <= deployer.MANAGED_POLICY_MAX for d in documents)
+    assert [s for d in documents for s in d["Statement"]] == deployer.statements(target)
+
+
+# ---- the tables stay in step with the code ---------------------------------------------------------
+def test_every_table_entry_is_used_by_the_component() -> None:
+    types = {r.type for i in range(len(CONFIGS)) for r in built(i).resources if r.custom}
+    invokes = {c.token for i in range(len(CONFIGS)) for c in built(i).calls}
+    assert set(actions.RESOURCE_ACTIONS) - types == set(), "types the component never registers"
+    assert types - set(actions.RESOURCE_ACTIONS) == set() and invokes - set(actions.INVOKE_ACTIONS) == set()
+    # (lookups under mocks miss branches, e.g. get_cluster once get_clusters found one: the next test
+    # reads them from the source)
+
+
+def lookups_in_source() -> set[str]:
+    """The `aws.[<module>.]get_<x>(...)` calls in the package, as invoke tokens."""
+    found: set[str] = set()
+    for path in (REPO / "components" / "lambda_rds").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                chain = ast.unparse(node.func).split(".")
+                if chain[0] == "aws" and chain[-1].startswith("get_") and len(chain) in (2, 3):
+                    module = "index" if len(chain) == 2 else chain[1]
+                    camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), chain[-1])
+                    found.add(f"aws:{module}/{camel}:{camel}")
+    return found
+
+
+def test_the_lookups_are_exactly_the_ones_the_code_makes() -> None:
+    assert lookups_in_source() == set(actions.INVOKE_ACTIONS)
+    assert "aws:index/getPartition:getPartition" not in actions.INVOKE_ACTIONS
+
+
+def test_the_sources_named_in_the_tables_exist() -> None:
+    for module in (actions, deployer):
+        text = Path(str(module.__file__)).read_text()
+        for name in re.findall(r"sources\.([A-Z][A-Z0-9_]+)", text):
+            assert hasattr(aws_sources, name), f"{module.__name__} cites sources.{name}"
+
+
+# ---- the command ----------------------------------------------------------------------------------
+def test_defaults_come_from_the_stack_config(tmp_path: Path) -> None:
+    assert deployer.target_from_stack(REPO, "dev") == deployer.DOCS_TARGET
+    config = {
+        "aws:region": "eu-west-1",
+        "shop:name": "orders",
+        "shop:database": {"identifier": "orders-main", "kms_key_arn": KMS_KEY},
+    }
+    target = deployer.target_from_stack(write_project(tmp_path, "prod", config), "prod", account=ACCOUNT)
+    assert target == actions.Target(
+        "shop", "prod", "orders", "orders-main", region="eu-west-1", account=ACCOUNT, kms_key_arn=KMS_KEY
+    )
+    # A program of one's own, with keys of its own; structured values as the Pulumi CLI hands them over.
+    own = {"shop:replicas": 3, "shop:database": json.dumps({"kms_key_arn": KMS_KEY})}
+    plain = deployer.target_from_stack(write_project(tmp_path, "dev", own), "dev")
+    assert (plain.name, plain.db_identifier, plain.region, plain.account) == ("app", "shop-dev-app", "*", "*")
+    assert plain.kms_key_arn == KMS_KEY
+
+
+def test_the_command_writes_one_file_per_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = write_project(tmp_path, "prod", {"aws:region": "eu-west-1"})
+    out = tmp_path / "deployer.json"
+    argv = ["deployer-policy", "--program", str(program), "--stack", "prod", "--account-id", ACCOUNT]
+    assert cli_main([*argv, "--out", str(out)]) == 0
+    written = sorted(tmp_path.glob("deployer-*.json"))
+    documents = [json.loads(p.read_text()) for p in written]
+    assert documents == deployer.deployer_policies(
+        deployer.target_from_stack(program, "prod", account=ACCOUNT)
+    )
+    assert all(":eu-west-1:123456789012:" in json.dumps(d) for d in documents)
+    capsys.readouterr()
+    assert cli_main([*argv, "--part", "2"]) == 0
+    assert json.loads(capsys.readouterr().out) == documents[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "nope"], "Pulumi.nope.yaml not found"),
+        (["--part", "9"], "--part must be 1.."),
+    ],
+)
+def test_the_command_refuses_what_it_cannot_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    program = write_project(tmp_path, "dev", {})
+    assert cli_main(["deployer-policy", "--program", str(program), *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_command_warns_when_the_account_is_left_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = write_project(tmp_path, "dev", {"aws:region": "eu-west-1"})
+    assert cli_main(["deployer-policy", "--program", str(program)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: no --account-id" in err and "--account-id <12 digits>" in err
+    assert cli_main(["deployer-policy", "--program", str(program), "--account-id", ACCOUNT]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_bad_account_or_region_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli_main(["deployer-policy", "--account-id", "12345"])
+    assert "is not an account id" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli_main(["deployer-policy", "--region", "Mars"])
+    assert "is not a region name" in capsys.readouterr().err
