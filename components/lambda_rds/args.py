@@ -155,8 +155,13 @@ class DatabaseArgs(TypedDict):
     """The RDS instance or Aurora cluster identifier. Default `<project>-<stack>-<component name>`,
     lowercased, unique per project, stack and component (e.g. `lambda-rds-prod-app`). Set it to keep the
     identifier of a database created before lambda-rds chose it (one Pulumi auto-named, e.g.
-    `app-db-1a2b3c4`): changing the identifier replaces the database. 1 to 63 letters, digits and single
-    hyphens, starting with a letter."""
+    `app-db-1a2b3c4`). Changing it (or the project, stack or component name it derives from) renames an
+    RDS instance in place: the instance stays, its endpoint changes, and it restarts (with
+    `apply_immediately`, else in the maintenance window); it replaces an Aurora cluster (a new cluster,
+    which `protect` refuses). With `engine_version` unset, a renamed instance keeps the version it runs
+    when it carries this stack's tags; after a stack, project or component rename, set `engine_version`
+    to the version it runs for that `up`. 1 to 63 letters, digits and single hyphens, starting with a
+    letter."""
     db_name: NotRequired[str]
     """Database created at launch. Default `app`. Example: `orders`."""
     master_username: NotRequired[str]
@@ -330,8 +335,9 @@ class LambdaRdsArgs(TypedDict):
     you set is upgraded in place (never replaced), with downtime: `allow_major_version_upgrade` is sent and
     the parameter group moves to the new family; set `database.apply_immediately: true` for that `up`
     (docs/safety.md). Unset, an existing database keeps the major it runs when a release moves the default.
-    The database identifier is `<project>-<stack>-<name>` (sanitised): renaming any of them replaces the
-    database."""
+    The database identifier is `<project>-<stack>-<name>` (sanitised): renaming any of them renames an RDS
+    instance in place and replaces an Aurora cluster (refused while `protect` is on); set
+    `database.identifier` to keep the old one."""
     az_count: NotRequired[int]
     """Availability Zones to spread subnets over, 2 to 6, at most what the region offers. Default `2`."""
     proxy: NotRequired[bool]
@@ -358,7 +364,11 @@ class LambdaRdsArgs(TypedDict):
     tags: NotRequired[dict[str, str]]
     """Tags on every taggable resource. Default `{}`. Example: `{"team": "payments"}`. The component adds
     `lambda-rds:component`, `lambda-rds:project` and `lambda-rds:stack` after yours (the deployer policy
-    scopes changes to a stack by them)."""
+    scopes changes to a stack by them), and `Name` and `lambda-rds:tier` on subnets: AWS takes 50 tags per
+    resource, so at most 45 are yours (a provider's `default_tags` count too). Keys starting with `aws:`
+    (AWS's, any case), `rds:` (RDS refuses them) or `lambda-rds:` (the component's) are refused, and so are
+    values starting with `aws:` or `rds:`. Keys up to 127 characters, values up to 255; letters, digits,
+    spaces and `_ . : / = + - @` only (what IAM, Lambda, RDS and CloudWatch Logs all take)."""
 
 
 __all__ = [

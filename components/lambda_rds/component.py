@@ -111,7 +111,7 @@ class LambdaRds(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             # The project and stack too, after the user's tags so none can override them: the physical
             # names carry only the component name, and the deployer policy holds changes to the
-            # resources tagged with its stack (commands.deployer_actions.PROJECT_TAG / STACK_TAG).
+            # resources tagged with its stack (commands.deployer.groups.PROJECT_TAG / STACK_TAG).
             tags={
                 "lambda-rds:component": name,
                 **s.tags,

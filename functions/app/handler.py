@@ -2,8 +2,14 @@
 
     GET  /health  one database round trip; reports its latency
     GET  /items       newest items first; ?limit=1..100 (default 50)
-    POST /items       {"name": "<1..200 characters>"} -> 201 {"id": ..., "name": ...}, location /items/{id}
+    POST /items       {"name": "<1..200 characters>"} -> 201 {"id", "name", "created_at"} (the row as the
+                      writer stored it), location /items/{id}
     GET  /items/{id}  one item (404 if there is none)
+
+Read-your-writes with readers (DB_READ_HOST): reads declared read_only=True may run on a replica that lags
+behind the writer. So POST returns the row read from the writer (the client needs no GET to see it), and
+GET /items/{id} asks the writer before answering 404, so the `location` of a row just written always
+answers. The list may miss the newest items for as long as the replica lags.
 
 Requests are validated completely before the database is touched: a malformed one costs no connection.
 Deployed as handler.handler; `lambda_rds_runtime` comes from the lambda-rds layer.
@@ -92,14 +98,21 @@ def list_items(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def create_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Insert one item (not retried if the connection dies mid-flight: an INSERT is not idempotent)."""
+    """Insert one item and answer with the row as the writer stored it (not retried if the connection dies
+    mid-flight: an INSERT is not idempotent)."""
     name = validate_new_item(json_body(event, MAX_BODY_BYTES))
     db = get_database(context)
     if db.config.engine == "postgres":
-        new_id = db.query("INSERT INTO items (name) VALUES (%s) RETURNING id", (name,))[0][0]
+        row = db.query("INSERT INTO items (name) VALUES (%s) RETURNING id, name, created_at", (name,))[0]
     else:
-        new_id = db.execute("INSERT INTO items (name) VALUES (%s)", (name,)).lastrowid
-    return response(201, {"id": new_id, "name": name}, {"location": f"/items/{new_id}"})
+        # MySQL has no RETURNING: the INSERT and the read of its row share one transaction on the writer,
+        # so the answer is that row, and a failure leaves no row behind that the client was told failed.
+        with db.transaction() as cur:
+            cur.execute("INSERT INTO items (name) VALUES (%s)", (name,))
+            cur.execute("SELECT id, name, created_at FROM items WHERE id = %s", (cur.lastrowid,))
+            row = cur.fetchone()
+    item = {"id": row[0], "name": row[1], "created_at": _iso(row[2])}
+    return response(201, item, {"location": f"/items/{row[0]}"})
 
 
 def get_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -107,9 +120,13 @@ def get_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
     text = event_path(event).rpartition("/")[2]
     if not (text.isascii() and text.isdigit() and len(text) <= 18) or int(text) < 1:
         raise HttpError(404, "no such item (ids are positive integers)")
-    rows = get_database(context).query(
-        "SELECT id, name, created_at FROM items WHERE id = %s", (int(text),), read_only=True
-    )
+    db = get_database(context)
+    sql = "SELECT id, name, created_at FROM items WHERE id = %s"
+    rows = db.query(sql, (int(text),), read_only=True)
+    if not rows and db.config.read_host:
+        # A replica may not have replayed a row written a moment ago (this is what POST's `location`
+        # points to): only the writer may say it does not exist. Costs a second query for misses only.
+        rows = db.query(sql, (int(text),))
     if not rows:
         raise HttpError(404, f"no item {text}")
     row = rows[0]

@@ -24,6 +24,7 @@ from .errors import (
     RuntimeConfigError,
     SecretFetchError,
     TransactionError,
+    TransactionPartlyCommittedError,
     TransactionRolledBackError,
 )
 from .result import Result
@@ -46,6 +47,7 @@ __all__ = [
     "Transaction",
     "TransactionCursor",
     "TransactionError",
+    "TransactionPartlyCommittedError",
     "TransactionRolledBackError",
     "get_database",
     "reset_database",

@@ -14,6 +14,8 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .connection import Connection
 
 
@@ -68,3 +70,38 @@ def shutdown_socket(fd: int) -> None:
         return  # already closed
     finally:
         duplicate.close()
+
+
+class HandshakeCutoff:
+    """One deadline for a whole connect handshake that the driver bounds only per socket operation.
+
+    PyMySQL applies its timeouts to each read and write, so a peer that drips one byte just inside the
+    timeout keeps the greeting, the TLS handshake and the login going for ever. A timer thread shuts the
+    socket down when the time is up: every wait of the handshake then ends at once. It works on its own
+    duplicate of the descriptor, so it can never hit another socket that reused the number after the
+    driver closed its own. Costs one short-lived thread per connect (connects cost a TLS handshake).
+    """
+
+    def __init__(self, sock: Any, seconds: float) -> None:
+        import socket
+        import threading  # deferred: only MySQL connects pay for it
+
+        self._shut = socket.SHUT_RDWR
+        self._handle = sock.dup()
+        self.fired = False
+        self._timer = threading.Timer(max(0.0, seconds), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        self.fired = True
+        try:
+            self._handle.shutdown(self._shut)
+        except OSError:
+            return  # already closed by the driver
+
+    def stop(self) -> None:
+        """Disarm (waits for a cut in progress to finish) and release the duplicate descriptor."""
+        self._timer.cancel()
+        self._timer.join()
+        self._handle.close()

@@ -46,8 +46,20 @@ class TransactionError(DatabaseError):
 class TransactionRolledBackError(TransactionError):
     """Leaving the `db.transaction()` block did not commit: the transaction was rolled back (nothing of it
     was applied). The message says why: a statement in the block failed (the cause is chained), the
-    server aborted the transaction (PostgreSQL after any error, MySQL after a deadlock), or the block
-    could not be ended cleanly."""
+    server aborted the transaction (PostgreSQL after any error, MySQL after a deadlock), the COMMIT was
+    refused (a deferred constraint), the block's own ROLLBACK statement ended it, or the block could not
+    be ended cleanly."""
+
+
+class TransactionPartlyCommittedError(TransactionError):
+    """A statement inside `db.transaction()` ended the transaction before the block did, and what ran up to
+    it was (or, where the message says so, may have been) COMMITTED: the block was not one unit.
+
+    MySQL/MariaDB commit implicitly before DDL (CREATE, ALTER, DROP, TRUNCATE, RENAME ...), LOCK TABLES,
+    START TRANSACTION/BEGIN and other statements, even when that statement then fails; a `COMMIT` issued
+    in the block does it on both engines. The runtime sees it in the server's transaction status after
+    each statement, raises this at once and refuses the block's later statements (they would run outside
+    any transaction). Never a TransactionRolledBackError: retrying the block would apply it twice."""
 
 
 # Drivers quote truncated fragments of what they were given ("... near 'IDENTIFIED BY 'abc" in MySQL syntax

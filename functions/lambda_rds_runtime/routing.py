@@ -2,14 +2,27 @@
 
 Rules (docs/inside-the-function.md, "Readers"):
 - Only `db.execute(..., read_only=True)` / `db.query(..., read_only=True)` outside a transaction, and only
-  when the statement itself reads: it starts with SELECT, WITH, SHOW, VALUES, TABLE or EXPLAIN and names
+  when the statement itself reads: it starts with SELECT, WITH, VALUES, TABLE or EXPLAIN and names
   no word that writes, locks or reads session state (INSERT, UPDATE, DELETE, FOR UPDATE/SHARE, nextval,
-  LAST_INSERT_ID(), ...). Anything else stays on the writer: a mistaken `read_only=True` on a write is
-  never sent to a reader. `db.transaction()` and `db.ping()` always use the writer.
+  LAST_INSERT_ID(), current_setting, current_schema, txid_current, lo_*, a MySQL user variable `@x`, a
+  session system variable `@@session.x`, ...). Anything else (SHOW included) stays on the writer. A
+  statement that still writes (`SELECT add_item(...)`, a function with side effects) is refused by the
+  reader as a write (SQLSTATE 25006, MySQL 1290/1792/1836/1874): nothing was written, so it runs on the
+  writer, later calls of the same text go straight there, and the reader's session is closed.
+  `db.transaction()` and `db.ping()` always use the writer.
 - A reader that cannot be reached (refused, timed out, lost twice) is skipped: the statement runs on the
   writer and the caller sees no error. So is a read a hot standby cancelled to replay WAL ("conflict with
   recovery"), without marking the reader down. One WARNING line `reader_unavailable` marks the start of an
   outage; the reader is tried again after RETRY_AFTER_SECONDS, and `reader_restored` (INFO) marks the end.
+- A reader that accepted the connection and stopped answering (a frozen host, a hung proxy) is given up on
+  in time for the writer to answer: a read on a reader gets READER_SHARE of the invocation's remaining
+  time (the writer keeps the rest), or READER_STATEMENT_SECONDS without a deadline, its connect
+  included; then the watchdog closes the reader's socket, the reader is marked down and the writer runs
+  the statement. Before that the server itself stops the statement (SERVER_LIMIT_SHARE of the bound,
+  written into the statement: engine.with_time_limit): a slow but healthy reader answers with a clean
+  cancel, is not marked down, and the writer re-runs the read if the time left allows. The written limit
+  never raises the session's own (the role's statement_timeout, MariaDB's MAX_STATEMENT_TIME), read once
+  per reader connection: when that one is lower nothing is written, and its error is the caller's.
 - Replicas lag: a read that must see the caller's own write just before it must not be declared
   read-only (or must run in the same transaction).
 
@@ -26,7 +39,7 @@ import time
 from . import log
 from .config import DbConfig
 from .connection import Connection
-from .errors import ConnectionLostError, DatabaseUnavailableError
+from .errors import ConnectionLostError, DatabaseTimeoutError, DatabaseUnavailableError
 from .failures import connect_failure_kind, describe
 
 TYPE_CHECKING = False
@@ -42,8 +55,21 @@ if TYPE_CHECKING:
 RETRY_AFTER_SECONDS = 30.0
 # Connecting to a reader gives up sooner than DB_CONNECT_TIMEOUT: the writer is there to fall back to.
 READER_CONNECT_TIMEOUT = 2.0
+# A statement on a reader may use this share of the invocation's remaining time (from the Lambda context);
+# the rest is kept for the writer, should the reader not answer: a read that fits in half the time still
+# succeeds when the reader hangs. Without a deadline a reader statement gets READER_STATEMENT_SECONDS
+# (three times the database role's default statement timeout of 10 s, database.statement_timeout_ms).
+READER_SHARE = 0.5
+READER_STATEMENT_SECONDS = 30.0
+# The server itself stops a reader statement at this share of the reader's bound (PostgreSQL SET LOCAL
+# statement_timeout, MariaDB max_statement_time, MySQL's MAX_EXECUTION_TIME hint on a SELECT): a slow but
+# healthy reader answers with a clean cancel before the watchdog would cut its socket, so it is not
+# marked down. The rest of the bound is the time for the cancel to come back.
+SERVER_LIMIT_SHARE = 0.9
 
-_READ_STARTS = frozenset({"SELECT", "WITH", "SHOW", "VALUES", "TABLE", "EXPLAIN"})
+# SHOW is not among them: PostgreSQL's SHOW reads the session's settings (SET, set_config), MySQL's
+# SHOW WARNINGS / SHOW SESSION STATUS the session's state; a reader's session has none of it.
+_READ_STARTS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "EXPLAIN"})
 # Words that make a statement unsafe on a reader: writes, locks, sequences, session state that a replica
 # does not share with the caller's writer session (LAST_INSERT_ID(), currval), transaction control.
 _NOT_ON_A_READER = frozenset(
@@ -52,14 +78,34 @@ _NOT_ON_A_READER = frozenset(
         "TRUNCATE", "GRANT", "REVOKE", "LOCK", "SHARE", "CALL", "DO", "COPY", "SET", "EXECUTE", "PREPARE",
         "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "LAST_INSERT_ID", "FOUND_ROWS", "ROW_COUNT", "GET_LOCK",
         "RELEASE_LOCK", "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "LISTEN",
-        "NOTIFY", "VACUUM", "REFRESH",
+        "NOTIFY", "VACUUM", "REFRESH", "CURRENT_SETTING", "IS_FREE_LOCK", "IS_USED_LOCK",
+        "RELEASE_ALL_LOCKS", "LOREAD", "LOWRITE", "PG_TEMP", "CURRENT_SCHEMA", "CURRENT_SCHEMAS",
+        "PG_BACKEND_PID", "PG_MY_TEMP_SCHEMA", "SQL_CALC_FOUND_ROWS", "CONNECTION_ID",
     }
 )  # fmt: skip
-_NOT_ON_A_READER_PREFIXES = ("PG_ADVISORY", "PG_TRY_ADVISORY", "SET_CONFIG", "PG_NOTIFY")
+# Prefixes: advisory locks, session settings, notifications, transaction ids (txid_current(),
+# pg_current_xact_id() assign one), large objects (lo_import, lo_create, lo_put, lo_get ... the
+# object a writer session just created is not on the replica yet either).
+_NOT_ON_A_READER_PREFIXES = (
+    "PG_ADVISORY", "PG_TRY_ADVISORY", "SET_CONFIG", "PG_NOTIFY", "TXID_", "PG_CURRENT_XACT_ID", "LO_",
+    "PG_CURRENT_WAL",
+)  # fmt: skip
+# MySQL/MariaDB system variables read from the caller's session: `@@session.x` / `@@local.x`, and those
+# that only exist per session (the last insert id, the counts of the last statement ...) or that
+# applications commonly change per session. A plain `@@x` of a global setting (`@@port`) stays a read.
+_SESSION_VARIABLES = (
+    "@@SESSION.", "@@LOCAL.", "@@IDENTITY", "@@LAST_INSERT_ID", "@@INSERT_ID", "@@WARNING_COUNT",
+    "@@ERROR_COUNT", "@@IN_TRANSACTION", "@@PSEUDO_THREAD_ID", "@@TIMESTAMP", "@@LAST_GTID", "@@SQL_MODE",
+    "@@TIME_ZONE", "@@AUTOCOMMIT", "@@TRANSACTION_ISOLATION", "@@TX_ISOLATION", "@@ROWCOUNT",
+)  # fmt: skip
 # PostgreSQL's message when a standby cancels a query to replay WAL (SQLSTATE 40001 or 40P01).
 RECOVERY_CONFLICT = "conflict with recovery"
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# Verdict caches, 512 statement texts each (texts built with literals would grow them unbounded); when
+# full the oldest entry goes (dicts keep insertion order): a new verdict is never dropped.
+_CACHE_SIZE = 512
 _decided: dict[str, bool] = {}
+_refused: dict[str, None] = {}  # statement texts a reader refused as writes
 
 
 def reads_only(sql: str) -> bool:
@@ -72,15 +118,48 @@ def reads_only(sql: str) -> bool:
         return known
     text = "".join(c if c in _WORD_CHARS else " " for c in sql.upper())
     words = text.split()
-    verdict = bool(words) and words[0] in _READ_STARTS
+    verdict = bool(words) and words[0] in _READ_STARTS and not _user_variable(sql)
+    if verdict and "@@" in sql:
+        upper = sql.upper().replace("`", "")
+        verdict = not any(name in upper for name in _SESSION_VARIABLES)
     if verdict:
         for word in words:
             if word in _NOT_ON_A_READER or word.startswith(_NOT_ON_A_READER_PREFIXES):
                 verdict = False
                 break
-    if len(_decided) < 512:
-        _decided[sql] = verdict
+    if verdict:  # MariaDB sequences: NEXT VALUE FOR s advances it, PREVIOUS VALUE FOR s is session state
+        joined = " ".join(words)
+        verdict = "NEXT VALUE FOR" not in joined and "PREVIOUS VALUE FOR" not in joined
+    _remember(sql, verdict)
     return verdict
+
+
+def _remember(sql: str, verdict: bool) -> None:
+    """Cache a verdict (_CACHE_SIZE texts, the oldest evicted first)."""
+    if sql not in _decided and len(_decided) >= _CACHE_SIZE:
+        del _decided[next(iter(_decided))]
+    _decided[sql] = verdict
+
+
+def _refused_add(sql: str) -> None:
+    """Remember a text a reader refused as a write (_CACHE_SIZE texts, the oldest evicted first)."""
+    if sql not in _refused and len(_refused) >= _CACHE_SIZE:
+        del _refused[next(iter(_refused))]
+    _refused[sql] = None
+
+
+def _user_variable(sql: str) -> bool:
+    """A MySQL user variable (`@cart_total`, `@'x'`): session state of the connection that set it, NULL on
+    a reader. System variables (`@@port`) and PostgreSQL's operators (`@>`, `<@`, `@@`, `@ -5`) do not
+    count."""
+    at = sql.find("@")
+    while at >= 0:
+        after = sql[at + 1 : at + 2]
+        before = sql[at - 1 : at] if at else ""
+        if before != "@" and after and after != "@" and (after.isalpha() or after in "_`'\"$"):
+            return True
+        at = sql.find("@", at + 2 if after == "@" else at + 1)
+    return False
 
 
 def parse_hosts(value: str, port: int) -> list[tuple[str, int]]:
@@ -98,9 +177,51 @@ def parse_hosts(value: str, port: int) -> list[tuple[str, int]]:
     return out
 
 
+def _with_connect_timeout(c: DbConfig, seconds: float) -> DbConfig:
+    """A copy of `c` with another connect timeout (DbConfig is immutable by convention)."""
+    return DbConfig(
+        engine=c.engine,
+        host=c.host,
+        port=c.port,
+        database=c.database,
+        user=c.user,
+        auth=c.auth,
+        ca_bundle=c.ca_bundle,
+        connect_timeout=seconds,
+        secret_arn=c.secret_arn,
+        region=c.region,
+    )
+
+
 class _ReaderConnection(Connection):
     """The connection to one reader: failing to connect raises DatabaseUnavailableError without logging
-    `connect_failed` (the router logs one line for the outage, and the caller sees no error)."""
+    `connect_failed` (the router logs one line for the outage, and the caller sees no error). Its connect
+    ends by the reader's bound too (the statement's share of the time): a reader host that hangs in the
+    handshake must leave the writer the rest, as one that hangs in a statement does."""
+
+    _connect_limit = READER_CONNECT_TIMEOUT
+    # The session's own statement limit (seconds, None = none), read once per connection by _open.
+    session_limit: float | None = None
+
+    def _open(self, *, reason: str | None) -> Any:
+        deadline = self._deadline
+        if deadline is not None:
+            limit = min(self._connect_limit, deadline - time.monotonic())
+            if limit <= 0:
+                raise DatabaseUnavailableError(f"no time left to connect to reader {self._where()}")
+            self.config = _with_connect_timeout(self.config, limit)
+        conn = super()._open(reason=reason)
+        # The reader's server-side limit must never RAISE the one the user already has (the bootstrap's
+        # role statement_timeout, MariaDB's MAX_STATEMENT_TIME): the prefix would override it. One round
+        # trip per reader connection, within the reader's bound.
+        try:
+            self.session_limit = self._within_deadline(self._engine.session_time_limit, conn)
+        except Exception as exc:
+            self._discard()
+            raise DatabaseUnavailableError(
+                f"cannot read the session's statement limit on reader {self._where()}: {describe(exc)}"
+            ) from None
+        return conn
 
     def _connect_error(self, exc: Exception, login: Login) -> Exception:
         if self._engine.is_auth_failure(exc):
@@ -108,6 +229,17 @@ class _ReaderConnection(Connection):
         detail = describe(exc, redact=login.password)
         kind = connect_failure_kind(detail)
         return DatabaseUnavailableError(f"cannot connect to reader {self._where()}: {kind or detail}")
+
+    def _timed_out(self, exc: BaseException) -> DatabaseTimeoutError | None:
+        """The reader's own bound passed (no `statement_timeout` ERROR line: the writer answers instead,
+        and the router logs `reader_unavailable`)."""
+        deadline = self._deadline
+        if deadline is None or time.monotonic() < deadline:
+            return None
+        return DatabaseTimeoutError(
+            f"reader {self._where()} did not answer within its share of the time: a frozen host or a hung "
+            "proxy; its connection was closed"
+        )
 
 
 class ReadRouter:
@@ -127,31 +259,78 @@ class ReadRouter:
         self.host, self.port = hosts[int.from_bytes(os.urandom(2), "big") % len(hosts)] if hosts else ("", 0)
         self._retry_after = retry_after
         self._clock = clock
-        self._reader: Connection | None = None
+        self._reader: _ReaderConnection | None = None
         self._down_until = 0.0
         self._down = False
+        self.share = READER_SHARE
+        self.statement_seconds = READER_STATEMENT_SECONDS
         self.reads_on_reader = 0
         self.reads_on_writer = 0
         self.fallbacks = 0
         self.conflicts = 0
+        self.refused_writes = 0
+        self.reader_timeouts = 0
 
     def execute(self, sql: str, params: Any) -> Result:
         """Run a statement declared read-only: on the reader when it is safe and the reader is up."""
         writer = self._writer
-        if not self.host or not reads_only(sql) or (self._down and self._clock() < self._down_until):
+        if (
+            not self.host
+            or not reads_only(sql)
+            or sql in _refused
+            or (self._down and self._clock() < self._down_until)
+        ):
             self.reads_on_writer += 1
+            # A statement a reader refused as a write is not retried on a fresh connection either.
+            return writer._execute(writer._ready(), sql, params, sql not in _refused)
+        bound = self._reader_deadline(writer._deadline)
+        if bound is None:  # the invocation has no time left: the writer says so, the reader is not at fault
             return writer._execute(writer._ready(), sql, params, True)
         reader = self._reader_db()
-        if reader._deadline != writer._deadline:
-            reader._arm(writer._deadline)  # the invocation's deadline bounds reads on the reader too
+        # Arming is an attribute store: the bound moves forward from one statement to the next.
+        reader._arm(bound)
+        started = time.monotonic()
+        prefixed = True
         try:
-            result = reader._execute(reader._ready(), sql, params, True)
+            conn = reader._ready()
+            limit = (bound - time.monotonic()) * SERVER_LIMIT_SHARE
+            own = reader.session_limit
+            # The smaller of the two: the session's own limit, when lower, applies by itself (no prefix).
+            prefixed = limit > 0 and (own is None or limit < own)
+            bounded_sql = writer._engine.with_time_limit(conn, sql, limit) if prefixed else sql
+            result = reader._execute(conn, bounded_sql, params, True)
         except (DatabaseUnavailableError, ConnectionLostError) as exc:
             self._mark_down(exc)
             self.reads_on_writer += 1
             return writer._execute(writer._ready(), sql, params, True)
         except Exception as exc:
+            if writer._engine.refuses_write(exc):
+                # The reader refused a write hidden in a read (a function that writes, nextval() inside a
+                # view ...): nothing was written, so the writer runs it, now and for later calls.
+                _remember(sql, False)
+                _refused_add(sql)
+                # The refused statement may have left session state on the reader (an advisory lock the
+                # function took before its INSERT failed, a temporary table): closing the session ends it.
+                reader._discard()
+                self.refused_writes += 1
+                self.reads_on_writer += 1
+                log.emit(
+                    "reader_refused_write",
+                    "WARNING",
+                    engine=writer.config.engine,
+                    host=self.host,
+                    reason=describe(exc),
+                    action="ran on the writer; this statement text goes to the writer from now on",
+                )
+                # Not retried if the writer's connection dies under it: it is known to write.
+                return writer._execute(writer._ready(), sql, params, False)
+            if writer._engine.is_statement_timeout(exc):
+                if not prefixed:  # the session's own limit, which the writer has too: its error, as is
+                    raise
+                return self._after_reader_limit(sql, params, exc, time.monotonic() - started)
             if RECOVERY_CONFLICT not in str(exc):
+                if prefixed:  # the caller's error as on the writer, without the limit it never wrote
+                    writer._engine.error_without_time_limit(exc)
                 raise
             # A hot standby cancelled the read to replay the primary's changes (PostgreSQL replicas, with
             # max_standby_streaming_delay exceeded): nothing was written, so the writer answers instead.
@@ -165,15 +344,51 @@ class ReadRouter:
         self.reads_on_reader += 1
         return result
 
+    def _after_reader_limit(self, sql: str, params: Any, exc: Exception, spent: float) -> Result:
+        """The reader stopped the statement at its share of the time: it is alive (not marked down). The
+        writer runs it when the time left before the deadline is more than the reader already spent (a
+        statement that needs more than its share may still fit); otherwise, or without a deadline (the
+        reader then had READER_STATEMENT_SECONDS), the caller gets the timeout."""
+        writer = self._writer
+        self.reader_timeouts += 1
+        deadline = writer._deadline
+        rerun = deadline is not None and deadline - time.monotonic() > spent
+        log.emit(
+            "reader_statement_timeout",
+            "WARNING",
+            engine=writer.config.engine,
+            host=self.host,
+            seconds=round(spent, 3),
+            action="ran on the writer" if rerun else "not re-run: too little time left",
+        )
+        if not rerun:
+            raise DatabaseTimeoutError(
+                f"the read ran longer than its share of the time on reader {self.host} ({spent:.2f}s, "
+                "stopped by the server) and too little time is left to run it on the writer"
+            ) from exc
+        self.reads_on_writer += 1
+        return writer._execute(writer._ready(), sql, params, True)
+
+    def _reader_deadline(self, deadline: float | None) -> float | None:
+        """When a statement on the reader is given up on: READER_SHARE of the time left before the
+        invocation's deadline, or READER_STATEMENT_SECONDS from now without one; None if no time is left."""
+        now = time.monotonic()
+        if deadline is None:
+            return now + self.statement_seconds
+        if deadline <= now:
+            return None
+        return now + (deadline - now) * self.share
+
     def close(self) -> None:
         """Close the reader's connection (the writer's is the owner's)."""
         if self._reader is not None:
             self._reader.close()
 
-    def _reader_db(self) -> Connection:
+    def _reader_db(self) -> _ReaderConnection:
         reader = self._reader
         if reader is None:
             c = self._writer.config
+            limit = min(c.connect_timeout, READER_CONNECT_TIMEOUT)
             config = DbConfig(
                 engine=c.engine,
                 host=self.host,
@@ -182,13 +397,14 @@ class ReadRouter:
                 user=c.user,
                 auth=c.auth,
                 ca_bundle=c.ca_bundle,
-                connect_timeout=min(c.connect_timeout, READER_CONNECT_TIMEOUT),
+                connect_timeout=limit,
                 secret_arn=c.secret_arn,
                 region=c.region,
             )
             # secret: the writer's source (one cached secret); iam: a token signed for the reader's host.
             source = self._writer._source if c.auth == "secret" else None
             reader = _ReaderConnection(config, engine=self._writer._engine, source=source)
+            reader._connect_limit = limit
             self._reader = reader
         return reader
 

@@ -2,6 +2,25 @@
 
 A transaction is never retried: a connection lost inside the block rolls it back on the server
 (TransactionRolledBackError), one lost during COMMIT leaves its outcome unknown (ConnectionLostError).
+
+A statement can end the transaction before the block does: MySQL/MariaDB commit implicitly before DDL,
+TRUNCATE, LOCK TABLES, START TRANSACTION ... (even when the statement then fails), and a COMMIT or
+ROLLBACK written in the block does it on both engines. After each statement the server's transaction
+status (MySQL's SERVER_STATUS_IN_TRANS flag, libpq's transaction status: both already in memory, no
+round trip) and the statement's first words say whether and how it ended: the block then raises at once
+(TransactionPartlyCommittedError if anything may have been committed, TransactionRolledBackError if it
+was rolled back) and refuses its later statements, which would run outside any transaction. Where
+MySQL sent no flag, one COM_PING asks: after every failed statement (an error packet has none; a CALL,
+an EXECUTE or an executable comment may have committed before failing), after an implicit-commit
+statement that answered with rows (PyMySQL ignores a result set's end packet flags), and before a block
+that raised is called rolled back.
+
+The cursor's `connection` is the driver's own (psycopg2's `sql.Identifier(...).as_string()`,
+`quote_ident` and `register_uuid` need the real type). A `commit()`, `rollback()`, autocommit switch or
+`with conn:` through it that ends the transaction is seen in the same status, before the block's next
+statement and at its end (TransactionPartlyCommittedError); a MySQL connection whose autocommit was turned
+off inside the block is closed after it (engine.finish).
+Several statements in one string are judged by their first words and the final status only.
 """
 
 from __future__ import annotations
@@ -14,6 +33,7 @@ from .errors import (
     DatabaseError,
     DatabaseUnavailableError,
     TransactionError,
+    TransactionPartlyCommittedError,
     TransactionRolledBackError,
 )
 from .failures import describe
@@ -28,18 +48,93 @@ if TYPE_CHECKING:
     from .result import Result
 
 
+COMMITTED, ROLLED_BACK, UNKNOWN = "committed", "rolled back", "unknown"
+
+# First words of the statements MySQL and MariaDB commit the open transaction before (even when the
+# statement then fails): DDL (ALTER, CREATE, DROP, RENAME, TRUNCATE), account and privilege statements,
+# LOCK/UNLOCK TABLES, ANALYZE/CHECK/OPTIMIZE/REPAIR TABLE, CACHE INDEX, LOAD INDEX INTO CACHE, FLUSH,
+# RESET, INSTALL/UNINSTALL PLUGIN, replication control, SET PASSWORD and SET autocommit = 1 (when it was
+# 0). Sources: https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/ and
+# https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html. The server's status flag decides whether
+# a transaction really ended (CREATE TEMPORARY TABLE, SET @x do not end it); these words only say that a
+# failed statement may have ended it (worth one COM_PING to know) and that an ended one committed.
+IMPLICIT_COMMIT_WORDS = frozenset(
+    {
+        "ALTER", "ANALYZE", "CACHE", "CHANGE", "CHECK", "CREATE", "DROP", "FLUSH", "GRANT", "INSTALL",
+        "LOAD", "LOCK", "OPTIMIZE", "RENAME", "REPAIR", "RESET", "REVOKE", "SET", "SHUTDOWN", "START",
+        "STOP", "TRUNCATE", "UNINSTALL", "UNLOCK",
+    }
+)  # fmt: skip
+
+
+def statement_kind(sql: object, *, nested_comments: bool = False) -> str | None:
+    """What a statement does to an open transaction, by its first words (after comments): "commit"
+    (COMMIT, END), "rollback" (ROLLBACK, ABORT; not ROLLBACK TO SAVEPOINT), "begin" (BEGIN, START
+    TRANSACTION: MySQL commits the open transaction first), "implicit" (IMPLICIT_COMMIT_WORDS) or None.
+    Statements that are not text (psycopg2.sql.Composed) are judged by the server status alone.
+    `nested_comments`: PostgreSQL's `/* ... */` comments nest (`/* a /* b */ commit */ SELECT 1` is a
+    SELECT); MySQL's end at the first `*/`."""
+    if isinstance(sql, bytes):
+        sql = sql.decode("latin-1")
+    if not isinstance(sql, str):
+        return None
+    i, n = 0, len(sql)
+    while i < n:  # skip blanks and leading comments
+        c = sql[i]
+        if c.isspace() or c == ";":
+            i += 1
+        elif c == "#" or sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif sql.startswith("/*", i):
+            i = _comment_end(sql, i, nested_comments)
+        else:
+            break
+    words = [w.rstrip(";") for w in sql[i : i + 48].upper().split(None, 3)[:3]]
+    if not words:
+        return None
+    first = words[0]
+    if first in ("COMMIT", "END"):
+        return "commit"
+    if first in ("ROLLBACK", "ABORT"):
+        return None if "TO" in words[1:3] else "rollback"
+    if first == "BEGIN":
+        return None if words[1:2] == ["NOT"] else "begin"  # MariaDB's BEGIN NOT ATOMIC is a block
+    if first == "START" and words[1:2] == ["TRANSACTION"]:
+        return "begin"
+    return "implicit" if first in IMPLICIT_COMMIT_WORDS else None
+
+
+def _comment_end(sql: str, start: int, nested: bool) -> int:
+    """The index just past the `/* ... */` comment opening at `start` (len(sql) if it never closes)."""
+    n, depth, i = len(sql), 1, start + 2
+    while i < n:
+        if sql.startswith("*/", i):
+            depth -= 1
+            i += 2
+            if depth == 0 or not nested:
+                return i
+        elif nested and sql.startswith("/*", i):
+            depth += 1
+            i += 2
+        else:
+            i += 1
+    return n
+
+
 class Transaction:
     """Context manager returned by `Database.transaction()`; yields a cursor bound to the transaction.
 
     Leaving the block without an exception commits, and returns normally only if the COMMIT was
     acknowledged; otherwise it raises: TransactionRolledBackError (nothing was applied: a statement failed,
-    the server aborted the transaction, or the connection died before COMMIT was sent) or
-    ConnectionLostError (the connection died during COMMIT: it may or may not have been applied).
+    the server aborted the transaction, the COMMIT was refused, or the connection died before COMMIT was
+    sent), ConnectionLostError (the connection died during COMMIT: it may or may not have been applied)
+    or TransactionPartlyCommittedError (a statement of the block committed what ran before it).
     While the block is open every statement of the Database (`db.execute`, `db.query`, `db.ping`) runs
     inside it, never on a new autocommit connection; nesting is refused.
     """
 
-    __slots__ = ("_conn", "_cursor", "_db", "_ended_by_server", "_lost")
+    __slots__ = ("_conn", "_cursor", "_db", "_ended", "_ended_by_server", "_last_state", "_lost", "_ran")
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -47,6 +142,10 @@ class Transaction:
         self._cursor: Any = None
         self._ended_by_server: BaseException | None = None
         self._lost: str | None = None
+        # (outcome, what ended it) once a statement of the block ended the transaction early.
+        self._ended: tuple[str, str] | None = None
+        self._last_state = "open"
+        self._ran = False
 
     def __enter__(self) -> TransactionCursor:
         db = self._db
@@ -86,6 +185,9 @@ class Transaction:
         db._tx = None
         engine = db._engine
         conn = self._conn
+        if self._ended is not None:
+            self._exit_ended(exc)
+            return
         if self._lost is None and not engine.is_open(conn):
             self._lost = "the driver reported the connection closed"
         if self._lost is not None:
@@ -110,7 +212,14 @@ class Transaction:
         elif self._ended_by_server is not None:
             reason = f"the server rolled it back ({describe(self._ended_by_server)})"
         else:
-            reason = engine.abort_reason(conn)
+            state = engine.transaction_state(conn)
+            if state == "aborted":
+                reason = "a statement in it failed, so PostgreSQL aborted the transaction"
+            elif state == "ended" and (self._ran or engine.implicit_commits):
+                # Not seen after any statement (e.g. a procedure's last result set, read when the cursor
+                # closed, ended it): what ran before may be committed, so never claim a rollback.
+                self._ended = (UNKNOWN, "the server reported no transaction open when the block ended")
+                self._exit_ended(None)
             if reason is None and db._silence is not None and db._silence.broken():
                 reason = "the server closed the connection before COMMIT was sent"
                 self._drop()
@@ -121,9 +230,14 @@ class Transaction:
         if reason is None:
             self._commit()
             return
+        if self._committed_unseen(exc, close_error):
+            # Never "rolled back" (nor the caller's exception alone, which the docs read as rolled back):
+            # what ran before may be committed. The caller's exception is the cause.
+            unseen = self._end_early(UNKNOWN, None, exc or close_error)
+            self._drop()
+            raise unseen
         try:
             self._bounded(engine.rollback, conn)
-            engine.finish(conn)
         except Exception as end_exc:
             # The connection's state is unknown: never reuse it (a BEGIN left open would commit this block
             # with the next one, and swallow later autocommit writes). Closing it makes the server roll back.
@@ -145,6 +259,10 @@ class Transaction:
                 f"transaction on {db._where()} was not committed: {reason}; ROLLBACK failed "
                 f"({describe(end_exc)}), so the connection was closed and the server rolls it back"
             ) from close_error or self._ended_by_server
+        try:
+            engine.finish(conn)
+        except Exception:
+            self._drop()  # rolled back; the connection's mode is wrong or unknown, so it is not reused
         db._last_used = db._clock()
         if exc is not None:
             if engine.is_connection_lost(conn, exc):
@@ -173,15 +291,27 @@ class Transaction:
         try:
             self._bounded(engine.commit, conn)
         except Exception as exc:
-            lost = engine.is_connection_lost(conn, exc)
-            self._drop()
-            if lost:
+            if engine.is_connection_lost(conn, exc):
+                self._drop()
                 log.emit("connection_lost", "ERROR", engine=engine.name, retried=False, in_transaction=True)
                 raise ConnectionLostError(
                     f"connection to {db._where()} was lost during COMMIT ({describe(exc)}); the "
                     "transaction may or may not have been applied"
                 ) from None
-            raise  # the server refused the COMMIT (e.g. a deferred constraint): it rolled back
+            # The server refused the COMMIT (a deferred constraint, a serialization failure): a refused
+            # COMMIT rolls back. The connection is kept when it is back outside any transaction.
+            if engine.transaction_state(conn) == "ended":
+                try:
+                    engine.finish(conn)
+                    db._last_used = db._clock()
+                except Exception:
+                    self._drop()
+            else:
+                self._drop()
+            raise TransactionRolledBackError(
+                f"transaction on {db._where()} was rolled back, nothing of it was applied: the server "
+                f"refused the COMMIT ({describe(exc)})"
+            ) from exc
         try:
             engine.finish(conn)
         except Exception:
@@ -208,9 +338,127 @@ class Transaction:
                 f"the server rolled this transaction back ({describe(self._ended_by_server)}); later "
                 "statements of the block would run outside any transaction, so they are refused"
             )
+        if self._ended is not None:
+            raise self._ended_error(refused=True)
+        if self._ran and self._db._engine.transaction_state(self._conn) == "ended":
+            # Ended since the last statement (whose own end _after checks): through the driver's
+            # connection (`cur.connection.commit()`). This statement would run outside the transaction
+            # (psycopg2 would open a new one). A status already in memory: no round trip.
+            raise self._end_early(UNKNOWN, "connection")
+        self._ran = True  # a statement runs: "no transaction open" at the block's end is then news
 
-    def _failed(self, exc: BaseException) -> BaseException:
-        """Record a statement failure; return the exception to raise (the connection-lost form if so)."""
+    # -- a statement that ended the transaction before the block did ---------------------------------
+
+    def _kind(self, sql: object) -> str | None:
+        return statement_kind(sql, nested_comments=self._db._engine.nested_comments)
+
+    def _after(self, sql: object, returned_rows: bool) -> None:
+        """After a statement of the block succeeded: raise if it ended the transaction. Costs a look at
+        the statement's first words and at status the driver already holds (no round trip), except after
+        a statement that commits implicitly and answered with rows (ANALYZE/CHECK/OPTIMIZE/REPAIR TABLE):
+        PyMySQL does not read the status flag from a result set's end packet, so one COM_PING asks."""
+        engine = self._db._engine
+        kind = self._kind(sql)
+        state = engine.transaction_state(self._conn)
+        if kind == "implicit" and returned_rows and state == "open" and engine.implicit_commits:
+            try:
+                state = self._bounded(engine.refresh_transaction_state, self._conn)
+            except Exception as exc:
+                self._lost = describe(exc)
+                self._drop()
+                raise self._end_early(UNKNOWN, kind, exc) from exc
+        aborted_before, self._last_state = self._last_state == "aborted", state
+        if kind == "rollback":
+            outcome = ROLLED_BACK
+        elif kind == "commit":
+            # PostgreSQL answers the COMMIT of an aborted transaction with ROLLBACK.
+            outcome = ROLLED_BACK if aborted_before else COMMITTED
+        elif kind == "begin" and engine.implicit_commits:
+            outcome = COMMITTED  # the flag stays set: START TRANSACTION commits, then opens a new one
+        elif state != "ended":
+            return
+        elif kind is not None and engine.implicit_commits:
+            outcome = COMMITTED
+        else:
+            outcome = UNKNOWN  # a procedure, or several statements in one string, ended it
+        raise self._end_early(outcome, kind)
+
+    def _end_early(self, outcome: str, kind: str | None, cause: BaseException | None = None) -> Exception:
+        what = {
+            "implicit": "MySQL/MariaDB commit the open transaction implicitly before DDL (CREATE, ALTER, "
+            "DROP, TRUNCATE, RENAME ...), LOCK TABLES and other statements, even when the statement fails",
+            "begin": "START TRANSACTION/BEGIN inside a transaction commits it first on MySQL/MariaDB",
+            "commit": "a COMMIT statement in the block",
+            "rollback": "a ROLLBACK statement in the block",
+            "connection": "commit(), rollback() or an autocommit switch on cur.connection, the driver's "
+            "connection",
+        }.get(kind or "", "a statement of the block (a procedure, or several statements in one string)")
+        self._ended = (outcome, what)
+        log.emit("transaction_ended_early", "ERROR", engine=self._db._engine.name, outcome=outcome)
+        error = self._ended_error(refused=False)
+        if cause is not None:
+            error.__cause__ = cause
+        return error
+
+    def _ended_error(self, *, refused: bool) -> Exception:
+        assert self._ended is not None
+        outcome, what = self._ended
+        where = self._db._where()
+        later = (
+            "this statement was refused (it would run outside any transaction)"
+            if refused
+            else "the block's later statements are refused (they would run outside any transaction)"
+        )
+        if outcome == ROLLED_BACK:
+            return TransactionRolledBackError(
+                f"the transaction on {where} was rolled back inside the block ({what}): nothing of the block "
+                f"was applied; {later}. To abandon a block, raise an exception inside it"
+            )
+        applied = (
+            "everything the block ran up to and including it IS committed"
+            if outcome == COMMITTED
+            else "what the block ran before it MAY have been committed (the outcome is unknown)"
+        )
+        return TransactionPartlyCommittedError(
+            f"a statement ended the transaction on {where} before the block did ({what}): {applied}; "
+            f"{later}. The block was not one unit: do not retry it as a whole; keep DDL, COMMIT and "
+            "START TRANSACTION out of db.transaction()"
+        )
+
+    def _committed_unseen(self, exc: BaseException | None, close_error: Exception | None) -> bool:
+        """On MySQL/MariaDB, before claiming a rollback after the block raised or its last statement
+        failed to finish: whether the transaction already ended unseen (a procedure's COMMIT read when the
+        cursor closed, an error packet that carried no flags). One COM_PING, failure paths only. If the
+        ping fails the ROLLBACK fails too, and that path closes the connection."""
+        engine = self._db._engine
+        if not engine.implicit_commits or not self._ran or self._ended_by_server is not None:
+            return False
+        if exc is None and close_error is None:
+            return False
+        try:
+            return bool(self._bounded(engine.refresh_transaction_state, self._conn) == "ended")
+        except Exception:
+            return False
+
+    def _exit_ended(self, exc: BaseException | None) -> None:
+        """Leave a block whose transaction a statement ended, and raise unless the exception in flight
+        already says what happened. The connection is closed: the session may hold what the statement
+        left (LOCK TABLES locks, which ROLLBACK keeps; the transaction COMMIT AND CHAIN or START
+        TRANSACTION opened, holding none of our statements), and closing ends all of it. Rare (a
+        misuse), so the reconnect it costs does not matter."""
+        self._drop()
+        assert self._ended is not None
+        if exc is None:
+            raise self._ended_error(refused=False)
+        if isinstance(exc, TransactionError) or self._ended[0] == ROLLED_BACK:
+            return  # ours, or the failed statement's own error (rolled back): it propagates
+        # The caller caught our error and raised another one: the docs say the block's own exception
+        # means "rolled back", which is not true here.
+        raise self._ended_error(refused=False) from exc
+
+    def _failed(self, exc: BaseException, sql: object) -> BaseException:
+        """Record a statement failure; return the exception to raise (the connection-lost form if so,
+        TransactionPartlyCommittedError if the failed statement committed what ran before it)."""
         db = self._db
         engine = db._engine
         if engine.is_connection_lost(self._conn, exc):
@@ -223,18 +471,46 @@ class Transaction:
             )
         if engine.ends_transaction(exc):
             self._ended_by_server = exc
-        return exc
+            return exc
+        kind = self._kind(sql)
+        try:
+            if kind is not None or engine.implicit_commits or engine.may_roll_back(exc):
+                # An error packet carries no status flags (MySQL): ask (one COM_PING, failures only).
+                # After EVERY failure on MySQL/MariaDB: a CALL, an EXECUTE or an executable comment
+                # (`/*!40000 DROP ... */`) may have committed implicitly before failing, and its first
+                # words do not say so.
+                state = self._bounded(engine.refresh_transaction_state, self._conn)
+            else:
+                state = engine.transaction_state(self._conn)
+        except Exception as refresh_exc:
+            self._lost = describe(refresh_exc)
+            self._drop()
+            if kind is not None and engine.implicit_commits:
+                return self._end_early(UNKNOWN, kind, exc)
+            return exc
+        self._last_state = state
+        if state != "ended":
+            return exc  # open (MySQL: the statement alone failed) or aborted (PostgreSQL: seen at exit)
+        if kind in ("implicit", "begin") and engine.implicit_commits:
+            # Committed before the statement ran (MariaDB: "even if the statement fails with an error").
+            return self._end_early(COMMITTED, kind, exc)
+        if kind in ("commit", "rollback") or engine.may_roll_back(exc):
+            self._ended = (ROLLED_BACK, "a refused COMMIT, or a lock wait timeout that rolled it back")
+            return exc  # the statement's own error; later statements are refused, nothing was applied
+        return self._end_early(UNKNOWN, kind, exc)
 
     def _run(self, sql: str, params: Any) -> Result:
         """`db.execute` inside the block: on the transaction's connection, never retried."""
         self._check_usable()
         try:
-            return self._db._run(self._conn, sql, params)
+            result = self._db._run(self._conn, sql, params)
         except Exception as exc:
-            raised = self._failed(exc)
+            raised = self._failed(exc, sql)
             if raised is exc:
                 raise
-            raise raised from None
+            raise raised from None if raised.__cause__ is None else raised.__cause__
+        self._after(sql, bool(result.rows))
+        return result
 
 
 class TransactionCursor:
@@ -259,12 +535,21 @@ class TransactionCursor:
         tx = self._tx
         tx._check_usable()
         try:
-            return tx._bounded(method, sql, args)
+            result = tx._bounded(method, sql, args)
         except Exception as exc:
-            raised = tx._failed(exc)
+            raised = tx._failed(exc, sql)
             if raised is exc:
                 raise
-            raise raised from None
+            raise raised from None if raised.__cause__ is None else raised.__cause__
+        tx._after(sql, self._cursor.description is not None)
+        return result
+
+    @property
+    def connection(self) -> Any:
+        """The driver's connection itself (psycopg2's sql/extras helpers check its type). Ending the
+        transaction through it is seen from the driver's status before the next statement and at the
+        block's end, and raises TransactionPartlyCommittedError (Transaction._check_usable)."""
+        return self._cursor.connection
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cursor, name)

@@ -12,7 +12,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
@@ -22,9 +22,10 @@ import pytest
 
 os.environ["LAMBDA_RDS_PACKAGING"] = "offline"
 
-from lambda_rds.commands import deployer_actions as actions
 from lambda_rds.commands import deployer_policy as deployer
 from lambda_rds.commands.cli import main as cli_main
+from lambda_rds.commands.deployer import actions, groups
+from lambda_rds.commands.deployer.target import Target
 from lambda_rds.component import LambdaRds
 from lambda_rds.rules import aws_sources
 from lambda_rds.settings.database import database_identifier
@@ -84,9 +85,11 @@ def built(index: int) -> RecordingMocks:
     return build(CONFIGS[index])
 
 
-def target_for(args: dict[str, Any], account: str = ACCOUNT, stack: str = "dev") -> actions.Target:
-    database = args.get("database", {})
-    return actions.Target(
+def target_for(
+    args: dict[str, Any], account: str = ACCOUNT, stack: str = "dev", *, migrate: bool = False
+) -> Target:
+    database, network = args.get("database", {}), args.get("network", {})
+    return Target(
         project="lambda-rds",
         stack=stack,
         name="app",
@@ -94,6 +97,9 @@ def target_for(args: dict[str, Any], account: str = ACCOUNT, stack: str = "dev")
         region=REGION,
         account=account,
         kms_key_arn=database.get("kms_key_arn"),
+        vpc_id=network.get("vpc_id"),
+        subnet_ids=tuple(network.get("private_subnet_ids", ())),
+        migrate=migrate,
     )
 
 
@@ -165,7 +171,13 @@ def as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-def conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, str]) -> bool:
+Context = dict[str, str | list[str]]
+
+
+def conditions_hold(condition: dict[str, dict[str, Any]], context: Context) -> bool:
+    """IAM's condition operators as these documents use them (sources.IAM_CONDITION_OPERATORS): a missing
+    key fails a positive operator, passes ...IfExists and a negated one (StringNotEquals); ForAnyValue
+    matches when any of the key's values does."""
     for operator, pairs in condition.items():
         for key, expected in pairs.items():
             value = context.get(key)
@@ -173,25 +185,35 @@ def conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, str
                 if (value is None) != (expected == "true"):
                     return False
                 continue
+            base = operator.removeprefix("ForAnyValue:").removesuffix("IfExists")
+            negated = "Not" in base
             if value is None:
-                if operator.endswith("IfExists"):
+                if operator.endswith("IfExists") or negated:
                     continue
                 return False
-            like = operator.removesuffix("IfExists") in ("StringLike", "ArnLike")
-            if not any(fnmatchcase(value, e) if like else value == e for e in as_list(expected)):
+            like = base.replace("Not", "") in ("StringLike", "ArnLike")
+            matches = any(
+                fnmatchcase(v, e) if like else v == e for v in as_list(value) for e in as_list(expected)
+            )
+            if matches == negated:
                 return False
     return True
 
 
-def allowed(statements: list[dict[str, Any]], action: str, arn: str, context: dict[str, str]) -> bool:
-    """IAM's Allow for one resource of a request: action listed, ARN matched by a pattern (`*` spans `:`
-    and `/`), every condition held. IAM authorizes each resource of a request on its own."""
-    return any(
-        action in as_list(s["Action"])
-        and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
-        and conditions_hold(s.get("Condition", {}), context)
-        for s in statements
-    )
+def allowed(statements: list[dict[str, Any]], action: str, arn: str, context: Context) -> bool:
+    """IAM's decision for one resource of a request: some Allow and no Deny whose action is listed, whose
+    ARN pattern matches (`*` spans `:` and `/`) and whose conditions all hold. IAM authorizes each
+    resource of a request on its own."""
+
+    def applies(s: dict[str, Any]) -> bool:
+        return (
+            action in as_list(s["Action"])
+            and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
+            and conditions_hold(s.get("Condition", {}), context)
+        )
+
+    effects = {s.get("Effect", "Allow") for s in statements if applies(s)}
+    return effects == {"Allow"}
 
 
 # ---- what `pulumi up` / `destroy` touches, as IAM sees it ----------------------------------------------
@@ -225,6 +247,21 @@ CREATES = {
     "rds:CreateDBSnapshot": "snapshot",
     "rds:CreateDBSubnetGroup": "subgrp",
     "secretsmanager:CreateSecret": "Secret",
+}
+# The EC2 create that tags each type at create (ec2:CreateAction, aws_sources.EC2_TAG_ON_CREATE); the
+# adopted default group is tagged by ec2:CreateTags alone.
+EC2_CREATE_ACTION = {
+    "aws:ec2/vpc:Vpc": "CreateVpc",
+    "aws:ec2/subnet:Subnet": "CreateSubnet",
+    "aws:ec2/routeTable:RouteTable": "CreateRouteTable",
+    "aws:ec2/internetGateway:InternetGateway": "CreateInternetGateway",
+    "aws:ec2/eip:Eip": "AllocateAddress",
+    "aws:ec2/natGateway:NatGateway": "CreateNatGateway",
+    "aws:ec2/securityGroup:SecurityGroup": "CreateSecurityGroup",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "CreateVpcEndpoint",
+    "aws:ec2/flowLog:FlowLog": "CreateFlowLogs",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "AuthorizeSecurityGroupIngress",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "AuthorizeSecurityGroupEgress",
 }
 # Tagging at create: the resource has no tags yet, the request carries them all.
 TAGS_AT_CREATE = frozenset(
@@ -441,25 +478,34 @@ def touches(r: RecordedResource, everything: list[RecordedResource]) -> Iterator
                 yield ref("db", rds(f"db:{db}"), db)
 
 
-def request_context(
-    r: RecordedResource, action: str, touch: Touch, *, resource_tags: dict[str, str] | None = None
-) -> dict[str, str]:
+def request_context(r: RecordedResource, action: str, touch: Touch, *, pre_tag: bool = False) -> Context:
     """What IAM knows when it authorizes ``action`` on ``touch`` for ``r``'s create, update or delete:
     the resource's tags unless this very request makes it (or tags it at create), the request's tags when
-    it carries them, the other keys; then only the keys the reference lists for the action and type
-    (IAM evaluates an unlisted key as absent)."""
-    made_here = touch.primary and (CREATES.get(action) == touch.kind or action in TAGS_AT_CREATE)
-    context = dict(touch.context)
-    existing = touch.tags if resource_tags is None else resource_tags
+    it carries them (and their keys), the other keys; then only the keys the reference lists for the
+    action and type (IAM evaluates an unlisted key as absent). ``pre_tag``: the stack was deployed before
+    the stack tags, so what exists carries the component tag but no project or stack tag."""
+    # Before the stack tags, the first `up` adds them to what exists: not a tagging at create.
+    at_create = action in TAGS_AT_CREATE and not pre_tag
+    made_here = touch.primary and (CREATES.get(action) == touch.kind or at_create)
+    context: Context = dict(touch.context)
+    existing = dict(touch.tags or {})
+    if pre_tag:
+        existing = {k: v for k, v in existing.items() if k not in (groups.PROJECT_TAG, groups.STACK_TAG)}
     if existing and not made_here:
         context.update({f"aws:ResourceTag/{k}": v for k, v in existing.items()})
     carries = action in TAGS_AT_CREATE or CREATES.get(action) is not None
-    if carries and tags_of(r):
-        context.update({f"aws:RequestTag/{k}": v for k, v in (tags_of(r) or {}).items()})
+    sent = tags_of(r) or {}
+    if action in TAGS_AT_CREATE and not made_here:  # an update sends only the tags it adds or changes
+        sent = {k: v for k, v in sent.items() if existing.get(k) != v}
+    if carries and sent:
+        context.update({f"aws:RequestTag/{k}": v for k, v in sent.items()})
+        context["aws:TagKeys"] = sorted(sent)
+    if action == "ec2:CreateTags" and made_here and r.type in EC2_CREATE_ACTION:
+        context["ec2:CreateAction"] = EC2_CREATE_ACTION[r.type]
     return {k: v for k, v in context.items() if supports(action, touch.kind, k)}
 
 
-def denied(mocks: RecordingMocks, target: actions.Target) -> list[str]:
+def denied(mocks: RecordingMocks, target: Target, *, pre_tag: bool = False) -> list[str]:
     """Every (action, ARN) the stack's resources need that the policy does not grant."""
     statements = deployer.statements(target)
     out: set[str] = set()
@@ -475,7 +521,8 @@ def denied(mocks: RecordingMocks, target: actions.Target) -> list[str]:
                     continue
                 if TAGGING.fullmatch(action.split(":", 1)[1]) and not (touch.primary and touch.tags):
                     continue  # tags are read and written on the resource itself, when it has some
-                if not allowed(statements, action, touch.arn, request_context(r, action, touch)):
+                context = request_context(r, action, touch, pre_tag=pre_tag)
+                if not allowed(statements, action, touch.arn, context):
                     out.add(f"{action} on {touch.arn}")
     return sorted(out)
 
@@ -519,9 +566,7 @@ def test_every_call_is_granted_on_the_names_the_component_gives(index: int) -> N
 
 def test_another_components_names_are_refused() -> None:
     mocks = built(1)
-    other = actions.Target(
-        "lambda-rds", "dev", "other", "lambda-rds-dev-other", region=REGION, account=ACCOUNT
-    )
+    other = Target("lambda-rds", "dev", "other", "lambda-rds-dev-other", region=REGION, account=ACCOUNT)
     refused = denied(mocks, other)
     for needle in (
         ":role/app-",
@@ -530,9 +575,7 @@ def test_another_components_names_are_refused() -> None:
         ":db:lambda-rds-dev-app",
     ):
         assert any(needle in line for line in refused), needle
-    elsewhere = actions.Target(
-        "lambda-rds", "dev", "app", "lambda-rds-dev-app", region="eu-west-1", account=ACCOUNT
-    )
+    elsewhere = Target("lambda-rds", "dev", "app", "lambda-rds-dev-app", region="eu-west-1", account=ACCOUNT)
     assert any(":function:app-" in line for line in denied(mocks, elsewhere))
 
 
@@ -561,26 +604,211 @@ def test_another_stack_of_the_same_component_cannot_change_this_ones(index: int)
         assert any(line.startswith("rds:ModifyDBInstance on " + rds("db:app-db-0-")) for line in refused)
 
 
-def test_a_stack_can_tag_its_resources_once_but_not_take_another_stacks() -> None:
+# ---- (c2) the second review of the scoped policy (issue 17, item 10) ----------------------------------
+DEV_REQ: Context = {
+    "aws:RequestTag/lambda-rds:project": "lambda-rds",
+    "aws:RequestTag/lambda-rds:stack": "dev",
+}
+DEV_RES: Context = {
+    "aws:ResourceTag/lambda-rds:project": "lambda-rds",
+    "aws:ResourceTag/lambda-rds:stack": "dev",
+}
+PROD_RES: Context = {**DEV_RES, "aws:ResourceTag/lambda-rds:stack": "prod"}
+# What a stack deployed before the stack tags carries: the component tag (component.py), no stack tag.
+PRE_TAG: Context = {"aws:ResourceTag/lambda-rds:component": "app"}
+SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:app-db-app-AbCdEf"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/app-fn-app-role-1234567"
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:app-fn-app-1234567"
+DEV = target_for({})  # the stack creates its VPC
+MIGRATE = target_for({}, migrate=True)
+
+
+def test_a_stack_retags_its_own_resources_but_not_another_stacks() -> None:
     statements = deployer.statements(deployer.DOCS_TARGET)  # dev
     fn = "arn:aws:lambda:us-east-1:123456789012:function:app-fn-app-1234567"
-    ours = {"lambda-rds:project": "lambda-rds", "lambda-rds:stack": "dev"}
-    request = {f"aws:RequestTag/{k}": v for k, v in ours.items()}
-    # A function deployed before the stack tags existed: its `up` adds them...
-    assert allowed(
-        statements, "lambda:TagResource", fn, {**request, "aws:ResourceTag/lambda-rds:component": "app"}
-    )
-    # ...but changes it only once they are on.
-    untagged = {"aws:ResourceTag/lambda-rds:component": "app"}
-    assert not allowed(statements, "lambda:UpdateFunctionCode", fn, untagged)
-    tagged = {f"aws:ResourceTag/{k}": v for k, v in ours.items()}
-    assert allowed(statements, "lambda:UpdateFunctionCode", fn, tagged)
-    # A later change of a user tag sends only that tag: the resource's own tags allow it.
-    assert allowed(statements, "lambda:TagResource", fn, {**tagged, "aws:RequestTag/team": "a"})
+    # A change of a user tag sends only that tag: the resource's own tags allow it.
+    assert allowed(statements, "lambda:TagResource", fn, {**DEV_RES, "aws:RequestTag/team": "a"})
+    assert allowed(statements, "lambda:UpdateFunctionCode", fn, DEV_RES)
     # prod's function keeps its tags: dev cannot retag it as its own, nor untag it.
-    prods = {"aws:ResourceTag/lambda-rds:project": "lambda-rds", "aws:ResourceTag/lambda-rds:stack": "prod"}
-    assert not allowed(statements, "lambda:TagResource", fn, {**prods, **request})
-    assert not allowed(statements, "lambda:UntagResource", fn, prods)
+    assert not allowed(statements, "lambda:TagResource", fn, {**PROD_RES, **DEV_REQ})
+    assert not allowed(statements, "lambda:UntagResource", fn, {**PROD_RES, "aws:TagKeys": ["team"]})
+
+
+def test_a_stack_cannot_claim_an_untagged_resource_of_another_stack() -> None:
+    statements = deployer.statements(DEV)
+    # prod's secret and role from before the stack tags: dev may not tag them as its own...
+    assert not allowed(statements, "secretsmanager:TagResource", SECRET, {**DEV_REQ, **PRE_TAG})
+    assert not allowed(statements, "iam:TagRole", ROLE, {**DEV_REQ, **PRE_TAG})
+    # ...nor read or change them as they are.
+    assert not allowed(statements, "secretsmanager:GetSecretValue", SECRET, PRE_TAG)
+    assert not allowed(statements, "iam:PutRolePolicy", ROLE, PRE_TAG)
+    # EC2 tags only with a create (ec2:CreateAction, aws_sources.EC2_TAG_ON_CREATE): no untagged VPC.
+    assert not allowed(statements, "ec2:CreateTags", ec2("vpc/vpc-other"), DEV_REQ)
+    assert not allowed(statements, "ec2:DeleteVpc", ec2("vpc/vpc-other"), {})
+    created = {**DEV_REQ, "ec2:CreateAction": "CreateVpc"}
+    assert allowed(statements, "ec2:CreateTags", ec2("vpc/vpc-new"), created)
+    prods = {**created, "aws:RequestTag/lambda-rds:stack": "prod"}
+    assert not allowed(statements, "ec2:CreateTags", ec2("vpc/vpc-new"), prods)
+    # Tags sent with CreateRole / CreateSecret: the resource has none yet.
+    assert allowed(statements, "iam:TagRole", ROLE, DEV_REQ)
+    assert allowed(statements, "secretsmanager:TagResource", SECRET, DEV_REQ)
+    assert "TagUntaggedForThisStack" not in {s["Sid"] for s in statements}
+
+
+def test_the_migrate_policy_lets_the_first_up_tag_a_stack_from_before() -> None:
+    statements = deployer.statements(MIGRATE)
+    assert allowed(statements, "secretsmanager:TagResource", SECRET, {**DEV_REQ, **PRE_TAG})
+    assert allowed(statements, "secretsmanager:GetSecretValue", SECRET, PRE_TAG)  # a refresh
+    assert allowed(statements, "lambda:DeleteFunction", FUNCTION, PRE_TAG)  # a replacement
+    assert allowed(statements, "ec2:CreateTags", ec2("security-group/sg-1"), {**DEV_REQ, **PRE_TAG})
+    assert allowed(statements, "rds:ModifyDBInstance", rds("db:app-db-0-abcdefg"), PRE_TAG)
+    # Still nothing tagged for another stack.
+    assert not allowed(statements, "lambda:DeleteFunction", FUNCTION, PROD_RES)
+    assert not allowed(statements, "secretsmanager:TagResource", SECRET, {**DEV_REQ, **PROD_RES})
+    assert not allowed(
+        statements, "lambda:TagResource", FUNCTION, {**PRE_TAG, "aws:RequestTag/lambda-rds:stack": "prod"}
+    )
+
+
+@pytest.mark.parametrize("index", range(len(CONFIGS)))
+def test_the_first_up_of_a_stack_from_before_needs_the_migrate_policy(index: int) -> None:
+    assert denied(built(index), target_for(CONFIGS[index]), pre_tag=True) != []
+    assert denied(built(index), target_for(CONFIGS[index], migrate=True), pre_tag=True) == []
+    assert denied(built(index), target_for(CONFIGS[index], migrate=True)) == []
+
+
+def test_types_that_are_always_tagged_are_refused_without_the_stack_tag() -> None:
+    statements = deployer.statements(DEV)
+    # ...IfExists is keyed per action: the Deny covers the types the component always tags.
+    assert not allowed(statements, "rds:ModifyDBInstance", rds("db:app-db-0-abcdefg"), {})  # prod's member
+    assert not allowed(statements, "rds:DeleteDBCluster", rds("cluster:lambda-rds-dev-app"), {})
+    assert not allowed(statements, "rds:DeregisterDBProxyTargets", rds("db-proxy:prx-0123"), {})
+    assert not allowed(statements, "ec2:DisassociateAddress", ec2("elastic-ip/eipalloc-1"), {})
+    assert not allowed(statements, "ec2:ModifyVpcEndpoint", ec2("vpc-endpoint/vpce-1"), {})
+    assert not allowed(statements, "ec2:AuthorizeSecurityGroupIngress", ec2("security-group/sg-x"), {})
+    # AWS's default groups and RDS's target group carry no tags of ours, and still pass.
+    assert allowed(statements, "rds:ModifyDBInstance", rds("og:default:postgres-16"), {})
+    assert allowed(statements, "rds:ModifyDBProxyTargetGroup", rds("target-group:prx-tg-0123"), {})
+    assert allowed(statements, "rds:ModifyDBInstance", rds("db:lambda-rds-dev-app"), DEV_RES)
+    deny = next(s for s in statements if s["Sid"] == "DenyUntaggedOfOurKinds")
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Null": {"aws:ResourceTag/lambda-rds:stack": "true"}}
+    assert "DenyUntaggedOfOurKinds" not in {s["Sid"] for s in deployer.statements(MIGRATE)}
+
+
+def test_a_brought_vpc_is_named_by_its_ids_not_matched_by_tags() -> None:
+    brought = deployer.statements(target_for(CONFIGS[2]))  # network.vpc_id vpc-0abc, subnet-a1, subnet-b2
+    other_stacks = {"aws:ResourceTag/lambda-rds:stack": "shared"}  # a VPC another stack made and you bring
+    assert allowed(brought, "ec2:CreateSecurityGroup", ec2("vpc/vpc-0abc"), other_stacks)
+    assert allowed(brought, "ec2:CreateVpcEndpoint", ec2("subnet/subnet-a1"), {})
+    assert not allowed(brought, "ec2:CreateSecurityGroup", ec2("vpc/vpc-other"), {})
+    assert not allowed(brought, "ec2:CreateVpcEndpoint", ec2("subnet/subnet-zz"), {})
+    # What the create makes carries the stack's tags.
+    group = ec2("security-group/sg-new")
+    assert allowed(brought, "ec2:CreateSecurityGroup", group, DEV_REQ)
+    assert not allowed(
+        brought, "ec2:CreateSecurityGroup", group, {**DEV_REQ, "aws:RequestTag/lambda-rds:stack": "prod"}
+    )
+    # A VPC the component creates: only this stack's.
+    own = deployer.statements(DEV)
+    assert not allowed(own, "ec2:CreateSecurityGroup", ec2("vpc/vpc-other"), {})
+    assert allowed(own, "ec2:CreateSecurityGroup", ec2("vpc/vpc-1"), DEV_RES)
+
+
+def test_security_group_rules_carry_the_stack_tags_and_are_tagged_at_create() -> None:
+    # aws.vpc.SecurityGroup{Ingress,Egress}Rule send TagSpecifications (aws_sources.TF_SG_RULE_TAGS), with
+    # the provider's default tags too: the rule must carry the stack's.
+    rules = [
+        r
+        for i in range(len(CONFIGS))
+        for r in built(i).resources
+        if r.type.startswith("aws:vpc/securityGroup") and r.type.endswith("Rule")
+    ]
+    assert len(rules) > 10
+    for r in rules:
+        assert (tags_of(r) or {}).get("lambda-rds:stack") == "dev", r.name
+    assert "security-group-rule" in groups.EC2_TAGGED_TYPES
+    statements = deployer.statements(DEV)
+    rule = ec2("security-group-rule/sgr-0123")
+    create = {**DEV_REQ, "aws:RequestTag/team": "x", "ec2:CreateAction": "AuthorizeSecurityGroupIngress"}
+    assert allowed(statements, "ec2:CreateTags", rule, create)
+    assert allowed(statements, "ec2:AuthorizeSecurityGroupIngress", rule, create)
+    default_tags_only = {"aws:RequestTag/team": "x", "ec2:CreateAction": "AuthorizeSecurityGroupIngress"}
+    assert not allowed(statements, "ec2:CreateTags", rule, default_tags_only)
+    assert allowed(statements, "ec2:ModifySecurityGroupRules", rule, DEV_RES)
+
+
+def test_the_final_snapshot_gets_the_database_tags_by_its_name() -> None:
+    # AddTagsToResource copies the database's tags: the request may carry none of the stack's.
+    statements = deployer.statements(DEV)
+    for kind in ("snapshot", "cluster-snapshot"):
+        assert allowed(
+            statements, "rds:AddTagsToResource", rds(f"{kind}:lambda-rds-dev-app-final-1a2b3c4d"), {}
+        )
+        assert not allowed(statements, "rds:AddTagsToResource", rds(f"{kind}:other-final-1a2b3c4d"), {})
+
+
+def test_the_stack_tags_cannot_be_stripped_or_rewritten() -> None:
+    statements = deployer.statements(DEV)
+    removals = {
+        "ec2:DeleteTags": ec2("vpc/vpc-1"),
+        "iam:UntagRole": ROLE,
+        "lambda:UntagResource": FUNCTION,
+        "rds:RemoveTagsFromResource": rds("db:lambda-rds-dev-app"),
+        "secretsmanager:UntagResource": SECRET,
+    }
+    assert set(removals) == groups.TAG_REMOVE
+    for action, arn in removals.items():
+        assert supports(action, "", "aws:TagKeys") or any(
+            supports(action, kind, "aws:TagKeys") for kind in sar_types(action)
+        ), action
+        assert allowed(statements, action, arn, {**DEV_RES, "aws:TagKeys": ["team"]}), action
+        for key in ("lambda-rds:stack", "lambda-rds:project", "lambda-rds:component"):
+            assert not allowed(statements, action, arn, {**DEV_RES, "aws:TagKeys": ["team", key]}), action
+    rewrite = {**DEV_RES, "aws:RequestTag/lambda-rds:stack": "prod"}
+    assert not allowed(statements, "lambda:TagResource", FUNCTION, rewrite)
+    assert not allowed(statements, "iam:TagRole", ROLE, rewrite)
+    # AWS's default groups are never tagged.
+    default = {**DEV_REQ, "aws:ResourceTag/x": "y"}
+    assert not allowed(statements, "rds:AddTagsToResource", rds("og:default:postgres-16"), DEV_REQ)
+    assert not allowed(statements, "rds:AddTagsToResource", rds("pg:default.postgres16"), default)
+
+
+def test_the_default_group_is_tagged_once_and_then_stays_closed() -> None:
+    statements = deployer.statements(DEV)
+    group = ec2("security-group/sg-0default")
+    adopt = {**DEV_REQ, "aws:RequestTag/Name": "app-default-closed", "aws:TagKeys": ["Name"]}
+    assert allowed(statements, "ec2:CreateTags", group, adopt)
+    assert not allowed(statements, "ec2:CreateTags", group, DEV_REQ)  # any other untagged group: no
+    assert not allowed(statements, "ec2:CreateTags", group, {**adopt, **PRE_TAG})
+    closed: Context = {**DEV_RES, "aws:ResourceTag/Name": "app-default-closed"}
+    assert allowed(statements, "ec2:RevokeSecurityGroupIngress", group, closed)  # AWS's rules go
+    for action in sorted(groups.DEFAULT_GROUP_CLOSED):
+        assert not allowed(statements, action, group, closed), action
+    renamed = {**closed, "aws:RequestTag/Name": "web", "aws:TagKeys": ["Name"]}
+    assert not allowed(statements, "ec2:CreateTags", group, renamed)
+    assert allowed(
+        statements, "ec2:CreateTags", group, {**closed, "aws:RequestTag/team": "b", "aws:TagKeys": ["team"]}
+    )
+    # A VPC you bring: no group is adopted, none may be tagged so.
+    brought = deployer.statements(target_for(CONFIGS[2]))
+    assert not allowed(brought, "ec2:CreateTags", group, adopt)
+
+
+def test_a_renamed_stack_migrates_from_its_old_tags_and_names() -> None:
+    old = target_for({}, stack="dev")
+    renamed = replace(target_for({}, stack="dev2", migrate=True), renamed_from=old)
+    statements = deployer.statements(renamed)
+    olds = {**DEV_RES}
+    assert allowed(
+        statements, "lambda:TagResource", FUNCTION, {**olds, "aws:RequestTag/lambda-rds:stack": "dev2"}
+    )
+    assert allowed(statements, "lambda:UpdateFunctionCode", FUNCTION, olds)
+    assert not allowed(statements, "lambda:UpdateFunctionCode", FUNCTION, PROD_RES)
+    assert "DenyUntaggedOfOurKinds" not in {s["Sid"] for s in statements}
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/lambda-rds/lambda-rds/dev/app/fn-app"
+    assert allowed(statements, "logs:DeleteLogGroup", group, {})  # its old name, replaced
+    assert not allowed(deployer.statements(target_for({}, stack="dev2")), "logs:DeleteLogGroup", group, {})
 
 
 def test_every_condition_key_is_listed_for_every_action_of_its_statement() -> None:
@@ -709,9 +937,7 @@ def test_rds_service_linked_role_is_granted_as_the_rds_user_guide_shows() -> Non
 
 
 def test_kms_via_service_names_the_china_endpoint_domain() -> None:
-    china = actions.Target(
-        "shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn"
-    )
+    china = Target("shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn")
     kms = next(s for s in deployer.statements(china) if s["Sid"] == "KmsThroughRdsAndSecretsManager")
     assert kms["Condition"]["StringLike"]["kms:ViaService"] == [
         "rds.cn-north-1.amazonaws.com.cn",
@@ -724,7 +950,10 @@ def test_kms_via_service_names_the_china_endpoint_domain() -> None:
 
 
 def test_the_component_tags_everything_with_its_project_and_stack() -> None:
-    mocks = build({"engine": "postgres", "tags": {"lambda-rds:stack": "spoof", "team": "a"}}, stack="staging")
+    # A user tag in the component's namespace is refused in settings (tests/unit/test_tag_limits.py).
+    with pytest.raises(ValueError, match=r"tags\.lambda-rds:stack: .*the component's own"):
+        build({"engine": "postgres", "tags": {"lambda-rds:stack": "spoof"}}, stack="staging")
+    mocks = build({"engine": "postgres", "tags": {"team": "a"}}, stack="staging")
     tagged = [r for r in mocks.resources if r.custom and isinstance(r.inputs.get("tags"), dict)]
     assert len(tagged) > 10
     for r in tagged:
@@ -733,7 +962,7 @@ def test_the_component_tags_everything_with_its_project_and_stack() -> None:
         assert tags["lambda-rds:stack"] == "staging", r.name  # the user's tags cannot override it
         assert tags["team"] == "a" and tags["lambda-rds:component"] == "app"
     # ...the keys the policy's conditions name.
-    assert (actions.PROJECT_TAG, actions.STACK_TAG) == ("lambda-rds:project", "lambda-rds:stack")
+    assert (groups.PROJECT_TAG, groups.STACK_TAG) == ("lambda-rds:project", "lambda-rds:stack")
 
 
 # ---- (d) parliament, and IAM's size limit ----------------------------------------------------------
@@ -742,13 +971,16 @@ def test_the_component_tags_everything_with_its_project_and_stack() -> None:
     [
         deployer.DOCS_TARGET,
         target_for(CONFIGS[2]),  # brought VPC, proxy, Aurora, own identifier and KMS key
-        actions.Target("shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn"),
+        Target("shop", "prod", "orders", "shop-prod-orders", region="cn-north-1", partition="aws-cn"),
+        target_for({}, migrate=True),
+        replace(target_for({}, stack="dev2", migrate=True), renamed_from=target_for({})),
     ],
-    ids=["dev-stack", "brought-vpc-proxy-aurora", "china"],
+    ids=["dev-stack", "brought-vpc-proxy-aurora", "china", "migrate", "migrate-renamed"],
 )
-def test_parliament_finds_nothing_at_medium_or_above(target: actions.Target) -> None:
+def test_parliament_finds_nothing_at_medium_or_above(target: Target) -> None:
     documents = deployer.deployer_policies(target)
     assert [audit(d) for d in documents] == [[] for _ in documents]
+    assert all(deployer.size(d) <= deployer.MANAGED_POLICY_MAX for d in documents)
 
 
 def test_parliament_catches_a_scope_that_misses_a_required_resource_type() -> None:
@@ -765,7 +997,7 @@ def test_parliament_catches_a_scope_that_misses_a_required_resource_type() -> No
     "target",
     [
         deployer.DOCS_TARGET,
-        actions.Target(
+        Target(
             "a-rather-long-project-name",
             "production-eu-central",
             "orders-api-service",
@@ -778,13 +1010,16 @@ def test_parliament_catches_a_scope_that_misses_a_required_resource_type() -> No
     ids=["dev-stack", "long-names"],
 )
 def test_each_document_fits_a_managed_policy_and_together_they_grant_everything(
-    target: actions.Target,
+    target: Target,
 ) -> None:
     documents = deployer.deployer_policies(target)
     assert 1 < len(documents) <= 4  # the whole policy is over 6,144 characters: it is split
     assert deployer.size(deployer.deployer_policy(target)) > deployer.MANAGED_POLICY_MAX
     assert all(deployer.size(d) <= deployer.MANAGED_POLICY_MAX for d in documents)
-    assert [s for d in documents for s in d["Statement"]] == deployer.statements(target)
+    everything = deployer.statements(target)
+    assert sorted(s["Sid"] for d in documents for s in d["Statement"]) == sorted(s["Sid"] for s in everything)
+    for d in documents:  # each keeps the statements' order, whole
+        assert d["Statement"] == [s for s in everything if s in d["Statement"]]
 
 
 # ---- the tables stay in step with the code ---------------------------------------------------------
@@ -832,7 +1067,7 @@ def test_defaults_come_from_the_stack_config(tmp_path: Path) -> None:
         "shop:database": {"identifier": "orders-main", "kms_key_arn": KMS_KEY},
     }
     target = deployer.target_from_stack(write_project(tmp_path, "prod", config), "prod", account=ACCOUNT)
-    assert target == actions.Target(
+    assert target == Target(
         "shop", "prod", "orders", "orders-main", region="eu-west-1", account=ACCOUNT, kms_key_arn=KMS_KEY
     )
     # A program of one's own, with keys of its own; structured values as the Pulumi CLI hands them over.
@@ -840,6 +1075,33 @@ def test_defaults_come_from_the_stack_config(tmp_path: Path) -> None:
     plain = deployer.target_from_stack(write_project(tmp_path, "dev", own), "dev")
     assert (plain.name, plain.db_identifier, plain.region, plain.account) == ("app", "shop-dev-app", "*", "*")
     assert plain.kms_key_arn == KMS_KEY
+    # A VPC you bring is named by its ids (network.vpc_id, network.private_subnet_ids).
+    network = {"shop:network": {"vpc_id": "vpc-0abc", "private_subnet_ids": ["subnet-a1", "subnet-b2"]}}
+    brought = deployer.target_from_stack(write_project(tmp_path, "dev", network), "dev")
+    assert (brought.vpc_id, brought.subnet_ids) == ("vpc-0abc", ("subnet-a1", "subnet-b2"))
+
+
+def test_the_command_prints_the_one_off_migrate_variant_loudly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = write_project(tmp_path, "prod", {"aws:region": "eu-west-1"})
+    argv = ["deployer-policy", "--program", str(program), "--stack", "prod", "--account-id", ACCOUNT]
+    assert cli_main([*argv, "--migrate"]) == 0
+    out, err = capsys.readouterr()
+    migrate = deployer.target_from_stack(program, "prod", account=ACCOUNT, migrate=True)
+    assert json.loads(out) == deployer.deployer_policies(migrate)
+    assert "ONE `pulumi up`" in err and "Replace it with the normal policy" in err
+    sids = {s["Sid"] for d in json.loads(out) for s in d["Statement"]}
+    assert "DenyUntaggedOfOurKinds" not in sids
+    assert cli_main(argv) == 0
+    out, err = capsys.readouterr()
+    assert "DenyUntaggedOfOurKinds" in {s["Sid"] for d in json.loads(out) for s in d["Statement"]}
+    assert "--migrate" not in err
+    assert cli_main([*argv, "--renamed-from", "staging"]) == 0
+    renamed = deployer.target_from_stack(program, "prod", account=ACCOUNT, renamed_from="staging")
+    assert renamed.migrate and renamed.renamed_from is not None
+    assert (renamed.renamed_from.stack, renamed.renamed_from.db_identifier) == ("staging", "shop-staging-app")
+    assert json.loads(capsys.readouterr().out) == deployer.deployer_policies(renamed)
 
 
 def test_the_command_writes_one_file_per_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import lambda_rds_runtime
 import pytest
+import rt_replicas
+import rt_servers
 from rt_helpers import AWS_TEST_ENV, LogCapture, api_event, app_migrations, load_handler, new_password, unique
 from rt_servers import ADMIN_PASSWORD, MariaDbServer, MotoServer, PostgresServer, TlsFiles
 
@@ -187,6 +191,7 @@ def exercise_items_api() -> None:
         status, body, headers = call(api_event("POST", "/items", json.dumps({"name": name})))
         assert status == 201, body
         assert body["name"] == name
+        assert body["created_at"]  # the row as the writer stored it
         assert headers["location"] == f"/items/{body['id']}"
         fetched_status, fetched, _ = call(api_event("GET", headers["location"]))  # the location answers
         assert fetched_status == 200 and (fetched["id"], fetched["name"]) == (body["id"], name)
@@ -234,3 +239,55 @@ def test_event_helpers_do_not_mutate_inputs(no_database: None) -> None:
     snapshot = copy.deepcopy(event)
     call(event)
     assert event == snapshot
+
+
+# -- read-your-writes with a lagging replica (issue 18, item 7) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_standby(pg: PostgresServer, server_root: Path) -> Iterator[PostgresServer]:
+    standby = rt_replicas.pg_standby(pg, server_root / "app-standby")
+    yield standby
+    standby.close()
+
+
+def _apply_delay(standby: PostgresServer, delay: str) -> None:
+    """recovery_min_apply_delay on the hot standby: commits become visible there `delay` late."""
+    with (standby.data / "postgresql.conf").open("a") as conf:
+        conf.write(f"\nrecovery_min_apply_delay = '{delay}'\n")
+    standby.reload()
+    rt_servers.wait_until(
+        lambda: standby.sql("SHOW recovery_min_apply_delay")[0][0] == delay, 10, "recovery_min_apply_delay"
+    )
+
+
+@pytest.mark.xdist_group("postgres")
+def test_post_then_get_location_reads_its_own_write_with_a_lagging_replica(
+    monkeypatch: pytest.MonkeyPatch,
+    pg: PostgresServer,
+    app_standby: PostgresServer,
+    moto: MotoServer,
+    tls: TlsFiles,
+) -> None:
+    database = unique("db")
+    pg.create_database(database)
+    deploy(monkeypatch, moto, tls, "postgres", pg.port, pg.superuser, database)
+    monkeypatch.setenv("DB_READ_HOST", f"localhost:{app_standby.port}")
+    rt_replicas.pg_wait_replayed(pg, app_standby)  # the user and the table exist on the standby
+    assert call(api_event("GET", "/items"))[0] == 200  # the reader answers
+    _apply_delay(app_standby, "5s")
+    try:
+        for name in ("first", "second", "third"):
+            status, created, headers = call(api_event("POST", "/items", json.dumps({"name": name})))
+            assert status == 201 and created["name"] == name and created["created_at"]
+            status, fetched, _ = call(api_event("GET", headers["location"]))  # right after the write
+            assert (status, fetched) == (200, created)
+            # The replica really lags: the list (read on it) does not show the new row yet.
+            listed = call(api_event("GET", "/items"))[1]["items"]
+            assert created["id"] not in [item["id"] for item in listed]
+        missing = created["id"] + 1000
+        assert call(api_event("GET", f"/items/{missing}"))[:2] == (404, {"error": f"no item {missing}"})
+        db = lambda_rds_runtime.get_database()
+        assert db._reads is not None and db._reads.reads_on_reader >= 6
+    finally:
+        _apply_delay(app_standby, "0")

@@ -217,6 +217,9 @@ def test_invalid_events_name_the_key(event: dict[str, Any]) -> None:
         ({"migrations": [{"name": "init.sql", "sql": ""}]}, "migrations"),
         ({"port": "5432"}, "port"),
         ({"engine": "oracle"}, "engine"),
+        ({"app_password_pending": 5}, "app_password_pending"),
+        ({"app_password_pending": ""}, "app_password_pending"),
+        ({"auth": "iam", "app_password": None, "app_password_pending": "x"}, "app_password_pending"),
     ]
     for change, key in cases:
         with pytest.raises(BootstrapError, match=key):
@@ -329,3 +332,293 @@ def test_connection_lost_mid_migration_names_the_migration(pg: PostgresServer, e
     # ... and the re-run, once the migration is fixed, converges.
     event["migrations"][-1]["sql"] = "CREATE TABLE slow (x int)"
     assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_slow.sql"]
+
+
+# -- issue 18, item 11: migrations that end, or leave, the bootstrap's transaction and session ------------
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["CREATE TABLE undone (id int); ROLLBACK;", "BEGIN; CREATE TABLE undone (id int); ROLLBACK;"],
+    ids=["rollback", "begin-rollback"],
+)
+def test_migration_ending_in_its_own_rollback_is_not_recorded(
+    pg: PostgresServer, event: dict[str, Any], sql: str
+) -> None:
+    event["migrations"].append({"name": "0003_rollback.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "0003_rollback.sql" in message and "contains ROLLBACK" in message and "NOT recorded" in message
+    db = event["database"]
+    assert pg.sql("SELECT to_regclass('public.undone') IS NULL", dbname=db) == [(True,)]
+    recorded = pg.sql("SELECT name FROM lambda_rds.schema_migrations ORDER BY name", dbname=db)
+    assert recorded == [("0001_create_items.sql",), ("0002_items_created_at_index.sql",)]
+    # Fixed, it applies on the next run.
+    event["migrations"][-1]["sql"] = "CREATE TABLE undone (id int);"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_rollback.sql"]
+
+
+def test_failure_after_a_begin_commit_block_says_part_persisted(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    sql = "BEGIN; CREATE TABLE kept (id int); COMMIT; BEGIN; CREATE TABLE lost (id int); SELECT 1/0;"
+    event["migrations"].append({"name": "0003_two_blocks.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert (
+        "committing part of itself" in message
+        and "NOT recorded" in message
+        and "rolled back (" not in message
+    )
+    db = event["database"]
+    assert pg.sql("SELECT to_regclass('public.kept') IS NOT NULL", dbname=db) == [(True,)]
+    # A file in one BEGIN ... COMMIT block ran to completion under its own COMMIT: recorded, once.
+    event["migrations"][-1]["sql"] = "BEGIN; CREATE TABLE IF NOT EXISTS kept (id int); COMMIT;"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_two_blocks.sql"]
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == []
+
+
+def test_create_index_concurrently_runs_when_the_file_asks_for_no_transaction(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    index = "CREATE INDEX CONCURRENTLY items_name_idx ON items (name)"
+    event["migrations"].append({"name": "0003_index.sql", "sql": index})
+    with pytest.raises(BootstrapError, match="cannot run inside a transaction block") as info:
+        bootstrap.handler(copy.deepcopy(event))
+    assert "-- lambda-rds: no-transaction" in str(info.value)  # the error says how
+    event["migrations"][-1]["sql"] = f"-- lambda-rds: no-transaction\n{index};\n"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_index.sql"]
+    db = event["database"]
+    valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.items_name_idx'::regclass"
+    assert pg.sql(valid, dbname=db) == [(True,)]
+    assert bootstrap.handler(copy.deepcopy(event))["skipped"][-1] == "0003_index.sql"
+
+
+def test_search_path_set_by_a_migration_does_not_move_the_next_one(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    event["migrations"] += [
+        {"name": "0003_schema.sql", "sql": "CREATE SCHEMA audit; SET search_path = audit;"},
+        {"name": "0004_table.sql", "sql": "CREATE TABLE notes (id int);"},
+    ]
+    bootstrap.handler(copy.deepcopy(event))
+    db = event["database"]
+    assert pg.sql("SELECT to_regclass('public.notes') IS NOT NULL", dbname=db) == [(True,)]
+    assert pg.sql("SELECT to_regclass('audit.notes') IS NULL", dbname=db) == [(True,)]
+
+
+# -- issue 18, second review: nothing runs before a file; no transaction left open; ROLLBACK anywhere -----
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "-- lambda-rds: no-transaction\nBEGIN; CREATE TABLE t1 (i int)",
+        "-- lambda-rds: no-transaction\nBEGIN",
+        "-- lambda-rds: no-transaction\nSTART TRANSACTION; INSERT INTO items (name) VALUES ('lost')",
+    ],
+    ids=["begin-create", "begin", "start-transaction-insert"],
+)
+def test_no_transaction_file_leaving_a_transaction_open_is_refused(
+    pg: PostgresServer, event: dict[str, Any], sql: str
+) -> None:
+    """Before: "ok", but the record, the grants and the unlock ran inside the file's open transaction and
+    were rolled back at close: nothing of the run persisted (no grants at all)."""
+    event["migrations"].append({"name": "0003_open.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "0003_open.sql" in message and "left a transaction open" in message and "NOT recorded" in message
+    db = event["database"]
+    assert pg.sql("SELECT to_regclass('public.t1') IS NULL", dbname=db) == [(True,)]
+    recorded = pg.sql("SELECT name FROM lambda_rds.schema_migrations ORDER BY name", dbname=db)
+    assert recorded == [("0001_create_items.sql",), ("0002_items_created_at_index.sql",)]
+    # Fixed, the next run applies it, and the grants of that run persist.
+    event["migrations"][-1]["sql"] = "-- lambda-rds: no-transaction\nCREATE TABLE t1 (i int)"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"] == ["0003_open.sql"]
+    grants = pg.sql(
+        "SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 't1'"
+        " AND grantee = %s ORDER BY 1",
+        (event["app_user"],),
+        dbname=db,
+    )
+    assert grants == [("DELETE",), ("INSERT",), ("SELECT",), ("UPDATE",)]
+
+
+def test_no_transaction_file_failing_after_its_commit_says_part_persisted(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    sql = (
+        "-- lambda-rds: no-transaction\n"
+        "CREATE TABLE t1 (i int); INSERT INTO t1 VALUES (1); COMMIT; INSERT INTO t1 VALUES (1/0)"
+    )
+    event["migrations"].append({"name": "0003_part.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert (
+        "0003_part.sql" in message and "before its COMMIT persisted" in message and "NOT recorded" in message
+    )
+    assert pg.sql("SELECT count(*) FROM t1", dbname=event["database"]) == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE t1 (i int); COMMIT; INSERT INTO t1 VALUES (1); ROLLBACK",
+        "CREATE TABLE t1 (i int); COMMIT; BEGIN; INSERT INTO t1 VALUES (1); ROLLBACK;",
+        "CREATE TABLE t1 (i int); ABORT; CREATE TABLE t2 (i int); COMMIT",
+    ],
+    ids=["commit-then-rollback", "commit-begin-rollback", "abort-in-the-middle"],
+)
+def test_file_with_a_rollback_anywhere_is_refused_before_it_runs(
+    pg: PostgresServer, event: dict[str, Any], sql: str
+) -> None:
+    """Before: only the first transaction's outcome was checked, so these were recorded as applied with
+    their inserted row (or first table) gone."""
+    event["migrations"].append({"name": "0003_rb.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "0003_rb.sql" in message and "ROLLBACK" in message and "NOT recorded" in message
+    db = event["database"]
+    assert pg.sql("SELECT to_regclass('public.t1') IS NULL", dbname=db) == [(True,)]
+    names = pg.sql("SELECT name FROM lambda_rds.schema_migrations", dbname=db)
+    assert ("0003_rb.sql",) not in names
+
+
+def test_rollback_inside_a_function_body_or_string_is_not_transaction_control(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    sql = (
+        "CREATE TABLE notes (t text);\n"
+        "INSERT INTO notes VALUES ('ROLLBACK'), (E'it\\'s; ROLLBACK');\n"
+        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 1; END; $body$;\n"
+        "-- ROLLBACK\n/* ROLLBACK; */ SAVEPOINT s; INSERT INTO notes VALUES ('x'); ROLLBACK TO SAVEPOINT s;\n"
+    )
+    event["migrations"].append({"name": "0003_strings.sql", "sql": sql})
+    assert bootstrap.handler(copy.deepcopy(event))["applied"][-1] == "0003_strings.sql"
+    assert pg.sql("SELECT count(*) FROM notes", dbname=event["database"]) == [(2,)]
+
+
+def test_last_command_rollback_is_refused_even_when_the_scan_misses_it(
+    pg: PostgresServer, event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's own answer is the backstop: a last status of ROLLBACK with no transaction open."""
+    from lambda_rds_runtime.bootstrap import sql_scan
+
+    monkeypatch.setattr(sql_scan, "rolls_back", lambda sql: False)
+    event["migrations"].append(
+        {"name": "0003_rb.sql", "sql": "CREATE TABLE t1 (i int); COMMIT; INSERT INTO t1 VALUES (1); ROLLBACK"}
+    )
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "its own ROLLBACK" in message and "before its COMMIT persisted" in message
+    names = pg.sql("SELECT name FROM lambda_rds.schema_migrations", dbname=event["database"])
+    assert ("0003_rb.sql",) not in names
+
+
+def test_migration_may_start_with_set_transaction(pg: PostgresServer, event: dict[str, Any]) -> None:
+    """Before: the bootstrap's own SELECT txid_current() ran first, so SET TRANSACTION failed (25001) and
+    the hint wrongly said to add the no-transaction marker."""
+    sql = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; CREATE TABLE t1 (i int);"
+    event["migrations"].append({"name": "0003_iso.sql", "sql": sql})
+    assert bootstrap.handler(copy.deepcopy(event))["applied"][-1] == "0003_iso.sql"
+    event["migrations"].append(
+        {
+            "name": "0004_late.sql",
+            "sql": "CREATE TABLE t2 (i int); SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+        }
+    )
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "must be the first statement" in message and "no-transaction" not in message
+
+
+# -- issue 18, third review: the scanner's lexical rules, and the server's status as a safety net ---------
+
+
+def _recorded(pg: PostgresServer, event: dict[str, Any]) -> list[str]:
+    rows = pg.sql("SELECT name FROM lambda_rds.schema_migrations ORDER BY name", dbname=event["database"])
+    return [name for (name,) in rows]
+
+
+def test_rollback_after_an_identifier_with_a_dollar_is_refused(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    """Before: `a$b$` was read as a dollar-quote start that `c$b$` closed, the ROLLBACK between them was
+    not seen, and the file was recorded as applied with its first table undone (silent data loss)."""
+    sql = "CREATE TABLE a$b$(x int); ROLLBACK; CREATE TABLE c$b$(y int);"
+    event["migrations"].append({"name": "0003_dollar.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "0003_dollar.sql" in message and "contains ROLLBACK" in message and "NOT recorded" in message
+    assert "0003_dollar.sql" not in _recorded(pg, event)
+    none = "SELECT to_regclass('public.\"a$b$\"') IS NULL AND to_regclass('public.\"c$b$\"') IS NULL"
+    assert pg.sql(none, dbname=event["database"]) == [(True,)]  # refused before running: nothing ran
+
+
+def test_transaction_ended_without_a_commit_the_scan_saw_is_refused(
+    pg: PostgresServer, event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net for whatever the scan misreads (a ROLLBACK, PREPARE TRANSACTION): the transaction is
+    over after the file (IDLE) though the scan found no COMMIT. Before: recorded as applied, t1 gone."""
+    from lambda_rds_runtime.bootstrap import sql_scan
+
+    monkeypatch.setattr(sql_scan, "rolls_back", lambda sql, dialect="postgres": False)
+    sql = "CREATE TABLE t1 (i int); ROLLBACK; CREATE TABLE t2 (i int)"
+    event["migrations"].append({"name": "0003_missed.sql", "sql": sql})
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "0003_missed.sql" in message and "without a COMMIT" in message and "NOT recorded" in message
+    assert "after it may have persisted" in message  # t2 ran after the ROLLBACK, in autocommit
+    assert "0003_missed.sql" not in _recorded(pg, event)
+    assert pg.sql("SELECT to_regclass('public.t1') IS NULL", dbname=event["database"]) == [(True,)]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "ROLLBACK WORK TO SAVEPOINT s;",
+        "ROLLBACK TRANSACTION TO s;",
+        "ROLLBACK TO s; /* outer /* inner */ ROLLBACK; */",
+    ],
+    ids=["work-to-savepoint", "transaction-to", "nested-comment"],
+)
+def test_valid_savepoint_rollbacks_and_nested_comments_are_accepted(
+    pg: PostgresServer, event: dict[str, Any], tail: str
+) -> None:
+    """Before: refused as "contains ROLLBACK" (WORK/TRANSACTION before TO not skipped; the comment's first
+    `*/` was taken as its end)."""
+    sql = f"CREATE TABLE t1 (i int); SAVEPOINT s; INSERT INTO t1 VALUES (1); {tail}"
+    event["migrations"].append({"name": "0003_savepoint.sql", "sql": sql})
+    assert bootstrap.handler(copy.deepcopy(event))["applied"][-1] == "0003_savepoint.sql"
+    assert pg.sql("SELECT count(*) FROM t1", dbname=event["database"]) == [(0,)]
+
+
+def test_failing_file_with_a_begin_atomic_function_says_nothing_persisted(
+    pg: PostgresServer, event: dict[str, Any]
+) -> None:
+    """Before: the END of the SQL-standard body was read as a statement (END = COMMIT), so the error said
+    part of the file "persisted" though the whole file was rolled back."""
+    function = (
+        "CREATE FUNCTION one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END;"
+    )
+    event["migrations"].append(
+        {"name": "0003_atomic.sql", "sql": f"CREATE TABLE t1 (i int); {function} SELECT 1/0;"}
+    )
+    with pytest.raises(BootstrapError) as info:
+        bootstrap.handler(copy.deepcopy(event))
+    message = str(info.value)
+    assert "failed and was rolled back (nothing of it persisted" in message and "persisted if" not in message
+    assert pg.sql("SELECT to_regclass('public.t1') IS NULL", dbname=event["database"]) == [(True,)]
+    # Without the failing statement it applies, and the body is one statement of the file.
+    event["migrations"][-1]["sql"] = f"CREATE TABLE t1 (i int); {function}"
+    assert bootstrap.handler(copy.deepcopy(event))["applied"][-1] == "0003_atomic.sql"
+    assert pg.sql("SELECT one()", dbname=event["database"]) == [(1,)]

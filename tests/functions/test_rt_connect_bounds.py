@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import ssl
 import threading
 import time
 from typing import Any
@@ -23,7 +25,7 @@ from lambda_rds_runtime import (
 )
 from lambda_rds_runtime.bootstrap import BootstrapError, run_bootstrap
 from rt_helpers import MariaTarget, PgTarget, new_password, unique
-from rt_servers import ADMIN_PASSWORD
+from rt_servers import ADMIN_PASSWORD, TlsFiles
 
 
 class StallingPeer:
@@ -133,6 +135,113 @@ def test_postgres_runtime_connect_is_bounded_during_the_tls_handshake(pg_target:
         peer.close()
     assert isinstance(error, DatabaseUnavailableError)
     assert elapsed < 4
+
+
+# -- a peer that drips: one byte every 1.5 s, never a full answer (issue 18, item 8) -----------------------
+
+DRIP_SECONDS = 1.5
+
+
+class DrippingPeer:
+    """Accepts and answers one byte at a time, each just inside a 2 s per-read timeout, for ever.
+
+    phase "greeting": the header of a MySQL packet announcing 255 bytes, then its payload, byte by byte.
+    phase "login": a real MariaDB greeting (offering TLS) at once, a real TLS handshake (the test
+    certificate), then the answer to the login byte by byte. (CPython bounds a TLS handshake as a whole by
+    the socket timeout already; the reads before and after it are PyMySQL's, one timeout each.)"""
+
+    def __init__(self, phase: str, upstream_port: int, tls: TlsFiles) -> None:
+        self.phase = phase
+        self.upstream_port = upstream_port
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(str(tls.cert), str(tls.key))
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = int(self.sock.getsockname()[1])
+        self.stopped = threading.Event()
+        self.clients: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.clients.append(client)
+            threading.Thread(target=self._drip, args=(client,), daemon=True).start()
+
+    def _drip(self, client: socket.socket) -> None:
+        try:
+            if self.phase == "greeting":
+                data = b"\xff\x00\x00\x00" + b"x" * 255
+            else:
+                with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5) as up:
+                    header = _recv_exact(up, 4)
+                    client.sendall(header + _recv_exact(up, int.from_bytes(header[:3], "little")))
+                _recv_exact(client, 4 + 32)  # the client's SSL request packet
+                client = self.context.wrap_socket(client, server_side=True)
+                self.clients.append(client)
+                header = _recv_exact(client, 4)  # the login packet
+                _recv_exact(client, int.from_bytes(header[:3], "little"))
+                data = b"\x07\x00\x00\x03\x00\x00\x00\x02\x00\x00\x00"  # OK (packet 3), slowly
+            for byte in data:
+                if self.stopped.wait(DRIP_SECONDS):
+                    return
+                client.sendall(bytes([byte]))
+        except OSError:
+            return  # the client gave up
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.sock.close()
+        for client in self.clients:
+            client.close()
+
+
+@pytest.mark.xdist_group("mariadb")
+@pytest.mark.parametrize("phase", ["greeting", "login"])
+def test_mysql_runtime_connect_has_one_deadline_for_the_whole_handshake(
+    maria_target: MariaTarget, phase: str
+) -> None:
+    peer = DrippingPeer(phase, maria_target.server.port, maria_target.tls)
+    try:
+        db = maria_target.database_for(port=peer.port, connect_timeout=2)
+        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+    finally:
+        peer.close()
+    print(json.dumps({"target": f"mysql runtime, drip during {phase}", "seconds": round(elapsed, 2)}))
+    assert isinstance(error, DatabaseUnavailableError), error
+    assert "did not complete within 2s" in str(error)
+    assert 1.9 < elapsed < 2.6
+
+
+@pytest.mark.xdist_group("mariadb")
+@pytest.mark.parametrize("phase", ["greeting", "login"])
+def test_mysql_bootstrap_connect_has_one_deadline_for_the_whole_handshake(
+    maria_target: MariaTarget, phase: str
+) -> None:
+    from lambda_rds_runtime.bootstrap.connect import open_connection
+    from lambda_rds_runtime.bootstrap.request import parse_request
+
+    peer = DrippingPeer(phase, maria_target.server.port, maria_target.tls)
+    event = {
+        "engine": "mysql", "host": "localhost", "port": peer.port, "database": maria_target.database,
+        "master": {"username": maria_target.server.admin_user, "password": ADMIN_PASSWORD},
+        "app_user": unique("app"), "auth": "secret", "app_password": new_password(),
+        "ca_bundle": str(maria_target.tls.ca),
+    }  # fmt: skip
+    request = parse_request(event, {"DB_CONNECT_TIMEOUT": "2"})
+    try:
+        error, elapsed = _bounded(
+            lambda: open_connection(request, request.master_user, request.master_password), 10
+        )
+    finally:
+        peer.close()
+    print(json.dumps({"target": f"mysql bootstrap, drip during {phase}", "seconds": round(elapsed, 2)}))
+    assert isinstance(error, BootstrapError) and "did not complete within 2s" in str(error), error
+    assert 1.9 < elapsed < 2.6
 
 
 class FreezableRelay:

@@ -9,6 +9,8 @@ is called with each Step. The application users come from the real bootstrap (it
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import threading
 import time
@@ -26,6 +28,7 @@ from rt_servers import ADMIN_PASSWORD, MariaDbServer, MotoServer, PgBouncerServe
 
 app = load_handler("app")
 bootstrap = load_handler("bootstrap")
+launcher = load_handler("bootstrap_launcher")
 rotation_handler = load_handler("rotation")
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
@@ -466,6 +469,117 @@ def test_rotation_concurrent_with_traffic_on_postgres(
     assert len(runtime_logs.named("connect_failed")) == 0
 
 
+# -- issue 18, item 4: a deploy during a rotation ---------------------------------------------------------
+
+
+class _InProcessLambda:
+    """Stands in for Lambda's Invoke of the in-VPC bootstrap: runs its handler here (the database is real)."""
+
+    def invoke(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            body, extra = json.dumps(bootstrap.handler(json.loads(kwargs["Payload"]))), {}
+        except Exception as exc:
+            body, extra = json.dumps({"errorMessage": str(exc)}), {"FunctionError": "Unhandled"}
+        return {"Payload": io.BytesIO(body.encode()), **extra}
+
+
+def _deploy_again(app_: Deployed, master: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What `pulumi up` runs for a new migration: the launcher, which reads the secrets at run time."""
+    monkeypatch.setenv("BOOTSTRAP_FUNCTION", "bootstrap")
+    client = app_.moto.client()
+    master_secret = json.dumps({"username": master, "password": ADMIN_PASSWORD})
+    master_arn = client.create_secret(Name=unique("master"), SecretString=master_secret)["ARN"]
+    event = {
+        "engine": app_.engine,
+        "host": "localhost",
+        "port": app_.port,
+        "database": app_.database,
+        "master_secret_arn": master_arn,
+        "app_user": app_.user,
+        "auth": "secret",
+        "app_password": "the-first-password-the-launcher-replaces",
+        "app_secret_arn": app_.arn,
+        "statement_timeout_ms": 5000,
+        "migrations": app_migrations(),
+        "ca_bundle": str(app_.tls.ca),
+    }
+    return dict(launcher.handler(event, clients=(client, _InProcessLambda())))
+
+
+def _deploy_between_test_and_finish(app_: Deployed, master: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _deploy_again(app_, master, monkeypatch)["user"] == "unchanged"  # no rotation: no note either
+    token = app_.begin()
+    for step in STEPS[:3]:
+        app_.step(token, step)
+    response = _deploy_again(app_, master, monkeypatch)
+    assert (
+        response["user"] == "unchanged" and "rotation of the app secret is under way" in response["password"]
+    )
+    pending = str(app_.stage("AWSPENDING")["password"])
+    assert app_.logs_in(pending)  # the deploy left the rotation's password in place
+    assert app_.step(token, "finishSecret") == "finished"
+    _check_rotated(app_, app_.password)
+    after = _deploy_again(app_, master, monkeypatch)  # AWSPENDING now sits on AWSCURRENT's version
+    assert after["user"] == "unchanged" and "password" not in after
+
+
+@pytest.mark.xdist_group("postgres")
+def test_deploy_during_rotation_keeps_the_pending_password_on_postgres(
+    pg_app: Deployed, pg: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deploy_between_test_and_finish(pg_app, pg.superuser, monkeypatch)
+
+
+@pytest.mark.xdist_group("mariadb")
+def test_deploy_during_rotation_keeps_the_pending_password_on_mariadb(
+    maria_app: Deployed, mariadb: MariaDbServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deploy_between_test_and_finish(maria_app, mariadb.admin_user, monkeypatch)
+    # A rotation stopped before setSecret leaves an AWSPENDING the database never had: the deploy keeps
+    # AWSCURRENT (it logs in) and says nothing about a rotation.
+    maria_app.step(maria_app.begin(), "createSecret")
+    response = _deploy_again(maria_app, mariadb.admin_user, monkeypatch)
+    assert response["user"] == "unchanged" and "password" not in response
+    current = str(maria_app.stage("AWSCURRENT")["password"])
+    assert maria_app.logs_in(current) and current != maria_app.stage("AWSPENDING")["password"]
+
+
+@pytest.mark.xdist_group("postgres")
+def test_finish_secret_refuses_a_password_a_late_bootstrap_set_back(
+    pg_app: Deployed, pg: PostgresServer
+) -> None:
+    """The launcher read the secret before setSecret (no AWSPENDING yet), the bootstrap ran after
+    testSecret and set the old password back: finishSecret must not promote a password that no longer
+    logs in, and the retry converges."""
+    token = pg_app.begin()
+    for step in STEPS[:3]:
+        pg_app.step(token, step)
+    stale = _deploy_event_as_read_before_set_secret(pg_app, pg.superuser)
+    assert bootstrap.handler(stale)["user"] == "updated"  # the old password is back
+    with pytest.raises(RotationError, match="no longer logs in with the AWSPENDING password"):
+        pg_app.step(token, "finishSecret")
+    assert pg_app.stage("AWSCURRENT")["password"] == pg_app.password and pg_app.logs_in(pg_app.password)
+    for step in STEPS[1:]:  # Secrets Manager's retry of the rotation
+        pg_app.step(token, step)
+    _check_rotated(pg_app, pg_app.password)
+
+
+def _deploy_event_as_read_before_set_secret(app_: Deployed, master: str) -> dict[str, Any]:
+    return {
+        "engine": app_.engine,
+        "host": "localhost",
+        "port": app_.port,
+        "database": app_.database,
+        "master": {"username": master, "password": ADMIN_PASSWORD},
+        "app_user": app_.user,
+        "auth": "secret",
+        "app_password": app_.password,
+        "statement_timeout_ms": 5000,
+        "migrations": app_migrations(),
+        "ca_bundle": str(app_.tls.ca),
+    }
+
+
 def _check_no_password_in(logs: LogCapture, app_: Deployed) -> None:
     passwords = {app_.password, str(app_.stage("AWSCURRENT")["password"])}
     for line in logs.lines:
@@ -476,8 +590,11 @@ class _FakeConn:
     """Records what the rotation sends on a MySQL (not MariaDB) server, which the tests cannot start."""
 
     def __init__(self, version: str) -> None:
+        import socket
+
         self.version = version
         self.sent: list[tuple[str, Any]] = []
+        self._sock = socket.socket()  # the bound's timer needs a descriptor (never cut: it answers at once)
 
     def get_server_info(self) -> str:
         return self.version
@@ -492,26 +609,36 @@ class _FakeConn:
             def __exit__(self, *exc: object) -> None:
                 return None
 
+            description = None
+
             def execute(self, sql: str, params: Any = None) -> None:
                 conn.sent.append((sql, params))
 
         return Cursor()
 
 
+# MariaDB receives the mysql_native_password hash, never the clear password (its logs keep statements as
+# sent: tests/functions/test_rt_server_logs.py); MySQL 8 rewrites the clause in its logs.
+NEW_PW_HASH = "*" + hashlib.sha1(hashlib.sha1(b"new-pw").digest()).hexdigest().upper()
+
+
 @pytest.mark.parametrize(
-    ("version", "statement"),
+    ("version", "statement", "value"),
     [
-        ("8.0.39", "ALTER USER USER() IDENTIFIED BY %s"),  # MySQL 8 / Aurora MySQL 3: one's own account
-        ("8.0.mysql_aurora.3.08.0", "ALTER USER USER() IDENTIFIED BY %s"),
-        ("10.11.9-MariaDB", "SET PASSWORD = PASSWORD(%s)"),
+        ("8.0.39", "ALTER USER USER() IDENTIFIED BY %s", "new-pw"),  # MySQL 8 / Aurora MySQL 3: own account
+        ("8.0.mysql_aurora.3.08.0", "ALTER USER USER() IDENTIFIED BY %s", "new-pw"),
+        ("5.5.5-10.11.9-MariaDB", "SET PASSWORD = %s", NEW_PW_HASH),
     ],
 )
-def test_mysql_statements_change_only_the_current_account(version: str, statement: str) -> None:
+def test_mysql_statements_change_only_the_current_account(version: str, statement: str, value: str) -> None:
     target = Target("mysql", "h", 3306, "db", "/nonexistent", 1.0)
     rotator = Rotator(None, target)  # type: ignore[arg-type]
     conn = _FakeConn(version)
-    rotator._change_password(conn, "app_user", "new-pw")
-    assert conn.sent == [(statement, ("new-pw",))]
+    try:
+        rotator._change_password(conn, "app_user", "new-pw")
+    finally:
+        conn._sock.close()
+    assert conn.sent == [(statement, (value,))]
 
 
 def test_rotation_target_reads_the_port_with_the_runtimes_checks() -> None:
@@ -523,3 +650,121 @@ def test_rotation_target_reads_the_port_with_the_runtimes_checks() -> None:
     for bad in ("inf", "1e400", "5432.9", "nan"):
         with pytest.raises(RuntimeConfigError, match="DB_PORT"):
             Target.from_env({**base, "DB_PORT": bad})
+
+
+# -- issue 18, second review: a stale AWSPENDING, and a whole rotation between the launcher's read and the
+# bootstrap ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.xdist_group("postgres")
+def test_stale_pending_does_not_override_a_newer_current(
+    pg_app: Deployed, pg: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rotation stopped after setSecret (the database has its pending password); the operator then wrote
+    a new AWSCURRENT and redeployed to apply it. Before: the launcher sent the stale AWSPENDING, which still
+    logged in, so the bootstrap kept it and the new AWSCURRENT never worked."""
+    token = pg_app.begin()
+    pg_app.step(token, "createSecret")
+    pg_app.step(token, "setSecret")
+    stale = str(pg_app.stage("AWSPENDING")["password"])
+    time.sleep(1.1)  # moto dates versions in whole seconds; AWS in milliseconds
+    client = pg_app.moto.client()
+    newer = new_password()
+    body = {"username": pg_app.user, "password": newer, "engine": "postgres", "dbname": pg_app.database}
+    client.put_secret_value(SecretId=pg_app.arn, SecretString=json.dumps(body))
+    response = _deploy_again(pg_app, pg.superuser, monkeypatch)
+    assert response["user"] == "updated" and response["password"] == "reset"
+    assert pg_app.logs_in(newer) and not pg_app.logs_in(stale)
+
+
+class _RotationBeforeBootstrap(_InProcessLambda):
+    """The launcher has read the secret; a whole rotation runs before the (first) bootstrap starts."""
+
+    def __init__(self, app_: Deployed) -> None:
+        self.app = app_
+        self.payloads: list[dict[str, Any]] = []
+
+    def invoke(self, **kwargs: Any) -> dict[str, Any]:
+        if not self.payloads:
+            token = self.app.begin()
+            for step in STEPS:
+                self.app.step(token, step)
+        self.payloads.append(json.loads(kwargs["Payload"]))
+        return super().invoke(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        pytest.param("postgres", marks=pytest.mark.xdist_group("postgres")),
+        pytest.param("mariadb", marks=pytest.mark.xdist_group("mariadb")),
+    ],
+)
+def test_rotation_between_the_launchers_read_and_the_bootstrap_is_caught_up(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """Before: the bootstrap set the password the launcher had read (now AWSPREVIOUS) while AWSCURRENT
+    named the rotation's new one: every app call failed until the next rotation. Now the bootstrap says
+    "password": "reset", the launcher sees AWSCURRENT moved since its read and runs it again."""
+    app_: Deployed = request.getfixturevalue("pg_app" if engine == "postgres" else "maria_app")
+    server = request.getfixturevalue("pg" if engine == "postgres" else "mariadb")
+    master = server.superuser if engine == "postgres" else server.admin_user
+    monkeypatch.setenv("BOOTSTRAP_FUNCTION", "bootstrap")
+    client = app_.moto.client()
+    master_arn = client.create_secret(
+        Name=unique("master"), SecretString=json.dumps({"username": master, "password": ADMIN_PASSWORD})
+    )["ARN"]
+    event = {
+        **_deploy_event_as_read_before_set_secret(app_, master),
+        "master_secret_arn": master_arn,
+        "app_secret_arn": app_.arn,
+    }
+    del event["master"]
+    lam = _RotationBeforeBootstrap(app_)
+    response = launcher.handler(event, clients=(client, lam))
+    current = str(app_.stage("AWSCURRENT")["password"])
+    assert current != app_.password  # the rotation did finish
+    assert [p["app_password"] for p in lam.payloads] == [app_.password, current]
+    assert response["password"] == "reset" and app_.logs_in(current)
+    # Nothing moved since: one run, and the password is left alone.
+    lam.payloads = [{"already": "rotated"}]
+    again = launcher.handler(event, clients=(client, lam))
+    assert "password" not in again and len(lam.payloads) == 2
+
+
+@pytest.mark.xdist_group("mariadb")
+def test_interrupted_set_password_that_took_effect_is_not_reported_refused(
+    maria_app: Deployed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MariaDB's max_statement_time can interrupt SET PASSWORD after the server applied it (ACL changes
+    are not transactional). Before: "refused ... (the old one still works)" while only the new one did."""
+    import pymysql
+
+    token = maria_app.begin()
+    maria_app.step(token, "createSecret")
+    pending = str(maria_app.stage("AWSPENDING")["password"])
+    real_execute = Rotator._execute
+
+    def applied_then_interrupted(self: Rotator, conn: Any, sql: str, params: Any, what: str) -> None:
+        real_execute(self, conn, sql, params, what)  # the real server applies it ...
+        if what == "the password change":  # ... and the answer is an interruption
+            raise pymysql.err.OperationalError(1969, "Query execution was interrupted (max_statement_time)")
+
+    monkeypatch.setattr(Rotator, "_execute", applied_then_interrupted)
+    assert maria_app.step(token, "setSecret") == "set"
+    assert maria_app.logs_in(pending) and not maria_app.logs_in(maria_app.password)
+
+
+def test_mysql8_rotation_session_bounds_lock_waits() -> None:
+    """MySQL 8 has no statement timeout for ALTER USER: a metadata-lock wait is bounded by
+    lock_wait_timeout (whole seconds, at least 1). Before: nothing was set on MySQL 8."""
+    from lambda_rds_runtime.rotation import _session_limit
+
+    mysql8, maria = _FakeConn("8.0.39"), _FakeConn("5.5.5-10.11.9-MariaDB")
+    try:
+        assert _session_limit(mysql8, "mysql", 2.2) == "SET SESSION lock_wait_timeout = 3"
+        assert _session_limit(mysql8, "mysql", 0.2) == "SET SESSION lock_wait_timeout = 1"
+        assert _session_limit(maria, "mysql", 2.2) == "SET max_statement_time = 2.200"
+    finally:
+        mysql8._sock.close()
+        maria._sock.close()

@@ -12,13 +12,18 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import uuid
 from typing import Any
 
 import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
+import psycopg2.sql
 import pymysql
 import pytest
 from lambda_rds_runtime import (
     TransactionError,
+    TransactionPartlyCommittedError,
     TransactionRolledBackError,
 )
 from rt_helpers import MariaTarget, PgTarget
@@ -232,3 +237,98 @@ def test_cursor_after_the_block_is_refused(pg_target: PgTarget) -> None:
         assert cur.fetchone() == (1,)
     with pytest.raises(TransactionError, match="has ended"):
         cur.execute("SELECT 1")
+
+
+# -- second review (H8b): the block's connection is not the caller's to end ------------------------------
+
+
+@MARIA
+def test_mysql_autocommit_turned_off_in_a_block_does_not_swallow_later_writes(
+    maria_target: MariaTarget,
+) -> None:
+    """`SET autocommit = 0` inside a block survived the COMMIT: every later `db.execute` write waited for
+    a COMMIT that never came, and was lost with the connection. The connection is dropped instead."""
+    db = maria_target.database_for()
+    db.execute("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB")
+    with db.transaction() as cur:
+        cur.execute("SET autocommit = 0")
+        cur.execute("INSERT INTO t VALUES (1)")
+    db.execute("INSERT INTO t VALUES (2)")
+    assert stored("mariadb", maria_target) == [1, 2]
+    with pytest.raises(ValueError, match="app"), db.transaction() as cur:
+        cur.execute("SET autocommit = 0")
+        raise ValueError("app")
+    db.execute("INSERT INTO t VALUES (3)")
+    assert stored("mariadb", maria_target) == [1, 2, 3]
+
+
+def _end_through_the_driver(kind: str, conn: Any, method: str) -> None:
+    if method != "autocommit":
+        getattr(conn, method)()
+    elif kind == "postgres":
+        conn.autocommit = True
+    else:
+        conn.autocommit(True)
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+@pytest.mark.parametrize("method", ["commit", "rollback", "autocommit"])
+def test_cursor_connection_ending_the_block_is_reported(
+    request: pytest.FixtureRequest, kind: str, method: str
+) -> None:
+    """`cur.connection` is the driver's own connection (psycopg2's sql/extras helpers need it): a
+    `commit()`, `rollback()` or autocommit switch through it that ends the transaction is seen in the
+    status the driver already holds, before the block's next statement or at its end, and the block
+    raises instead of going on (or reporting a commit) as if it were one unit."""
+    tgt = request.getfixturevalue("pg_target" if kind == "postgres" else "maria_target")
+    db = tgt.database_for()
+    db.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+    committed = [] if method == "rollback" else [1]
+    if kind == "postgres" and method == "autocommit":  # psycopg2 refuses to switch inside a transaction
+        with pytest.raises(psycopg2.ProgrammingError), db.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (1)")
+            _end_through_the_driver(kind, cur.connection, method)
+        committed = []
+    elif method == "autocommit":  # PyMySQL sends nothing: autocommit is on (START TRANSACTION suspends it)
+        with db.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (1)")
+            _end_through_the_driver(kind, cur.connection, method)
+            cur.execute("INSERT INTO t VALUES (2)")
+        committed = [1, 2]
+    else:
+        partly = pytest.raises(TransactionPartlyCommittedError, match="MAY have been committed")
+        with partly, db.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (1)")
+            _end_through_the_driver(kind, cur.connection, method)
+            cur.execute("INSERT INTO t VALUES (2)")  # refused: it would run outside the transaction
+        with pytest.raises(TransactionPartlyCommittedError), db.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (10)")
+            _end_through_the_driver(kind, cur.connection, method)
+        committed += [] if method == "rollback" else [10]
+    assert stored(kind, tgt) == committed
+    with db.transaction() as cur:
+        cur.execute("INSERT INTO t VALUES (3)")
+        assert cur.connection.encoding if kind == "postgres" else cur.connection.get_server_info()
+    db.execute("INSERT INTO t VALUES (4)")  # autocommit again
+    assert stored(kind, tgt) == sorted([*committed, 3, 4])
+    db.close()
+
+
+@PG
+def test_psycopg2_helpers_take_the_cursor_connection(pg_target: PgTarget) -> None:
+    """psycopg2's `sql.Composable.as_string`, `quote_ident` and `register_uuid` need the real connection
+    type: they raised TypeError with a wrapper."""
+    db = pg_target.database_for()
+    db.execute("CREATE TABLE t (id INT PRIMARY KEY, u uuid)")
+    with db.transaction() as cur:
+        assert psycopg2.sql.Identifier("t").as_string(cur.connection) == '"t"'
+        assert psycopg2.extensions.quote_ident("a b", cur.connection) == '"a b"'
+        psycopg2.extras.register_uuid(conn_or_curs=cur.connection)
+        value = uuid.UUID(int=7)
+        cur.execute(
+            psycopg2.sql.SQL("INSERT INTO {} VALUES (1, %s)").format(psycopg2.sql.Identifier("t")), (value,)
+        )
+        cur.execute("SELECT u FROM t")
+        assert cur.fetchall() == [(value,)]
+    assert db.query("SELECT count(*) FROM t") == [(1,)]
+    db.close()

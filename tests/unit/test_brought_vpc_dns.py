@@ -204,7 +204,7 @@ def test_the_deployer_policy_asks_for_what_get_vpc_reads_and_no_more() -> None:
     and nothing else (terraform-provider-aws vpc_data_source.go, sources.TF_VPC_DATA_SOURCE): the program
     never lists the VPC's endpoints, so the invoke grants no DescribeVpcEndpoints. The endpoint resource
     itself still reads its own endpoints (its resource-type entry)."""
-    from lambda_rds.commands.deployer_actions import INVOKE_ACTIONS, RESOURCE_ACTIONS
+    from lambda_rds.commands.deployer.actions import INVOKE_ACTIONS, RESOURCE_ACTIONS
 
     assert INVOKE_ACTIONS[GET_VPC] == (
         "ec2:DescribeVpcs",

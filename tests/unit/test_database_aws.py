@@ -4,12 +4,18 @@ names, current default versions, owned export log groups and kept backups."""
 
 from __future__ import annotations
 
+import ast
 import datetime
+import inspect
+import itertools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from lambda_rds import args as args_module
 from lambda_rds.args import Engine
 from lambda_rds.rules import facts_rds
 from lambda_rds.settings import ConfigError, resolve
@@ -112,6 +118,17 @@ def test_database_insights_mode_is_explicitly_standard(build: Callable[..., Buil
     # Without Performance Insights no mode is sent: classes without Database Insights take none.
     b = build({"engine": "mysql", "database": {"instance_class": "db.t4g.micro"}})
     assert "databaseInsightsMode" not in b.one(T_INSTANCE).inputs
+
+
+def test_aurora_cluster_instances_send_no_copy_tags_to_snapshot(build: Callable[..., Built]) -> None:
+    """CopyTagsToSnapshot on an Aurora instance "has no effect" (CreateDBInstance): the cluster copies tags
+    (issue 17, item 8); readers included. RDS instances and the cluster itself still send it."""
+    b = build({"engine": "aurora-postgresql", "database": {"instances": 2, "readers": 1}})
+    members = b.all(T_CLUSTER_INSTANCE)
+    assert len(members) == 3
+    assert all("copyTagsToSnapshot" not in m.inputs for m in members), [m.name for m in members]
+    assert b.one(T_CLUSTER).inputs["copyTagsToSnapshot"] is True
+    assert build({"engine": "postgres"}).one(T_INSTANCE).inputs["copyTagsToSnapshot"] is True
 
 
 # ---- defect 9: auto-pause versions ---------------------------------------------------------------
@@ -438,3 +455,159 @@ def test_an_explicit_identifier_keeps_an_existing_database(build: Callable[..., 
     for bad in ("1db", "db--x", "db-", "a" * 64, "db_x"):
         with pytest.raises(ConfigError, match=r"database\.identifier"):
             resolve({"database": {"identifier": bad}})
+
+
+# ---- second review of items 6-7: a renamed instance, a new default minor ----------------------------
+OURS = {"lambda-rds:project": "lambda-rds", "lambda-rds:stack": "dev", "lambda-rds:component": "t"}
+T_PARAMS = "aws:rds/parameterGroup:ParameterGroup"
+T_CLUSTER_PARAMS = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+
+
+def _renamed(**instances: tuple[str, dict[str, str], str]) -> RecordingMocks:
+    """Instances that exist under other identifiers: id -> (version, tags, replicateSourceDb)."""
+    return RecordingMocks(
+        db_instances={i: v for i, (v, _, _) in instances.items()},
+        db_instance_details={
+            i: {"tags": tags, "engine": "postgres", "replicateSourceDb": src}
+            for i, (_, tags, src) in instances.items()
+        },
+    )
+
+
+def test_a_new_identifier_renames_the_instance_and_keeps_the_major_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An instance's identifier is not ForceNew: `database.identifier` changed renames it in place, in the
+    same ModifyDBInstance as the version. Found by its tags, it keeps its major: the default 16 would be
+    refused there without AllowMajorVersionUpgrade (second review, item 1)."""
+    said = _warnings(monkeypatch)
+    mocks = _renamed(
+        **{
+            "old-name": ("15.7", OURS, ""),
+            # Its reader carries the same tags: never taken for the database.
+            "old-name-replica-1": ("15.7", OURS, "old-name"),
+            # Another stack's database of the same project and component: not this one.
+            "lambda-rds-prod-t": ("14.12", {**OURS, "lambda-rds:stack": "prod"}, ""),
+        }
+    )
+    built = build_component({"engine": "postgres", "database": {"identifier": "new-name"}}, mocks=mocks)
+    db = built.one(T_INSTANCE)
+    assert db.inputs["identifier"] == "new-name"
+    assert db.inputs["engineVersion"] == "15" and "allowMajorVersionUpgrade" not in db.inputs
+    assert built.one(T_PARAMS).inputs["family"] == "postgres15"
+    assert any("keeping the running major 15 (15.7)" in w for w in said), said
+    # Searched by all three identity tags and the engine (DescribeDBInstances' TagList, no ListTags).
+    searches = [c.args for c in mocks.calls if c.token == "aws:rds/getInstances:getInstances"]
+    assert {"tags": OURS, "filters": [{"name": "engine", "values": ["postgres"]}]} in [
+        {k: a[k] for k in ("tags", "filters") if k in a} for a in searches
+    ]
+
+
+def test_a_stack_rename_is_named_never_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pulumi stack rename` changes the stack tag too: the instance cannot be told from another stack's,
+    so the default is sent (as for a new stack) and the instance is named in a warning."""
+    said = _warnings(monkeypatch)
+    mocks = _renamed(
+        **{
+            "lambda-rds-old-t": ("15.7", {**OURS, "lambda-rds:stack": "old"}, ""),
+            "lambda-rds-old-t-replica-1": ("15.7", {**OURS, "lambda-rds:stack": "old"}, "lambda-rds-old-t"),
+            "unrelated": ("15.7", {"lambda-rds:project": "other"}, ""),
+        }
+    )
+    db = build_component({"engine": "postgres"}, mocks=mocks).one(T_INSTANCE)
+    assert db.inputs["engineVersion"] == "16"
+    [warning] = [w for w in said if "no RDS instance has this identifier yet" in w]
+    assert "lambda-rds-old-t " in warning and "replica" not in warning and "unrelated" not in warning
+    assert "pulumi stack rename" in warning and "set engine_version" in warning
+    # A stack with nothing near it says nothing.
+    said.clear()
+    build_component({"engine": "postgres"})
+    assert not [w for w in said if "no RDS instance has this identifier yet" in w], said
+
+
+def test_instances_with_this_components_tags_on_different_versions_are_refused() -> None:
+    mocks = _renamed(**{"a": ("15.7", OURS, ""), "b": ("14.12", OURS, "")})
+    with pytest.raises(ConfigError) as err:
+        build_component({"engine": "postgres", "database": {"identifier": "new-name"}}, mocks=mocks)
+    assert err.value.key == "engine_version" and isinstance(err.value, pulumi.RunError)
+    assert "a (15.7), b (14.12)" in str(err.value) and "database.identifier" in str(err.value)
+
+
+def _field_doc(cls: str, name: str) -> str:
+    """The docstring under ``name`` in args.py's TypedDict ``cls`` (what the reference is made from)."""
+    tree = ast.parse(inspect.getsource(args_module))
+    [body] = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls]
+    for field, doc in itertools.pairwise(body):
+        if isinstance(field, ast.AnnAssign) and getattr(field.target, "id", "") == name:
+            assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+            return " ".join(str(doc.value.value).split())
+    raise KeyError(name)
+
+
+def test_identifier_docstring_says_an_instance_is_renamed_and_a_cluster_replaced() -> None:
+    forcenew_json = Path(facts_rds.__file__).parent.parent / "analysis" / "changes" / "forcenew.json"
+    forcenew = json.loads(forcenew_json.read_text())["types"]
+    assert "identifier" not in forcenew["aws:rds/instance:Instance"]
+    assert "clusterIdentifier" in forcenew["aws:rds/cluster:Cluster"]
+    doc = _field_doc("DatabaseArgs", "identifier")
+    assert "renames an RDS instance in place" in doc and "replaces an Aurora cluster" in doc
+    assert "changing the identifier replaces the database" not in doc
+
+
+@pytest.mark.parametrize(
+    ("engine", "default", "running", "auto", "sent"),
+    [
+        # Aurora MySQL's default is a whole version: a newer default minor is not sent (item 2).
+        (
+            "aurora-mysql",
+            "8.0.mysql_aurora.3.12.0",
+            "8.0.mysql_aurora.3.10.4",
+            True,
+            "8.0.mysql_aurora.3.10.4",
+        ),
+        (
+            "aurora-mysql",
+            "8.0.mysql_aurora.3.12.0",
+            "8.0.mysql_aurora.3.10.0",
+            False,
+            "8.0.mysql_aurora.3.10.0",
+        ),
+        # The default already names the running version: nothing changes (AWS's own upgrade is ignored).
+        (
+            "aurora-mysql",
+            "8.0.mysql_aurora.3.10.0",
+            "8.0.mysql_aurora.3.10.4",
+            True,
+            "8.0.mysql_aurora.3.10.0",
+        ),
+        # The other engines' defaults are a major, a prefix of what runs; a default with a minor, sent
+        # whole without automatic minor upgrades, would change it: kept.
+        ("postgres", "16.8", "16.4", False, "16.4"),
+        ("postgres", "16.8", "16.4", True, "16"),
+        ("postgres", "16", "16.4", False, "16"),
+        ("mysql", "8.4.5", "8.4.3", False, "8.4.3"),
+        ("mysql", "8.4", "8.4.3", False, "8.4"),
+        ("aurora-postgresql", "16.8", "16.4", False, "16.4"),
+    ],
+)
+def test_a_new_default_never_changes_the_running_version(
+    monkeypatch: pytest.MonkeyPatch, engine: str, default: str, running: str, auto: bool, sent: str
+) -> None:
+    monkeypatch.setitem(DEFAULT_ENGINE_VERSION, Engine(engine), default)
+    said = _warnings(monkeypatch)
+    aurora = engine.startswith("aurora")
+    mocks = RecordingMocks(**({"db_clusters" if aurora else "db_instances": {IDENT: running}}))
+    cfg = {"engine": engine, "database": {"auto_minor_version_upgrade": auto}}
+    built, opts = _options(cfg, mocks)
+    db = built.one(T_CLUSTER if aurora else T_INSTANCE)
+    assert db.inputs["engineVersion"] == sent and "allowMajorVersionUpgrade" not in db.inputs
+    assert built.one(T_CLUSTER_PARAMS if aurora else T_PARAMS).inputs["family"] == parameter_family(
+        Engine(engine), running
+    )
+    # Never a change to what runs: the running version, a prefix of it (the provider compares a prefix
+    # with engine_version_actual), or, for AWS's own upgrade of a pinned Aurora MySQL version, ignored.
+    ignored = "engineVersion" in (opts[db.name].ignore_changes or [])
+    assert sent == running or running.startswith(f"{sent}.") or ignored
+    assert ignored is (engine == "aurora-mysql" and auto)
+    kept = sent != facts_rds.stable_engine_version(engine, default, auto)
+    assert any(f"keeping the running version {running}" in w for w in said) is kept, said

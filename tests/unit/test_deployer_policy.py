@@ -69,7 +69,10 @@ def test_policy_shape_fits_managed_policies() -> None:
     pass_role = next(s for s in statements if s["Action"] == "iam:PassRole")
     assert set(pass_role["Condition"]["StringEquals"]["iam:PassedToService"]) == set(deployer.PASSED_TO)
     granted = {
-        a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        a
+        for s in statements
+        if s["Effect"] == "Allow"
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
     }
     assert granted == set(deployer.actions_for(deployer.RESOURCE_ACTIONS, deployer.INVOKE_ACTIONS))
 
@@ -80,12 +83,17 @@ def test_only_needed_services_for_a_subset() -> None:
         "NoResourceLevelPermissions",
         "CreateWithStackTags",  # CreateVpc, with the stack's tags in the request
         "ChangeOnlyThisStack",  # DeleteVpc, ModifyVpcAttribute... on the VPC tagged with the stack
-        "TagUntaggedForThisStack",  # CreateTags at create
+        "RetagOnlyThisStack",  # CreateTags on the VPC tagged with the stack
+        "TagEc2AtCreate",  # CreateTags with CreateVpc
+        "TagTheDefaultGroup",  # ec2:CreateTags: the default group a created VPC comes with
         "ReadByName",  # DescribeVpcAttribute
+        "DenyStackTagRemoval",  # DeleteTags of lambda-rds:*
+        "KeepTheDefaultGroupName",
     ]
     granted = {
         a
         for s in policy["Statement"]
+        if s["Effect"] == "Allow"
         for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
     }
     assert granted == set(deployer.RESOURCE_ACTIONS["aws:ec2/vpc:Vpc"])

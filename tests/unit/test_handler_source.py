@@ -346,3 +346,104 @@ def test_malformed_handlers_are_refused_with_the_format(handler: str) -> None:
     with pytest.raises(ConfigError) as err:
         resolve({"functions": {"api": {"code": str(REPO / "functions" / "app"), "handler": handler}}})
     assert err.value.key == "functions.api.handler" and "at most 128 characters" in str(err.value)
+
+
+# ---- a parse disturbed by a finalizer (issue 17, second independent review) -----------------------------
+
+
+class _ParsesWhenCollected:
+    """Cyclic garbage whose finalizer parses, as 3.11's traceback caret finder does when asyncio logs
+    "Future exception was never retrieved" from a finalizer (only the garbage collector frees a cycle)."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        import ast
+
+        ast.parse("x = (1 + 2) * [3, 4][0]\n")
+
+
+def test_a_finalizer_parsing_during_the_handler_check_does_not_break_it(tmp_path: Path) -> None:
+    # CPython 3.11/3.12: a finalizer's ast.parse during another parse made the outer one raise "SystemError:
+    # AST constructor recursion depth mismatch" (16 runs in 20 here before; test_capture's two stacks failed
+    # now and then in CI). Parsing garbage is made with the collector off, then the collector is switched
+    # on, set to run every 100 allocations, just before a big module is read (/tmp/revB's reproduction).
+    body = "".join(f"def f{i}(a, b):\n    return [a, b, {{'k': (a, b)}}]\n" for i in range(3000))
+    _write(tmp_path, {"big.py": body + "def handler(e, c):\n    return 1\n"})
+    import gc
+
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    failures = []
+    try:
+        for _ in range(20):
+            gc.disable()
+            for _ in range(10):
+                _ParsesWhenCollected()
+            gc.enable()
+            gc.set_threshold(100, 1, 1)
+            try:
+                check_handler(tmp_path, "big.handler", "python3.11", explicit=True)
+            except SystemError as exc:
+                failures.append(exc)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.enable()
+        gc.collect()
+        if not enabled:
+            gc.disable()
+    assert failures == []
+
+
+def test_the_collector_is_off_during_the_parse_and_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ast
+    import gc
+
+    _write(tmp_path, {"handler.py": "def handler(e, c): ...\n"})
+    seen: list[bool] = []
+    real_parse = ast.parse
+
+    def parse(*args: Any, **kwargs: Any) -> ast.Module:
+        seen.append(gc.isenabled())
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(handler_source.ast, "parse", parse)
+    enabled = gc.isenabled()
+    try:
+        gc.enable()
+        check_handler(tmp_path, "handler.handler", "python3.12", explicit=False)
+        assert gc.isenabled()
+        gc.disable()
+        check_handler(tmp_path, "handler.handler", "python3.12", explicit=False)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        (gc.enable if enabled else gc.disable)()
+    assert seen == [False, False]
+
+
+def test_a_disturbed_parse_is_tried_once_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another thread may still collect (gc.collect() runs even with the collector off): one retry, then a
+    # second SystemError is a real one and propagates.
+    import ast
+
+    _write(tmp_path, {"handler.py": "def handler(e, c): ...\n"})
+    real_parse, calls = ast.parse, []
+
+    def disturbed_once(*args: Any, **kwargs: Any) -> ast.Module:
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=6, after=11)")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(handler_source.ast, "parse", disturbed_once)
+    assert check_handler(tmp_path, "handler.handler", "python3.12", explicit=False) is None
+    assert len(calls) == 2
+
+    def always(*args: Any, **kwargs: Any) -> ast.Module:
+        raise SystemError("broken")
+
+    monkeypatch.setattr(handler_source.ast, "parse", always)
+    with pytest.raises(SystemError, match="broken"):
+        check_handler(tmp_path, "handler.handler", "python3.12", explicit=False)

@@ -197,7 +197,7 @@ def test_launcher_swaps_in_the_app_secrets_current_password() -> None:
     handler = _launcher_module()
 
     class Secrets:
-        def get_secret_value(self, SecretId: str) -> dict[str, str]:
+        def get_secret_value(self, SecretId: str, VersionStage: str = "AWSCURRENT") -> dict[str, str]:
             value = {"arn:master": ("admin", "master-pw"), "arn:app": ("app", "rotated-pw")}[SecretId]
             return {"SecretString": json.dumps({"username": value[0], "password": value[1]})}
 

@@ -1,14 +1,25 @@
 """`lambda-rds deployer-policy`: the IAM policy that `pulumi up` and `pulumi destroy` of a stack need.
 
 Generated, not written: the actions come from what the component registers, per resource type and per
-lookup (`deployer_actions.RESOURCE_ACTIONS`, `INVOKE_ACTIONS`; the tests run the component under mocks
+lookup (`deployer.actions.RESOURCE_ACTIONS`, `INVOKE_ACTIONS`; the tests run the component under mocks
 and hold both tables to it), and each statement's `Resource` from the names the component gives this
 stack's resources: its project, stack and component name, the database identifier, the region and the
 account. Those names start with the component name alone (`app-...` in every stack), so what changes,
 deletes or reads a secret is also held to the stack's tags (`lambda-rds:project`, `lambda-rds:stack`,
 which the component puts on everything it can tag): `aws:ResourceTag` on what exists, `aws:RequestTag`
-on creates. `Resource: "*"` remains only for the actions the Service Authorization Reference gives no
-resource type (EC2 `Describe*`, `logs:DescribeLogGroups`, `rds:CreateDBProxy`...).
+on creates; tags are added only with a create (EC2: `ec2:CreateAction`; the others: on what carries no
+stack or component tag), and Denies keep the stack tags from being stripped and refuse untagged
+resources of the types the component always tags. `Resource: "*"` remains only for the actions the
+Service Authorization Reference gives no resource type (EC2 `Describe*`, `logs:DescribeLogGroups`,
+`rds:CreateDBProxy`...).
+
+`--migrate` prints a one-off variant, ONLY for the first `pulumi up` of a stack deployed before the
+stack tags existed (or the first after `pulumi stack rename`, with `--renamed-from <old stack>`): its
+Allows also take what carries no stack tag (`...IfExists`), so that `up` can tag, change and replace the
+stack's resources, and it lacks the Deny on untagged addresses, databases and proxies. It is name-scoped
+like the normal policy but lets this stack's deployer tag and change ANY resource with the component's
+names and no stack tag, another stack's from before the tags included. Run one plain `up` with it, then
+replace it with the normal policy.
 
 What it cannot prevent: an identity that may create roles, give them policies, pass them to Lambda and
 run functions can run code with any permission it can write into a role (here only its own roles, with
@@ -18,7 +29,8 @@ of functions with roles; a permissions boundary on the roles is the user's optio
 The document is longer than one managed policy may be (6,144 characters without whitespace), so it is
 cut into as few documents as fit, statement by statement: attach them all to the deploying identity.
 Defaults come from the stack's config (`Pulumi.yaml` and `Pulumi.<stack>.yaml`): the project, the
-component name (`lambda-rds:name`), `database.identifier`, `database.kms_key_arn` and `aws:region`.
+component name (`lambda-rds:name`), `database.identifier`, `database.kms_key_arn`, `network.vpc_id` and
+`network.private_subnet_ids` (a VPC you bring is named by its ids) and `aws:region`.
 The account defaults to any (`*`), with a warning: give `--account-id` to pin it.
 """
 
@@ -28,110 +40,49 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lambda_rds.commands.deployer_actions import (
+from lambda_rds.commands.deployer.actions import (
     ACTION_OPERATION,
     INVOKE_ACTIONS,
-    PASSED_TO,
     PERMISSION_ONLY,
     RESOURCE_ACTIONS,
-    SCOPE_BY_SID,
-    SCOPES,
-    Target,
-    scopes_of,
 )
+from lambda_rds.commands.deployer.conditions import PASSED_TO
+from lambda_rds.commands.deployer.documents import (
+    MANAGED_POLICY_MAX,
+    VERSION,
+    actions_for,
+    deployer_policies,
+    deployer_policy,
+    size,
+    statements,
+)
+from lambda_rds.commands.deployer.statements import SCOPE_BY_SID
+from lambda_rds.commands.deployer.target import Target
 
 __all__ = [
     "ACTION_OPERATION",
     "INVOKE_ACTIONS",
+    "MANAGED_POLICY_MAX",
     "PASSED_TO",
     "PERMISSION_ONLY",
     "RESOURCE_ACTIONS",
+    "VERSION",
     "Target",
     "actions_for",
     "deployer_policies",
     "deployer_policy",
+    "size",
+    "statements",
     "target_from_stack",
 ]
 
-# A managed policy holds at most 6,144 characters, whitespace not counted (sources.IAM_QUOTAS).
-MANAGED_POLICY_MAX = 6144
-VERSION = "2012-10-17"
 # This repository's own dev stack (Pulumi.yaml, Pulumi.dev.yaml): the document docs/deploying.md shows.
 DOCS_TARGET = Target("lambda-rds", "dev", "app", "lambda-rds-dev-app", region="us-east-1")
-
-
-def actions_for(types: Iterable[str], invokes: Iterable[str] = ()) -> list[str]:
-    """The sorted, de-duplicated actions for these resource types and invoke tokens (KeyError if unknown)."""
-    found: set[str] = set()
-    for t in types:
-        found.update(RESOURCE_ACTIONS[t])
-    for token in invokes:
-        found.update(INVOKE_ACTIONS[token])
-    return sorted(found)
-
-
-def _one_or_list(values: list[str]) -> str | list[str]:
-    return values[0] if len(values) == 1 else values
-
-
-def statements(
-    target: Target, types: Iterable[str] | None = None, invokes: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """The statements for the given types and invokes (default: everything the component can use)."""
-    acts = actions_for(
-        RESOURCE_ACTIONS if types is None else types, INVOKE_ACTIONS if invokes is None else invokes
-    )
-    by_sid: dict[str, list[str]] = {}
-    for action in acts:
-        for sid in scopes_of(action):
-            by_sid.setdefault(sid, []).append(action)
-    out: list[dict[str, Any]] = []
-    for scope in SCOPES:
-        if scope.sid not in by_sid:
-            continue
-        statement: dict[str, Any] = {
-            "Sid": scope.sid,
-            "Effect": "Allow",
-            "Action": _one_or_list(by_sid[scope.sid]),
-            "Resource": _one_or_list(scope.resources(target)),
-        }
-        if scope.condition:
-            statement["Condition"] = scope.condition(target)
-        out.append(statement)
-    return out
-
-
-def size(document: dict[str, Any]) -> int:
-    """The characters IAM counts against a policy's quota: the JSON without whitespace (no value here
-    holds a space)."""
-    return len(json.dumps(document, separators=(",", ":")))
-
-
-def deployer_policies(
-    target: Target, types: Iterable[str] | None = None, invokes: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """The policy as few documents as fit a managed policy each, statements kept whole and in order."""
-    documents: list[dict[str, Any]] = []
-    current: list[dict[str, Any]] = []
-    for statement in statements(target, types, invokes):
-        if current and size({"Version": VERSION, "Statement": [*current, statement]}) > MANAGED_POLICY_MAX:
-            documents.append({"Version": VERSION, "Statement": current})
-            current = []
-        current.append(statement)
-    if current:
-        documents.append({"Version": VERSION, "Statement": current})
-    return documents
-
-
-def deployer_policy(
-    target: Target, types: Iterable[str] | None = None, invokes: Iterable[str] | None = None
-) -> dict[str, Any]:
-    """The whole policy as one document (for reading and checking; it may not fit one managed policy)."""
-    return {"Version": VERSION, "Statement": statements(target, types, invokes)}
 
 
 def render(documents: Sequence[dict[str, Any]]) -> str:
@@ -158,15 +109,18 @@ def target_from_stack(
     region: str | None = None,
     account: str = "*",
     partition: str | None = None,
+    migrate: bool = False,
+    renamed_from: str | None = None,
 ) -> Target:
     """The stack's names, from its config where not given (raises CaptureError or ConfigError).
 
-    Reads only the keys it needs (`<project>:name`, `<project>:database`, `aws:region`), so a program of
-    one's own, with keys of its own, works too. With no program, ``project`` is needed and the rest
-    defaults as the component does: name `app`, identifier project-stack-name, region any.
+    Reads only the keys it needs (`<project>:name`, `<project>:database`, `<project>:network`,
+    `aws:region`), so a program of one's own, with keys of its own, works too. With no program,
+    ``project`` is needed and the rest defaults as the component does: name `app`, identifier
+    project-stack-name, region any. ``migrate``: the one-off `--migrate` variant; ``renamed_from`` (which
+    implies it): the stack's name before `pulumi stack rename`.
     """
     from lambda_rds.commands.capture import load_config
-    from lambda_rds.settings import ConfigError
     from lambda_rds.settings.database import database_identifier
 
     config: dict[str, Any] = {}
@@ -176,25 +130,40 @@ def target_from_stack(
     if not project:
         raise ValueError("no Pulumi.yaml found: give --program or --project")
     name = name or str(config.get(f"{project}:name") or "app")
-    raw_database = config.get(f"{project}:database")
-    if isinstance(raw_database, str):  # the Pulumi CLI hands structured values over as JSON text
-        try:
-            raw_database = json.loads(raw_database)
-        except json.JSONDecodeError:
-            raise ConfigError(f"{project}:database", "expected a YAML object") from None
-    database: dict[str, Any] = raw_database if isinstance(raw_database, dict) else {}
-    identifier = database.get("identifier") or database_identifier(project, stack, name)
+    database, network = (_section(config, project, key) for key in ("database", "network"))
     region = region or str(config.get("aws:region") or "*")
-    return Target(
+    vpc_id = network.get("vpc_id")
+    target = Target(
         project=project,
         stack=stack,
         name=name,
-        db_identifier=str(identifier),
+        db_identifier=str(database.get("identifier") or database_identifier(project, stack, name)),
         region=region,
         account=account,
         partition=partition or partition_of(region),
         kms_key_arn=database.get("kms_key_arn") or None,
+        vpc_id=str(vpc_id) if vpc_id else None,
+        subnet_ids=tuple(str(x) for x in network.get("private_subnet_ids") or ()) if vpc_id else (),
+        migrate=migrate or bool(renamed_from),
     )
+    if renamed_from:
+        old_identifier = database.get("identifier") or database_identifier(project, renamed_from, name)
+        old = replace(target, stack=renamed_from, db_identifier=str(old_identifier))
+        target = replace(target, renamed_from=old)
+    return target
+
+
+def _section(config: dict[str, Any], project: str, key: str) -> dict[str, Any]:
+    """``<project>:<key>`` as a dict ({} when unset)."""
+    from lambda_rds.settings import ConfigError
+
+    raw = config.get(f"{project}:{key}")
+    if isinstance(raw, str):  # the Pulumi CLI hands structured values over as JSON text
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise ConfigError(f"{project}:{key}", "expected a YAML object") from None
+    return raw if isinstance(raw, dict) else {}
 
 
 # ---- docs/deploying.md -------------------------------------------------------------------------------
@@ -275,6 +244,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--part", type=int, default=None, help="print only document N (1-based) instead of the JSON list"
     )
     parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="ONE-OFF: the variant for the first `up` of a stack deployed before the stack tags existed;"
+        " it may tag and change untagged resources with the component's names: replace it after that `up`",
+    )
+    parser.add_argument(
+        "--renamed-from",
+        metavar="OLD_STACK",
+        help="with --migrate (implied): the stack's name before `pulumi stack rename`, whose tags and"
+        " names the first `up` after the rename changes",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -304,10 +285,19 @@ def run(args: argparse.Namespace) -> int:
             region=args.region,
             account=args.account_id or "*",
             partition=args.partition,
+            migrate=args.migrate,
+            renamed_from=args.renamed_from,
         )
     except (CaptureError, ConfigError, ValueError) as exc:
         sys.stderr.write(f"lambda-rds deployer-policy: {exc}\n")
         return 2
+    if target.migrate:
+        sys.stderr.write(
+            "lambda-rds deployer-policy: warning: --migrate is for ONE `pulumi up` (the first after"
+            " upgrading to the stack tags, or after `pulumi stack rename`): it may tag and change untagged"
+            " resources with the component's names in any stack. Replace it with the normal policy"
+            " (without --migrate) right after that `up`.\n"
+        )
     documents = deployer_policies(target)
     if args.part is not None:
         if not 1 <= args.part <= len(documents):

@@ -87,10 +87,12 @@ def _rule(
     port: int,
     what: str,
     opts: pulumi.ResourceOptions,
+    tags: dict[str, str],
     peer: pulumi.Input[str] | None = None,
     cidr: str | None = None,
 ) -> pulumi.CustomResource:
     cls = aws.vpc.SecurityGroupEgressRule if kind == "out" else aws.vpc.SecurityGroupIngressRule
+    # Tagged with the stack like every rule (resources/security_groups.py: the deployer policy).
     return cls(
         rule,
         security_group_id=group,
@@ -100,6 +102,7 @@ def _rule(
         from_port=port,
         to_port=port,
         description=what,
+        tags=tags,
         opts=opts,
     )
 
@@ -138,22 +141,23 @@ def build_rotation(
     # The rules are the rotation's network path: the schedule waits for every one of them (see below).
     path = [
         _rule("out", f"{name}-rotation-to-db-out", group=group.id, peer=database_sg_id, port=port,
-              what=what, opts=opts),
+              what=what, opts=opts, tags=tags),
         _rule("in", f"{name}-rotation-to-db-in", group=database_sg_id, peer=group.id, port=port,
-              what=what, opts=opts),
+              what=what, opts=opts, tags=tags),
     ]  # fmt: skip
     if s.egress is Egress.ENDPOINTS and endpoint_sg_id is not None:
         what = "secret rotation to the Secrets Manager endpoint"
         path += [
             _rule("out", f"{name}-rotation-to-endpoints-443", group=group.id, peer=endpoint_sg_id,
-                  port=443, what=what, opts=opts),
+                  port=443, what=what, opts=opts, tags=tags),
             _rule("in", f"{name}-endpoints-from-rotation-443", group=endpoint_sg_id, peer=group.id,
-                  port=443, what=what, opts=opts),
+                  port=443, what=what, opts=opts, tags=tags),
         ]  # fmt: skip
     else:
         # egress `nat` (the only other mode `secret` auth allows): Secrets Manager's public endpoint.
         path.append(_rule("out", f"{name}-rotation-https-out", group=group.id, cidr=ANYWHERE, port=443,
-                          what="secret rotation to Secrets Manager through NAT", opts=opts))  # fmt: skip
+                          what="secret rotation to Secrets Manager through NAT", opts=opts,
+                          tags=tags))  # fmt: skip
 
     spec = rotation_spec(s)
     env: dict[str, pulumi.Input[str]] = {

@@ -1,7 +1,10 @@
 """Security group wiring: the function, bootstrap, database, proxy and endpoint groups, and their rules.
 
 Groups are chained by reference (function -> proxy -> database) with one rule resource per rule: inline rules
-and rule resources must never be mixed on one group (REFERENCE.md, pulumi-aws v7 notes).
+and rule resources must never be mixed on one group (REFERENCE.md, pulumi-aws v7 notes). The rules carry the
+stack's tags like everything else: the provider sends them with the rule (TagSpecifications,
+sources.TF_SG_RULE_TAGS), and the deployer policy tags EC2 resources only at create
+(commands.deployer.groups.EC2_CREATE_ACTIONS) and changes only what carries the stack's tags.
 """
 
 from __future__ import annotations
@@ -57,16 +60,16 @@ def build_security_groups(scope: Scope, s: Settings, vpc_id: pulumi.Input[str]) 
     if s.proxy:
         proxy_sg = group("proxy", "lambda-rds RDS Proxy: engine port from functions, to the database")
         front = proxy_sg
-        allow(f"{name}-proxy-to-db", proxy_sg, db, port, "RDS Proxy to the database", opts)
+        allow(f"{name}-proxy-to-db", proxy_sg, db, port, "RDS Proxy to the database", scope)
     allow(
         f"{name}-fn-to-{'proxy' if s.proxy else 'db'}",
         fn,
         front,
         port,
         "functions to the " + ("proxy" if s.proxy else "database"),
-        opts,
+        scope,
     )
-    allow(f"{name}-bootstrap-to-db", boot, db, port, "bootstrap to the database", opts)
+    allow(f"{name}-bootstrap-to-db", boot, db, port, "bootstrap to the database", scope)
     return SecurityGroups(fn.id, boot.id, db.id, proxy_sg.id if proxy_sg else None)
 
 
@@ -76,7 +79,7 @@ def allow(
     target: aws.ec2.SecurityGroup,
     port: int,
     what: str,
-    opts: pulumi.ResourceOptions,
+    scope: Scope,
 ) -> None:
     """One flow, by reference, on one port: egress on the source and the matching ingress on the target."""
     aws.vpc.SecurityGroupEgressRule(
@@ -87,7 +90,8 @@ def allow(
         from_port=port,
         to_port=port,
         description=what,
-        opts=opts,
+        tags=scope.tags,
+        opts=scope.opts,
     )
     aws.vpc.SecurityGroupIngressRule(
         f"{rule}-in",
@@ -97,7 +101,8 @@ def allow(
         from_port=port,
         to_port=port,
         description=what,
-        opts=opts,
+        tags=scope.tags,
+        opts=scope.opts,
     )
 
 
@@ -122,6 +127,7 @@ def build_endpoint_security_group(
         from_port=443,
         to_port=443,
         description="HTTPS from the function security group",
+        tags=tags,
         opts=opts,
     )
     aws.vpc.SecurityGroupEgressRule(
@@ -132,6 +138,7 @@ def build_endpoint_security_group(
         from_port=443,
         to_port=443,
         description="HTTPS to the interface endpoints",
+        tags=tags,
         opts=opts,
     )
     return endpoint_sg
@@ -147,5 +154,6 @@ def allow_https_out(scope: Scope, function_sg_id: pulumi.Output[str]) -> None:
         from_port=443,
         to_port=443,
         description="HTTPS to AWS APIs and the internet through NAT",
+        tags=scope.tags,
         opts=scope.opts,
     )

@@ -499,7 +499,7 @@ PYTHON_WHATS_NEW_3_11 = "https://docs.python.org/3/whatsnew/3.11.html"  # tomlli
 # Removed in 3.12: asynchat, asyncore, distutils, imp, smtpd.
 PYTHON_WHATS_NEW_3_12 = "https://docs.python.org/3/whatsnew/3.12.html"
 PYTHON_WHATS_NEW_3_13 = "https://docs.python.org/3/whatsnew/3.13.html"  # PEP 594 modules and lib2to3 removed
-# ---- issue 17, item 10, third review of the deployer policy (commands/deployer_actions.py) ----
+# ---- issue 17, item 10, third review of the deployer policy (commands/deployer/) ----
 # aws_db_instance's id is the DbiResourceId: the read sends DescribeDBInstances with a dbi-resource-id
 # filter and no identifier, which RDS authorizes on `db:*` ("not authorized to perform:
 # rds:DescribeDBInstances on resource: arn:aws:rds:...:db:*"; issues 35737 and 32732).
@@ -544,3 +544,72 @@ MYSQL_PARTIAL_REVOKES = "https://dev.mysql.com/doc/refman/8.0/en/partial-revokes
 MYSQL_LOCK_WAIT_TIMEOUT = (
     "https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_lock_wait_timeout"
 )
+# ---- issue 17 items 6-7, second review (a renamed instance, a new default minor) ----
+# ModifyDBInstance NewDBInstanceIdentifier: "The new identifier for the DB instance when renaming a DB
+# instance" (the instance stays; its endpoint changes and it reboots); aws_db_instance's identifier is not
+# ForceNew (analysis/changes/forcenew.json), aws_rds_cluster's cluster_identifier is.
+RENAME_DB_INSTANCE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RenameInstance.html"
+# DescribeDBInstances Filters: "engine - Accepts engine names"; each DBInstance carries its TagList, which
+# aws_db_instances' `tags` argument filters on (every pair asked must be on the instance: ContainsAll in
+# TF_DB_INSTANCES_DATA_SOURCE), so a tag search needs no rds:ListTagsForResource.
+DESCRIBE_DB_INSTANCES = f"{RDS_API}/API_DescribeDBInstances.html"
+# Tags (settings.coerce.as_tags; every taggable resource gets the user's `tags`). Tag Editor's quotas:
+# "50 user-defined tags" per resource, keys 1-128 and values 0-256 Unicode characters, letters, numbers,
+# spaces and `_ . : / = + - @`, keys "can't begin with aws:"; "Some AWS services have some additional
+# character or length restrictions".
+TAG_QUOTAS = "https://docs.aws.amazon.com/tag-editor/latest/userguide/reference.html"
+# EC2 Tag: Key "accept a maximum of 127 Unicode characters. May not begin with aws:"; Value "a maximum of
+# 256 Unicode characters"; no pattern (any Unicode).
+EC2_TAG = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Tag.html"
+# IAM Tag (roles): Key 1-128, pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]+; Value 0-256, the same characters.
+IAM_TAG = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html"
+# RDS Tag: Key and Value "can't be prefixed with aws: or rds:", only "Unicode letters, digits, white-space,
+# '_', '.', ':', '/', '=', '+', '-', '@'" (Java regex ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$), key 1-128, value
+# up to 256.
+RDS_TAG = f"{RDS_API}/API_Tag.html"
+# Lambda TagResource (CreateFunction's Tags): TagKey 1-128 and TagValue 0-256, pattern
+# ([\p{L}\p{Z}\p{N}_.:/=+\-@]*) (the API model's shapes, botocore 1.44.8); 50 per resource (TAG_QUOTAS).
+LAMBDA_TAG_RESOURCE = f"{LAMBDA_API}/API_TagResource.html"
+# CloudWatch Logs TagResource: tags "Maximum number of 50 items", key ^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$ (1-128),
+# value ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (up to 256); TooManyTagsException "A resource can have no more
+# than 50 tags".
+LOGS_TAG_RESOURCE = (
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html"
+)
+# Secrets Manager TagResource: "Maximum number of tags per secret: 50", "Maximum key length: 127 Unicode
+# characters", "Maximum value length: 255 Unicode characters", "Do not use the aws: prefix" (its API model
+# says 128/256; the smaller is kept).
+SM_TAG_RESOURCE = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_TagResource.html"
+# ---- issue 17, item 10, second review of the scoped deployer policy (commands/deployer/) ----
+# "If tags are specified in the resource-creating action, Amazon performs additional authorization on the
+# ec2:CreateTags action ... use the Condition element with the ec2:CreateAction condition key to give
+# tagging permissions to the action that creates the resource. ... Users are not permitted to tag any
+# existing resources."
+EC2_TAG_ON_CREATE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html"
+# aws_vpc_security_group_{ingress,egress}_rule create: AuthorizeSecurityGroupIngress/Egress with
+# `TagSpecifications: getTagSpecificationsIn(ctx, awstypes.ResourceTypeSecurityGroupRule)` (the resource's
+# tags and the provider's default tags); aws_security_group_rule (aws.ec2.SecurityGroupRule) has no tags.
+TF_SG_RULE_TAGS = f"{TF_EC2_SOURCE}/vpc_security_group_ingress_rule.go"
+# retryFunctionOp retries CreateFunction/UpdateFunctionConfiguration on InvalidParameterValueException "The
+# role defined for the function cannot be assumed by Lambda" (IAM eventual consistency) and on
+# ResourceConflictException, not on an AccessDeniedException for iam:PassRole.
+TF_LAMBDA_FUNCTION_RETRIES = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/lambda/function.go"
+)
+# IAM "is eventually consistent": a change (a new role, its tags) may not be visible everywhere at once.
+IAM_EVENTUAL_CONSISTENCY = "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency"
+# ---- issue 18, migration scanner (functions/lambda_rds_runtime/bootstrap/sql_scan.py) ----
+# PostgreSQL: "$" may continue an identifier; "block comments nest"; E'...' takes backslash escapes.
+PG_LEXICAL = "https://www.postgresql.org/docs/15/sql-syntax-lexical.html"
+# PostgreSQL 14+: a function or procedure body may be "BEGIN ATOMIC statement; ... END" (sql_body).
+PG_CREATE_FUNCTION = "https://www.postgresql.org/docs/15/sql-createfunction.html"
+# psql's own statement splitter: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, BEGIN (and CASE inside it)
+# open a level that END closes; ";" ends the statement only at level 0.
+PSQL_SCAN = "https://github.com/postgres/postgres/blob/REL_15_STABLE/src/fe_utils/psqlscan.l"
+# MySQL: "#" and "-- " (dash dash then whitespace) comments; "/* */" does not nest; "/*! ... */" is
+# code the server runs (MariaDB also "/*M! ... */").
+MYSQL_COMMENTS = "https://dev.mysql.com/doc/refman/8.0/en/comments.html"
+# UNLOCK TABLES releases LOCK TABLES locks (and FLUSH TABLES WITH READ LOCK), not GET_LOCK named locks.
+MYSQL_LOCK_TABLES = "https://dev.mysql.com/doc/refman/8.0/en/lock-tables.html"
+# SET SESSION TRANSACTION READ ONLY|READ WRITE: the access mode of the session's next transactions.
+MYSQL_SET_TRANSACTION = "https://dev.mysql.com/doc/refman/8.0/en/set-transaction.html"

@@ -156,10 +156,12 @@ def identifier_problem(value: str, max_len: int) -> str | None:
     return None
 
 
-# Inputs that force a new database (terraform-provider-aws ForceNew: aws_db_instance identifier, engine,
-# db_name, username, kms_key_id, storage_encrypted; aws_rds_cluster cluster_identifier, engine,
-# database_name, master_username, kms_key_id, storage_encrypted). The final snapshot suffix is kept by
-# these, so a replacement gets a new final snapshot name instead of colliding with its predecessor's.
+# Inputs that force a new database (terraform-provider-aws ForceNew: aws_db_instance engine, db_name,
+# username, kms_key_id, storage_encrypted; aws_rds_cluster cluster_identifier, engine, database_name,
+# master_username, kms_key_id, storage_encrypted; analysis/changes/forcenew.json). An instance's identifier
+# is not one: a new one renames it in place (ModifyDBInstance NewDBInstanceIdentifier). The final
+# snapshot suffix is kept by these and the identifier, so a replacement gets a new final snapshot name
+# instead of colliding with its predecessor's.
 REPLACEMENT_KEYS_SOURCE = sources.TF_DB_INSTANCE
 
 # Default engine versions, with the end of RDS/Aurora standard support of their major version (after it
@@ -262,28 +264,50 @@ def keep_running_version(
     return not engine_versions.is_newer(engine, version, running)
 
 
-def running_major_to_keep(
+def running_version_to_keep(
     engine: str, default: str, running: str | None, auto_minor_version_upgrade: bool
 ) -> str | None:
-    """What to send as EngineVersion while `engine_version` is unset and the database runs another major
-    than the default (``running``, read from AWS), or None (nothing runs, the same major, or unreadable).
+    """What to send as EngineVersion while `engine_version` is unset and the database runs ``running``
+    (read from AWS), or None: nothing runs, or the default as sent already names what runs.
 
-    A library release that moves the default to a new major must not upgrade a running database: that is
-    downtime nobody asked for (and AllowMajorVersionUpgrade is sent only with an explicit `engine_version`).
-    The running major is kept in the form `stable_engine_version` gives it (`15`, `8.0`; an Aurora MySQL
+    A library release that moves the default must change no running database: a new major is downtime
+    nobody asked for (AllowMajorVersionUpgrade is sent only with an explicit `engine_version`), and a new
+    minor is an upgrade nobody asked for either. What the default sends (`stable_engine_version`) names
+    the running version when it is that version or a prefix of it at a dot (the provider compares a prefix
+    with `engine_version_actual`: sources.TF_DB_INSTANCE, TF_RDS_CLUSTER), so per engine:
+
+    - postgres, mysql, aurora-postgresql: the defaults are a major (`16`, `8.4`), a prefix of every
+      version of that major: only a new major differs. A default with a minor (`16.8`) sent as is (no
+      automatic minor upgrades) would differ from another minor: that is kept too.
+    - aurora-mysql: a whole version (`8.0.mysql_aurora.3.10.0`, no documented partial form): any other
+      running version differs, a newer default minor included, and is kept. What AWS's automatic minor
+      upgrades installed above the default is `keep_running_version`'s case (ignore_changes, the input
+      unchanged): None here.
+
+    The running version is kept in the form `stable_engine_version` gives it (`15`, `8.0`; an Aurora MySQL
     version as it runs), so AWS's minor upgrades never read as a downgrade either.
 
-    >>> running_major_to_keep("postgres", "16", "15.7", True)
+    >>> running_version_to_keep("postgres", "16", "15.7", True)
     '15'
-    >>> running_major_to_keep("postgres", "16", "16.4", True) is None
+    >>> running_version_to_keep("postgres", "16", "16.4", True) is None
     True
-    >>> running_major_to_keep("aurora-mysql", "8.0.mysql_aurora.3.10.0", "5.7.mysql_aurora.2.11.2", True)
+    >>> running_version_to_keep("aurora-mysql", "8.0.mysql_aurora.3.10.0", "5.7.mysql_aurora.2.11.2", True)
     '5.7.mysql_aurora.2.11.2'
+    >>> v = "8.0.mysql_aurora.3.10.4"  # what runs, after AWS's automatic minor upgrade
+    >>> running_version_to_keep("aurora-mysql", "8.0.mysql_aurora.3.12.0", v, True)  # a newer default
+    '8.0.mysql_aurora.3.10.4'
+    >>> running_version_to_keep("aurora-mysql", "8.0.mysql_aurora.3.10.0", v, True) is None  # ignore_changes
+    True
     """
     if running is None:
         return None
-    wanted, runs = engine_versions.major_of(engine, default), engine_versions.major_of(engine, running)
-    if wanted is None or runs is None or wanted == runs:
+    sent = stable_engine_version(engine, default, auto_minor_version_upgrade)
+    if running == sent or running.startswith(f"{sent}."):
+        return None
+    # Another major runs (either way): its version and parameter group family both stay. Within the
+    # major, AWS's own minor upgrade of a pinned Aurora MySQL version is kept by ignore_changes instead.
+    same_major = not engine_versions.is_major_change(engine, default, running)
+    if same_major and keep_running_version(engine, default, auto_minor_version_upgrade, running):
         return None
     return stable_engine_version(engine, running, auto_minor_version_upgrade)
 

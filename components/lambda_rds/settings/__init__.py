@@ -23,7 +23,7 @@ from lambda_rds.args import (
     NetworkArgs,
 )
 from lambda_rds.rules import layout
-from lambda_rds.settings.coerce import ConfigError, as_bool, as_enum, as_int, as_str_map, check_keys
+from lambda_rds.settings.coerce import ConfigError, as_bool, as_enum, as_int, as_tags, check_keys
 from lambda_rds.settings.database import resolve_database
 from lambda_rds.settings.functions import (
     EXAMPLE_APP,
@@ -171,7 +171,8 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
         database = replace(database, migrations_dir=EXAMPLE_APP / "migrations")
     check_function_limits(functions, database, proxy, proxy_settings)
     functions = apply_default_concurrency(functions, database, proxy)
-    tags = as_str_map("tags", top.get("tags"))
+    # Each tag goes on every taggable resource, beside the component's own: within every service's limits.
+    tags = as_tags("tags", top.get("tags"))
     return Settings(
         engine=engine,
         az_count=az_count,

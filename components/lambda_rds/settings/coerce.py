@@ -7,6 +7,7 @@ Every helper raises `ConfigError` naming the dotted key path, the value and what
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -150,6 +151,81 @@ def as_str_map(key: str, value: Any) -> dict[str, str]:
             raise ConfigError(f"{key}.{k}", f"expected a string value, got {v!r}")
         out[k] = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
     return out
+
+
+# Tags go on every taggable resource: EC2 (VPC, subnets, groups, gateways), RDS, Lambda, IAM roles,
+# Secrets Manager and CloudWatch Logs. Each takes 50 tags per resource (sources.TAG_QUOTAS,
+# sources.LOGS_TAG_RESOURCE, sources.SM_TAG_RESOURCE); more fail the create (TagLimitExceeded,
+# TooManyTagsException). The component adds up to 5 of its own: lambda-rds:component, lambda-rds:project
+# and lambda-rds:stack everywhere (component.py), Name and lambda-rds:tier on subnets (resources/network.py).
+TAGS_PER_RESOURCE = 50
+COMPONENT_TAGS_AT_MOST = 5
+MAX_USER_TAGS = TAGS_PER_RESOURCE - COMPONENT_TAGS_AT_MOST
+# The smallest length any of them takes: EC2's keys "a maximum of 127 Unicode characters" (sources.EC2_TAG),
+# Secrets Manager's values 255 (sources.SM_TAG_RESOURCE); the others take 128 and 256.
+TAG_KEY_MAX = 127
+TAG_VALUE_MAX = 255
+# IAM, Lambda, CloudWatch Logs and RDS take only [\p{L}\p{Z}\p{N}_.:/=+\-@] (sources.IAM_TAG,
+# sources.LAMBDA_TAG_RESOURCE, sources.LOGS_TAG_RESOURCE, sources.RDS_TAG); EC2 and Secrets Manager take
+# any Unicode, so the intersection is that: Unicode letters (L), separators (Z) and numbers (N), plus these.
+TAG_PUNCTUATION = "_.:/=+-@"
+# aws: is AWS's, in any case (keys and values, sources.TAG_QUOTAS, sources.EC2_TAG); RDS also refuses rds:
+# on keys and values (sources.RDS_TAG; refused in any case here too, to be safe). lambda-rds: is the
+# component's own (the deployer policy trusts lambda-rds:project and lambda-rds:stack).
+RESERVED_TAG_PREFIXES = ("aws:", "rds:")
+COMPONENT_TAG_PREFIX = "lambda-rds:"
+
+
+def _tag_characters_refused(text: str) -> list[str]:
+    """The characters of ``text`` some service refuses in a tag, each once, in order of appearance."""
+    refused = (c for c in text if c not in TAG_PUNCTUATION and unicodedata.category(c)[0] not in "LZN")
+    return list(dict.fromkeys(refused))
+
+
+def as_tags(key: str, value: Any) -> dict[str, str]:
+    """The user's tags (an object of strings, `as_str_map`), each one every service the component tags
+    accepts: at most `MAX_USER_TAGS` of them, no reserved prefix, lengths and characters within all of
+    their limits. An error names ``<key>.<tag key>``."""
+    tags = as_str_map(key, value)
+    if len(tags) > MAX_USER_TAGS:
+        raise ConfigError(
+            key,
+            f"{len(tags)} tags; at most {MAX_USER_TAGS} are allowed: AWS takes {TAGS_PER_RESOURCE} tags per "
+            f"resource and the component adds up to {COMPONENT_TAGS_AT_MOST} of its own "
+            "(lambda-rds:component, lambda-rds:project, lambda-rds:stack; Name and lambda-rds:tier on "
+            "subnets); drop some",
+        )
+    for k, v in tags.items():
+        where = f"{key}.{k}"
+        if not k:
+            raise ConfigError(key, "a tag key is empty; AWS needs 1 to 127 characters")
+        if k.startswith(COMPONENT_TAG_PREFIX):
+            raise ConfigError(
+                where, f"keys starting with {COMPONENT_TAG_PREFIX!r} are the component's own; rename it"
+            )
+        for text, what in ((k, "key"), (v, "value")):
+            reserved = next((p for p in RESERVED_TAG_PREFIXES if text.lower().startswith(p)), None)
+            if reserved is not None:
+                raise ConfigError(
+                    where,
+                    f"the {what} starts with {text[: len(reserved)]!r}: AWS reserves aws: (in any case) and "
+                    "RDS refuses rds: on tag keys and values; rename it",
+                )
+        if len(k) > TAG_KEY_MAX:
+            raise ConfigError(where, f"the key has {len(k)} characters; at most {TAG_KEY_MAX} (EC2's limit)")
+        if len(v) > TAG_VALUE_MAX:
+            raise ConfigError(
+                where, f"the value has {len(v)} characters; at most {TAG_VALUE_MAX} (Secrets Manager's limit)"
+            )
+        for text, what in ((k, "key"), (v, "value")):
+            refused = _tag_characters_refused(text)
+            if refused:
+                raise ConfigError(
+                    where,
+                    f"the {what} has {', '.join(map(repr, refused))}, which IAM, Lambda, RDS and CloudWatch "
+                    f"Logs refuse in tags; allowed: letters, digits, spaces and {' '.join(TAG_PUNCTUATION)}",
+                )
+    return tags
 
 
 def as_folder(key: str, value: str, base: Path) -> Path:

@@ -26,8 +26,10 @@ marshal, on every call.
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -297,7 +299,35 @@ def _parse(source: bytes, path: Path, feature_version: tuple[int, int] | None) -
     # filterwarnings=error) ast.parse would turn them into a SyntaxError, and print noise otherwise.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source, filename=str(path), feature_version=feature_version)
+        try:
+            return _parse_without_gc(source, path, feature_version)
+        except SystemError:
+            # The parse was disturbed from outside (see _parse_without_gc: another thread collected
+            # garbage, or a finalizer ran without the collector): the source is not at fault, and a
+            # second parse, undisturbed, answers. A second SystemError is a real interpreter error.
+            return _parse_without_gc(source, path, feature_version)
+
+
+# CPython 3.11 and 3.12 keep ast.parse's recursion depth count in interpreter-wide state: an ast.parse run
+# by a finalizer while another is converting its tree (the garbage collector can run any finalizer at any
+# allocation) leaves the outer one counting wrong, and it raises "SystemError: AST constructor recursion
+# depth mismatch". 3.11's traceback caret finder parses source from a finalizer whenever asyncio logs
+# "Future exception was never retrieved", so a Pulumi program's settings check hit it now and then. The
+# lock keeps this module's own parses (threads) from turning the collector back on under each other.
+_GC_LOCK = threading.RLock()
+
+
+def _parse_without_gc(source: bytes, path: Path, feature_version: tuple[int, int] | None) -> ast.Module:
+    """``ast.parse`` with the garbage collector off, as it was left after (no finalizer of cyclic garbage
+    can run in the middle of the parse)."""
+    with _GC_LOCK:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return ast.parse(source, filename=str(path), feature_version=feature_version)
+        finally:
+            if enabled:
+                gc.enable()
 
 
 def check_handler(code: Path, handler: str, runtime: str, *, explicit: bool) -> str | None:

@@ -118,6 +118,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
     """RDS instances that already exist, by identifier: the engine version each runs. ``getInstances``
     (filter ``db-instance-id``) finds them and ``getInstance`` reads them; any other identifier is found
     by no one, as for a new stack (the provider answers empty lists, not an error)."""
+    db_instance_details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """More about instances of ``db_instances``, by identifier: ``tags`` (``getInstances`` with ``tags``
+    finds the instances holding every pair asked, as the data source filters DescribeDBInstances'
+    TagList), ``engine`` (matched by the ``engine`` filter; unset, any engine matches) and
+    ``replicateSourceDb`` (a read replica's source, as ``getInstance`` answers it), e.g.
+    ``{"old-name": {"tags": {"lambda-rds:stack": "dev"}, "engine": "postgres"}}``."""
     db_clusters: dict[str, str] = field(default_factory=dict)
     """Aurora clusters that already exist, by identifier: the engine version each runs (``getClusters``,
     ``getCluster``), e.g. ``{"lambda-rds-dev-app": "8.0.mysql_aurora.3.10.4"}``."""
@@ -217,11 +223,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         none; the single lookups fail like the provider when the database does not exist."""
         kind, single = _DB_LOOKUPS[token]
         known = self.db_clusters if kind == "cluster" else self.db_instances
+        details = self.db_instance_details if kind == "instance" else {}
         if not single:
-            wanted: set[str] = set()
-            for f in a.get("filters") or []:
-                wanted |= set(f.get("values") or [])
-            found = sorted(i for i in known if i in wanted) if a.get("filters") else sorted(known)
+            found = sorted(i for i in known if self._db_matches(i, details.get(i, {}), a))
             arns = [self._arn("rds", f"{kind}:{i}" if kind == "cluster" else f"db:{i}") for i in found]
             if kind == "cluster":
                 return {"clusterIdentifiers": found, "clusterArns": arns, "id": self.region}
@@ -230,7 +234,28 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if ident not in known:
             raise Exception(f"mock account: RDS {kind} {ident!r} not found")
         key = "clusterIdentifier" if kind == "cluster" else "dbInstanceIdentifier"
-        return {key: ident, "id": ident, "engineVersion": known[ident]}
+        more = details.get(ident, {})
+        return {
+            key: ident,
+            "id": ident,
+            "engineVersion": known[ident],
+            "replicateSourceDb": more.get("replicateSourceDb", ""),
+            "tags": dict(more.get("tags") or {}),
+        }
+
+    @staticmethod
+    def _db_matches(ident: str, details: Mapping[str, Any], a: Mapping[str, Any]) -> bool:
+        """Whether a list lookup finds ``ident``: every filter (``db-instance-id`` / ``db-cluster-id`` by
+        identifier, ``engine`` by ``details["engine"]`` when given) and every tag pair asked."""
+        for f in a.get("filters") or []:
+            values = set(f.get("values") or [])
+            if f.get("name") == "engine":
+                if details.get("engine") is not None and details["engine"] not in values:
+                    return False
+            elif ident not in values:
+                return False
+        have = details.get("tags") or {}
+        return all(have.get(k) == v for k, v in (a.get("tags") or {}).items())
 
     def _availability_zones(self, a: Mapping[str, Any]) -> dict[str, Any]:
         """DescribeAvailabilityZones as the provider answers it: opted-in Local Zones come back too,

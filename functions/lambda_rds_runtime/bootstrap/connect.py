@@ -119,21 +119,19 @@ def _mysql(request: BootstrapRequest, user: str, password: str, multi_statements
     import pymysql
     from pymysql.constants import CLIENT
 
-    from ..engines.mysql import MysqlEngine, lift_handshake_timeouts, tls_context
+    from ..engines.mysql import MysqlEngine, open_mysql
 
     try:
-        conn = pymysql.connect(
+        # The whole handshake (TCP, TLS, login) within the connect timeout, as in the runtime; the
+        # per-read bounds are lifted once connected: migrations may legitimately run longer.
+        return open_mysql(
             host=request.host,
             port=request.port,
             user=user,
-            password=password.encode("utf-8"),  # not latin-1, see engines/mysql.py
+            password=password,
             database=request.database,
-            ssl=tls_context(request.ca_bundle),
-            charset="utf8mb4",
-            autocommit=True,
-            connect_timeout=request.connect_timeout,
-            read_timeout=request.connect_timeout,  # bound the handshake (TLS too); lifted below, see
-            write_timeout=request.connect_timeout,  # engines/mysql.py
+            ca_bundle=request.ca_bundle,
+            timeout=request.connect_timeout,
             client_flag=CLIENT.MULTI_STATEMENTS if multi_statements else 0,
         )
     except pymysql.err.OperationalError as exc:
@@ -142,5 +140,3 @@ def _mysql(request: BootstrapRequest, user: str, password: str, multi_statements
         if exc.args and exc.args[0] == ER_DBACCESS_DENIED:
             raise DatabaseAccessDenied(one_line(exc)) from None
         raise
-    lift_handshake_timeouts(conn)  # migrations may legitimately run longer than the connect timeout
-    return conn

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from .errors import BootstrapError
+
+# First line of a PostgreSQL migration that must run outside a transaction block (CREATE INDEX
+# CONCURRENTLY, ALTER TYPE ... ADD VALUE before PostgreSQL 12, VACUUM): one statement per such file.
+# MySQL migrations never run in a transaction, so there it changes nothing.
+NO_TRANSACTION_MARKER = "-- lambda-rds: no-transaction"
+_MARKER = re.compile(r"--\s*lambda-rds:\s*no-transaction\s*", re.IGNORECASE)
 
 
 class Migration:
     """One SQL file: its name (orders it) and the SHA-256 of its text (line endings normalised to LF,
     so a Windows checkout with autocrlf does not look like an edited migration)."""
 
-    __slots__ = ("checksum", "name", "sql")
+    __slots__ = ("checksum", "name", "no_transaction", "sql")
 
     def __init__(self, name: str, sql: str) -> None:
         self.name = name
         self.sql = sql
         self.checksum = hashlib.sha256(sql.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+        first_line = next((line for line in sql.splitlines() if line.strip()), "")
+        self.no_transaction = bool(_MARKER.fullmatch(first_line.strip()))
 
     def __repr__(self) -> str:
         return f"Migration({self.name!r}, checksum={self.checksum[:12]})"

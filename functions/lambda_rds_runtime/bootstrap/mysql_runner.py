@@ -5,16 +5,18 @@ Differences from PostgreSQL that the response and the errors make explicit:
 - A per-user statement timeout exists only on MariaDB (MAX_STATEMENT_TIME); on MySQL the response says so
   and the limit belongs in the DB parameter group (max_execution_time), never in a session SET.
 - DDL commits implicitly, so a migration that fails half-way may leave part of itself applied.
+- A file with a ROLLBACK (read by sql_scan with MySQL's comment and quoting rules) is refused before it
+  runs, as on PostgreSQL: in autocommit nothing reports that it undid rows, so it would be recorded.
 """
 
 from __future__ import annotations
 
-import re
-
-from . import mysql_sql
-from .connect import connect_as_master, login_works
+from . import mysql_sql, sql_scan
+from .app_password import RESET, password_decision, password_note
+from .connect import connect_as_master
 from .errors import BootstrapError, one_line, redact
 from .migrations import plan_migrations
+from .mysql_grants import AccountGrants
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,8 +25,7 @@ if TYPE_CHECKING:
     from .request import BootstrapRequest
 
 ER_PLUGIN_NOT_LOADED = 1524
-# "GRANT <privileges> ON <target> TO ..." (a role grant has no ON: "GRANT `role` TO ...").
-_GRANT_LINE = re.compile(r"GRANT (.+?) ON (\S+) TO ", re.IGNORECASE)
+SERVER_STATUS_IN_TRANS = 1  # pymysql.constants.SERVER_STATUS: the last answer says a transaction is open
 MYSQL_TIMEOUT_NOTE = "unsupported per user on MySQL: set max_execution_time in the DB parameter group"
 
 
@@ -40,82 +41,84 @@ def bootstrap_mysql(request: BootstrapRequest) -> dict[str, Any]:
                 f"another bootstrap holds the lock {mysql_sql.LOCK_NAME!r} (waited "
                 f"{mysql_sql.LOCK_WAIT_SECONDS}s); re-run when it has finished"
             )
-        user_outcome = _ensure_user(conn, request, mariadb)
+        # MySQL with partial_revokes=ON reads grant names literally: then the plain name is the app's grant.
+        revokes = [] if mariadb else _fetch(conn, mysql_sql.partial_revokes_state(), request)
+        exact = mysql_sql.exact_database_names(mariadb, revokes)
+        user_outcome, pattern_grant, decision = _ensure_user(conn, request, mariadb, exact)
         applied, skipped = _migrate(conn, request)
-        for statement in mysql_sql.app_grants(request.app_user, request.database):
+        for statement in mysql_sql.app_grants(request.app_user, request.database, exact_names=exact):
             _run(conn, statement, request, "granting privileges")
+        if pattern_grant:  # only now: the exact grant is in place, so the app never loses access
+            revoke = mysql_sql.revoke_pattern_grant(request.app_user, request.database, pattern_grant)
+            _run(conn, revoke, request, "revoking the pattern grant of an earlier bootstrap")
         _fetch(conn, mysql_sql.unlock_migrations(), request)
     finally:
         conn.close()  # also releases the lock if a step failed
-    return {
+    response: dict[str, Any] = {
         "status": "ok",
         "user": user_outcome,
         "applied": applied,
         "skipped": skipped,
         "statement_timeout": "user" if mariadb else MYSQL_TIMEOUT_NOTE,
     }
+    note = password_note(decision)
+    if note:
+        response["password"] = note
+    return response
 
 
-def _ensure_user(conn: Any, request: BootstrapRequest, mariadb: bool) -> str:
+def _ensure_user(
+    conn: Any, request: BootstrapRequest, mariadb: bool, exact: bool
+) -> tuple[str, str | None, str | None]:
+    """Create or adjust the account; returns (created|updated|unchanged, the privileges of an earlier
+    bootstrap's pattern grant to revoke, the password decision of an existing account: app_password.CURRENT
+    / PENDING (kept) / RESET (set), None in iam mode)."""
     user, iam = request.app_user, request.auth == "iam"
     rows = _fetch(conn, mysql_sql.user_state(user, mariadb), request)
     if not rows:
-        _run(
-            conn,
-            mysql_sql.create_user(user, None if iam else request.app_password),
-            request,
-            "creating the user",
-        )
+        password = None if iam else request.app_password
+        _run(conn, mysql_sql.create_user(user, password, mariadb=mariadb), request, "creating the user")
         if mariadb:
             _run(
                 conn, mysql_sql.set_statement_timeout(user, request.statement_timeout_ms), request, "timeout"
             )
-        return "created"
-    _refuse_privileged_user(conn, request)
+        return "created", None, None
+    pattern_grant = _refuse_privileged_user(conn, request, exact)
     plugin, ssl_type, max_statement_time = rows[0]
     changed = False
+    decision: str | None = None
     if iam and plugin != mysql_sql.IAM_PLUGIN:
         _run(conn, mysql_sql.switch_to_iam(user), request, "switching the user to IAM authentication")
         changed = True
-    if not iam and (
-        plugin == mysql_sql.IAM_PLUGIN or not login_works(request, user, request.app_password or "")
-    ):
-        _run(conn, mysql_sql.set_password(user, request.app_password or ""), request, "setting the password")
-        changed = True
+    if not iam:
+        decision = RESET if plugin == mysql_sql.IAM_PLUGIN else password_decision(request)
+        if decision == RESET:
+            statement = mysql_sql.set_password(user, request.app_password or "", mariadb=mariadb)
+            _run(conn, statement, request, "setting the password")
+            changed = True
     if str(ssl_type).upper() != "ANY":
         _run(conn, mysql_sql.require_tls(user), request, "requiring TLS")
         changed = True
     if mariadb and round(float(max_statement_time or 0) * 1000) != request.statement_timeout_ms:
         _run(conn, mysql_sql.set_statement_timeout(user, request.statement_timeout_ms), request, "timeout")
         changed = True
-    return "updated" if changed else "unchanged"
+    return ("updated" if changed else "unchanged"), pattern_grant, decision
 
 
-def _refuse_privileged_user(conn: Any, request: BootstrapRequest) -> None:
+def _refuse_privileged_user(conn: Any, request: BootstrapRequest, exact: bool) -> str | None:
     """Never adopt (and reset the password of) an account that can do more than an application user:
-    global privileges beyond USAGE, GRANT OPTION, roles, proxy rights, or grants on other databases."""
-    found: list[str] = []
-    for (line,) in _fetch(conn, mysql_sql.show_grants(request.app_user), request):
-        text = str(line)
-        match = _GRANT_LINE.match(text)
-        if match is None:
-            found.append("a role or proxy grant")
-            continue
-        privileges, target = match.group(1).strip(), match.group(2).strip()
-        if "WITH GRANT OPTION" in text.upper():
-            found.append(f"GRANT OPTION on {target}")
-        if target == "*.*":
-            if privileges.upper() != "USAGE":
-                found.append(f"{privileges} ON *.*")
-        elif not target.startswith(f"`{request.database}`."):
-            found.append(f"privileges on {target}")
-    if found:
+    global privileges beyond USAGE, GRANT OPTION, roles, proxy rights, or grants reaching other databases
+    (a database-level pattern included). Returns the privileges of an earlier bootstrap's pattern grant."""
+    lines = [str(line) for (line,) in _fetch(conn, mysql_sql.show_grants(request.app_user), request)]
+    grants = AccountGrants(lines, request.database, exact_names=exact)
+    if grants.foreign:
         raise BootstrapError(
             f"app_user {request.app_user!r} already exists as a privileged or foreign account "
-            f"({'; '.join(dict.fromkeys(found))}); refusing to adopt it as the application user (its "
-            "password would be reset). Choose another app_user, or revoke those privileges yourself if it "
-            "really is this app's"
+            f"({'; '.join(dict.fromkeys(grants.foreign))}); refusing to adopt it as the application user "
+            "(its password would be reset). Choose another app_user, or revoke those privileges yourself if "
+            "it really is this app's"
         )
+    return grants.pattern_grant
 
 
 def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]]:
@@ -126,6 +129,13 @@ def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]
     pending, skipped = plan_migrations(request.migrations, applied)
     done: list[str] = []
     for migration in pending:
+        if sql_scan.rolls_back(migration.sql, sql_scan.MYSQL):
+            raise BootstrapError(
+                f"migration {migration.name} contains ROLLBACK: it would undo part of itself while the "
+                "rest (and all DDL, which commits implicitly) stays, so it is refused before running and "
+                f"NOT recorded as applied; applied before it in this run: {', '.join(done) or 'none'}. "
+                "Remove the ROLLBACK (ROLLBACK TO SAVEPOINT is allowed) and re-run the bootstrap"
+            )
         try:
             with conn.cursor() as cur:
                 cur.execute(migration.sql)
@@ -141,6 +151,7 @@ def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]
                 "as applied. Check the schema, make the migration safe to re-run (IF NOT EXISTS) and "
                 f"re-run the bootstrap: {detail}"
             ) from None
+        _restore_session(conn, request, migration.name, done)
         try:
             with conn.cursor() as cur:
                 cur.execute(*mysql_sql.record_migration(request.database, migration.name, migration.checksum))
@@ -152,6 +163,35 @@ def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]
             ) from None
         done.append(migration.name)
     return done, skipped
+
+
+def _restore_session(conn: Any, request: BootstrapRequest, name: str, done: list[str]) -> None:
+    """What a migration changed in the session must not carry over to the next one: `USE other` would
+    move later migrations to another database, `SET autocommit = 0` would leave their rows uncommitted,
+    `SET foreign_key_checks = 0` / `sql_mode = ''` / `NAMES latin1` would change what they store.
+    A transaction it left open is refused (neither committing nor dropping it silently is right)."""
+    try:
+        if conn.server_status & SERVER_STATUS_IN_TRANS:
+            with conn.cursor() as cur:
+                cur.execute("ROLLBACK")
+            raise BootstrapError(
+                f"migration {name} left a transaction open (START TRANSACTION or autocommit=0 without "
+                f"COMMIT): its open part was rolled back and it is NOT recorded as applied (applied before "
+                f"it in this run: {', '.join(done) or 'none'}). End the transaction in the file, make it "
+                "safe to re-run and re-run the bootstrap"
+            )
+        conn.autocommit(True)
+        conn.select_db(request.database)  # COM_INIT_DB: back to the app database after a `USE`
+        with conn.cursor() as cur:  # SET NAMES latin1, foreign_key_checks = 0, sql_mode = '' ...
+            for sql, _ in mysql_sql.reset_session():
+                cur.execute(sql)
+    except BootstrapError:
+        raise
+    except Exception as exc:
+        raise BootstrapError(
+            f"migration {name} ran, but the session could not be reset after it: "
+            f"{redact(one_line(exc), request.secrets)}; it is NOT recorded as applied, re-run the bootstrap"
+        ) from None
 
 
 def _run(conn: Any, statement: mysql_sql.Statement, request: BootstrapRequest, step: str) -> None:
@@ -166,6 +206,16 @@ def _run(conn: Any, statement: mysql_sql.Statement, request: BootstrapRequest, s
                 f"{step} failed: this server has no {mysql_sql.IAM_PLUGIN}; IAM database authentication "
                 "needs Amazon RDS for MySQL or Aurora MySQL (use auth 'secret' elsewhere)"
             ) from None
+        if "IDENTIFIED BY PASSWORD" in sql and _strict_password_validation(conn):
+            # MariaDB answers only "Operation CREATE USER failed" (1396): say why.
+            raise BootstrapError(
+                f"{step} failed: MariaDB refuses a password given as a hash while a password validation "
+                "plugin runs with strict_password_validation=ON. The bootstrap never sends the clear "
+                "password to MariaDB (it would be written to the general, slow and binary logs): set "
+                "strict_password_validation to 0 in the DB parameter group, or turn the plugin OFF there "
+                "(simple_password_check's default rules refuse the generated passwords anyway: 40 random "
+                "letters and digits, no other character), then re-run"
+            ) from None
         raise BootstrapError(f"{step} failed: {redact(one_line(exc), request.secrets)}") from None
 
 
@@ -177,3 +227,15 @@ def _fetch(conn: Any, statement: mysql_sql.Statement, request: BootstrapRequest)
             return list(cur.fetchall())
     except Exception as exc:
         raise BootstrapError(f"query failed: {redact(one_line(exc), request.secrets)}") from None
+
+
+def _strict_password_validation(conn: Any) -> bool:
+    """Whether MariaDB refuses hashed passwords: a password validation plugin is active and
+    strict_password_validation is ON (sources.MARIADB_STRICT_PASSWORD_VALIDATION)."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute(*mysql_sql.password_validation_state())
+            strict, plugins = cur.fetchone()
+    except Exception:
+        return False  # only a better message was at stake; the original error is reported
+    return bool(strict) and bool(plugins)

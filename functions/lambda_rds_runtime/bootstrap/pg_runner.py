@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from . import pg_sql
-from .connect import connect_as_master, login_works
+from .app_password import RESET, password_decision, password_note
+from .connect import connect_as_master
 from .errors import BootstrapError, one_line, redact
 from .migrations import plan_migrations
-
-# psycopg2.extensions.TRANSACTION_STATUS_* (libpq PGTransactionStatusType)
-TRANSACTION_STATUS_INTRANS = 2
-TRANSACTION_STATUS_INERROR = 3
+from .pg_migrate import apply_migration
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,23 +25,29 @@ def bootstrap_postgres(request: BootstrapRequest) -> dict[str, Any]:
     conn = connect_as_master(request)
     try:
         _fetch(conn, pg_sql.lock_migrations(), request)
-        user_outcome = _ensure_user(conn, request)
+        user_outcome, decision = _ensure_user(conn, request)
         applied, skipped = _migrate(conn, request)
         for statement in pg_sql.app_grants(request.app_user, request.database):
             _run(conn, statement, request, "granting privileges")
         _fetch(conn, pg_sql.unlock_migrations(), request)
     finally:
         conn.close()  # also releases the lock if a step failed
-    return {
+    response: dict[str, Any] = {
         "status": "ok",
         "user": user_outcome,
         "applied": applied,
         "skipped": skipped,
         "statement_timeout": "role",
     }
+    note = password_note(decision)
+    if note:
+        response["password"] = note
+    return response
 
 
-def _ensure_user(conn: Any, request: BootstrapRequest) -> str:
+def _ensure_user(conn: Any, request: BootstrapRequest) -> tuple[str, str | None]:
+    """Create or adjust the role; returns (created|updated|unchanged, the password decision of an
+    existing role: app_password.CURRENT / PENDING (kept) / RESET (set), None in iam mode)."""
     user, iam = request.app_user, request.auth == "iam"
     if iam and not _fetch(conn, pg_sql.iam_role_exists(), request)[0][0]:
         raise BootstrapError(
@@ -59,10 +61,11 @@ def _ensure_user(conn: Any, request: BootstrapRequest) -> str:
         if iam:
             _run(conn, pg_sql.grant_iam(user), request, "granting rds_iam")
         _apply_timeout(conn, request, current=0)
-        return "created"
+        return "created", None
     _refuse_privileged_role(conn, request)
     can_login, in_iam_role, setconfig = rows[0]
     changed = False
+    decision: str | None = None
     if not can_login:
         _run(conn, pg_sql.enable_login(user), request, "enabling login")
         changed = True
@@ -74,11 +77,12 @@ def _ensure_user(conn: Any, request: BootstrapRequest) -> str:
         if in_iam_role:
             _run(conn, pg_sql.revoke_iam(user), request, "revoking rds_iam")
             changed = True
-        if not login_works(request, user, request.app_password or ""):
+        decision = password_decision(request)
+        if decision == RESET:
             _run(conn, pg_sql.set_password(user, verifier), request, "setting the password")
             changed = True
     changed |= _apply_timeout(conn, request, current=pg_sql.current_statement_timeout(setconfig))
-    return "updated" if changed else "unchanged"
+    return ("updated" if changed else "unchanged"), decision
 
 
 def _refuse_privileged_role(conn: Any, request: BootstrapRequest) -> None:
@@ -111,54 +115,15 @@ def _apply_timeout(conn: Any, request: BootstrapRequest, *, current: int) -> boo
 
 
 def _migrate(conn: Any, request: BootstrapRequest) -> tuple[list[str], list[str]]:
-    """Apply pending migrations, each in one transaction with its bookkeeping row (caller holds the lock)."""
-    from ..engines.postgres import PostgresEngine
-
+    """Apply pending migrations, each in one transaction with its bookkeeping row (caller holds the lock;
+    pg_migrate says what a failure left behind)."""
     for statement in pg_sql.create_migrations_table():
         _run(conn, statement, request, "creating the migrations table")
     applied = dict(_fetch(conn, pg_sql.applied_migrations(), request))
     pending, skipped = plan_migrations(request.migrations, applied)
     done: list[str] = []
-    engine = PostgresEngine()
     for migration in pending:
-        before = f"applied before it in this run: {', '.join(done) or 'none'}"
-        conn.autocommit = False
-        committed_itself = committing = False
-        try:
-            with conn.cursor() as cur:
-                cur.execute(migration.sql)
-                # A migration with its own COMMIT/ROLLBACK ended our transaction: it is no longer atomic.
-                committed_itself = conn.info.transaction_status != TRANSACTION_STATUS_INTRANS
-                cur.execute(*pg_sql.record_migration(migration.name, migration.checksum))
-            committing = True
-            conn.commit()
-        except Exception as exc:
-            detail = redact(one_line(exc), request.secrets)
-            if engine.is_connection_lost(conn, exc):
-                raise BootstrapError(
-                    f"migration {migration.name}: the connection was lost while it ran ({detail}); {before}. "
-                    f"If {pg_sql.MIGRATIONS_TABLE} lists {migration.name}, it was applied; otherwise "
-                    "PostgreSQL rolled it back (unless it contains its own COMMIT). Re-run the bootstrap: "
-                    "it continues from what is recorded"
-                ) from None
-            status = conn.info.transaction_status
-            with contextlib.suppress(Exception):  # the original failure is what must be reported
-                conn.rollback()
-            if committed_itself or (not committing and status != TRANSACTION_STATUS_INERROR):
-                raise BootstrapError(
-                    f"migration {migration.name} failed after committing part of itself (it contains "
-                    f"COMMIT or other transaction control, so it is not atomic): the statements before "
-                    f"that COMMIT persisted and it is NOT recorded as applied; {before}. Inspect the "
-                    "database, remove the transaction control from the migration (each migration already "
-                    f"runs in its own transaction) and make it safe to re-run: {detail}"
-                ) from None
-            raise BootstrapError(
-                f"migration {migration.name} failed and was rolled back (nothing of it persisted; "
-                f"{before}); fix it and re-run the bootstrap: {detail}"
-            ) from None
-        finally:
-            if conn.closed == 0:
-                conn.autocommit = True
+        apply_migration(conn, request, migration, done)
         done.append(migration.name)
     return done, skipped
 

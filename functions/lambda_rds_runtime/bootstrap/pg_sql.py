@@ -138,3 +138,9 @@ def applied_migrations() -> Statement:
 def record_migration(name: str, checksum: str) -> Statement:
     """Written in the same transaction as the migration itself."""
     return (f"INSERT INTO {MIGRATIONS_TABLE} (name, checksum) VALUES (%s, %s)", (name, checksum))
+
+
+def reset_session() -> str:
+    """Undo what a migration set for the session (search_path, role, ...) before the next step. Not DISCARD
+    ALL: it would release the advisory lock. RESET ALL leaves the role alone, hence RESET ROLE."""
+    return "RESET ALL; RESET ROLE"

@@ -3,6 +3,8 @@
 {"engine": "postgres"|"mysql", "host": str, "port": int, "database": str,
  "master": {"username": str, "password": str},
  "app_user": str, "auth": "iam"|"secret", "app_password": str|null (secret mode only),
+ "app_password_pending": optional str (secret mode: the app secret's AWSPENDING password while a
+     rotation is under way; the launcher adds it),
  "statement_timeout_ms": int, "migrations": [{"name": "0001_init.sql", "sql": "..."}],
  "ca_bundle": optional path}
 
@@ -34,6 +36,7 @@ class BootstrapRequest:
 
     __slots__ = (
         "app_password",
+        "app_password_pending",
         "app_user",
         "auth",
         "ca_bundle",
@@ -57,6 +60,7 @@ class BootstrapRequest:
     app_user: str
     auth: str
     app_password: str | None
+    app_password_pending: str | None
     statement_timeout_ms: int
     migrations: list[Migration]
     ca_bundle: str
@@ -77,9 +81,9 @@ class BootstrapRequest:
         )
 
     @property
-    def secrets(self) -> tuple[str | None, str | None]:
+    def secrets(self) -> tuple[str | None, ...]:
         """The values that must never appear in any output."""
-        return (self.master_password, self.app_password)
+        return (self.master_password, self.app_password, self.app_password_pending)
 
 
 def parse_request(event: object, environ: Mapping[str, str] | None = None) -> BootstrapRequest:
@@ -104,6 +108,11 @@ def parse_request(event: object, environ: Mapping[str, str] | None = None) -> Bo
         raise BootstrapError("app_password must be a non-empty string when auth is 'secret'")
     if auth == "iam" and app_password is not None:
         raise BootstrapError("app_password must be null when auth is 'iam' (the user logs in with tokens)")
+    pending = event.get("app_password_pending")
+    if pending is not None and (auth != "secret" or not isinstance(pending, str) or not pending):
+        raise BootstrapError(
+            "app_password_pending must be a non-empty string, and only when auth is 'secret'"
+        )
     timeout_ms = _integer(event.get("statement_timeout_ms", 0), "statement_timeout_ms")
     if not 0 <= timeout_ms <= MAX_STATEMENT_TIMEOUT_MS:
         raise BootstrapError(f"statement_timeout_ms must be 0 (none) to {MAX_STATEMENT_TIMEOUT_MS}")
@@ -133,6 +142,7 @@ def parse_request(event: object, environ: Mapping[str, str] | None = None) -> Bo
         app_user=app_user,
         auth=auth,
         app_password=app_password if auth == "secret" else None,
+        app_password_pending=pending if pending != app_password else None,
         statement_timeout_ms=timeout_ms,
         migrations=_migrations(event.get("migrations", [])),
         ca_bundle=ca_bundle,

@@ -15,9 +15,10 @@ def run_bootstrap(event: object, environ: Mapping[str, str] | None = None) -> di
     """Create/update the application user, apply migrations, grant privileges.
 
     Returns {"status": "ok", "user": "created"|"unchanged"|"updated", "applied": [...], "skipped": [...],
-    "statement_timeout": where the limit was set}. Raises BootstrapError whose message contains no
-    credential (every driver message is scrubbed of both passwords, and exception chains are cut so the
-    Lambda error report cannot carry one either).
+    "statement_timeout": where the limit was set}, plus "password" (a note) when a rotation's pending
+    password was kept. Raises BootstrapError whose message contains no credential (every driver message is
+    scrubbed of every password in the event, and exception chains are cut so the Lambda error report
+    cannot carry one either).
     """
     request = parse_request(event, environ)
     try:
