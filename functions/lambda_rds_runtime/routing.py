@@ -28,7 +28,8 @@ Rules (docs/inside-the-function.md, "Readers"):
 
 DB_READ_HOST holds one host, or several comma-separated (RDS read replicas have no shared endpoint): each
 execution environment picks one at random and keeps it. An entry may carry its own `:port` (local
-tests); otherwise DB_PORT applies. Stdlib only, imported only when DB_READ_HOST is set.
+tests); otherwise DB_PORT applies. Stdlib only, imported only when DB_READ_HOST is set. Which statements
+may go to a reader (the word lists and verdict caches) is read_classifier.py; this module routes the calls.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .config import DbConfig
 from .connection import Connection
 from .errors import ConnectionLostError, DatabaseTimeoutError, DatabaseUnavailableError
 from .failures import connect_failure_kind, describe
+from .read_classifier import reads_only, remember, remember_refused, was_refused
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,99 +69,8 @@ READER_STATEMENT_SECONDS = 30.0
 # marked down. The rest of the bound is the time for the cancel to come back.
 SERVER_LIMIT_SHARE = 0.9
 
-# SHOW is not among them: PostgreSQL's SHOW reads the session's settings (SET, set_config), MySQL's
-# SHOW WARNINGS / SHOW SESSION STATUS the session's state; a reader's session has none of it.
-_READ_STARTS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "EXPLAIN"})
-# Words that make a statement unsafe on a reader: writes, locks, sequences, session state that a replica
-# does not share with the caller's writer session (LAST_INSERT_ID(), currval), transaction control.
-_NOT_ON_A_READER = frozenset(
-    {
-        "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "INTO", "CREATE", "ALTER", "DROP",
-        "TRUNCATE", "GRANT", "REVOKE", "LOCK", "SHARE", "CALL", "DO", "COPY", "SET", "EXECUTE", "PREPARE",
-        "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "LAST_INSERT_ID", "FOUND_ROWS", "ROW_COUNT", "GET_LOCK",
-        "RELEASE_LOCK", "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "LISTEN",
-        "NOTIFY", "VACUUM", "REFRESH", "CURRENT_SETTING", "IS_FREE_LOCK", "IS_USED_LOCK",
-        "RELEASE_ALL_LOCKS", "LOREAD", "LOWRITE", "PG_TEMP", "CURRENT_SCHEMA", "CURRENT_SCHEMAS",
-        "PG_BACKEND_PID", "PG_MY_TEMP_SCHEMA", "SQL_CALC_FOUND_ROWS", "CONNECTION_ID",
-    }
-)  # fmt: skip
-# Prefixes: advisory locks, session settings, notifications, transaction ids (txid_current(),
-# pg_current_xact_id() assign one), large objects (lo_import, lo_create, lo_put, lo_get ... the
-# object a writer session just created is not on the replica yet either).
-_NOT_ON_A_READER_PREFIXES = (
-    "PG_ADVISORY", "PG_TRY_ADVISORY", "SET_CONFIG", "PG_NOTIFY", "TXID_", "PG_CURRENT_XACT_ID", "LO_",
-    "PG_CURRENT_WAL",
-)  # fmt: skip
-# MySQL/MariaDB system variables read from the caller's session: `@@session.x` / `@@local.x`, and those
-# that only exist per session (the last insert id, the counts of the last statement ...) or that
-# applications commonly change per session. A plain `@@x` of a global setting (`@@port`) stays a read.
-_SESSION_VARIABLES = (
-    "@@SESSION.", "@@LOCAL.", "@@IDENTITY", "@@LAST_INSERT_ID", "@@INSERT_ID", "@@WARNING_COUNT",
-    "@@ERROR_COUNT", "@@IN_TRANSACTION", "@@PSEUDO_THREAD_ID", "@@TIMESTAMP", "@@LAST_GTID", "@@SQL_MODE",
-    "@@TIME_ZONE", "@@AUTOCOMMIT", "@@TRANSACTION_ISOLATION", "@@TX_ISOLATION", "@@ROWCOUNT",
-)  # fmt: skip
 # PostgreSQL's message when a standby cancels a query to replay WAL (SQLSTATE 40001 or 40P01).
 RECOVERY_CONFLICT = "conflict with recovery"
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-# Verdict caches, 512 statement texts each (texts built with literals would grow them unbounded); when
-# full the oldest entry goes (dicts keep insertion order): a new verdict is never dropped.
-_CACHE_SIZE = 512
-_decided: dict[str, bool] = {}
-_refused: dict[str, None] = {}  # statement texts a reader refused as writes
-
-
-def reads_only(sql: str) -> bool:
-    """Whether `sql` may run on a reader: a read by its first word, and no word that writes or locks.
-
-    Deliberately coarse: a false "no" costs nothing (the writer answers), a false "yes" would send a
-    write to a reader. Words inside string literals and comments count too (in the safe direction)."""
-    known = _decided.get(sql)
-    if known is not None:
-        return known
-    text = "".join(c if c in _WORD_CHARS else " " for c in sql.upper())
-    words = text.split()
-    verdict = bool(words) and words[0] in _READ_STARTS and not _user_variable(sql)
-    if verdict and "@@" in sql:
-        upper = sql.upper().replace("`", "")
-        verdict = not any(name in upper for name in _SESSION_VARIABLES)
-    if verdict:
-        for word in words:
-            if word in _NOT_ON_A_READER or word.startswith(_NOT_ON_A_READER_PREFIXES):
-                verdict = False
-                break
-    if verdict:  # MariaDB sequences: NEXT VALUE FOR s advances it, PREVIOUS VALUE FOR s is session state
-        joined = " ".join(words)
-        verdict = "NEXT VALUE FOR" not in joined and "PREVIOUS VALUE FOR" not in joined
-    _remember(sql, verdict)
-    return verdict
-
-
-def _remember(sql: str, verdict: bool) -> None:
-    """Cache a verdict (_CACHE_SIZE texts, the oldest evicted first)."""
-    if sql not in _decided and len(_decided) >= _CACHE_SIZE:
-        del _decided[next(iter(_decided))]
-    _decided[sql] = verdict
-
-
-def _refused_add(sql: str) -> None:
-    """Remember a text a reader refused as a write (_CACHE_SIZE texts, the oldest evicted first)."""
-    if sql not in _refused and len(_refused) >= _CACHE_SIZE:
-        del _refused[next(iter(_refused))]
-    _refused[sql] = None
-
-
-def _user_variable(sql: str) -> bool:
-    """A MySQL user variable (`@cart_total`, `@'x'`): session state of the connection that set it, NULL on
-    a reader. System variables (`@@port`) and PostgreSQL's operators (`@>`, `<@`, `@@`, `@ -5`) do not
-    count."""
-    at = sql.find("@")
-    while at >= 0:
-        after = sql[at + 1 : at + 2]
-        before = sql[at - 1 : at] if at else ""
-        if before != "@" and after and after != "@" and (after.isalpha() or after in "_`'\"$"):
-            return True
-        at = sql.find("@", at + 2 if after == "@" else at + 1)
-    return False
 
 
 def parse_hosts(value: str, port: int) -> list[tuple[str, int]]:
@@ -277,12 +188,12 @@ class ReadRouter:
         if (
             not self.host
             or not reads_only(sql)
-            or sql in _refused
+            or was_refused(sql)
             or (self._down and self._clock() < self._down_until)
         ):
             self.reads_on_writer += 1
             # A statement a reader refused as a write is not retried on a fresh connection either.
-            return writer._execute(writer._ready(), sql, params, sql not in _refused)
+            return writer._execute(writer._ready(), sql, params, not was_refused(sql))
         bound = self._reader_deadline(writer._deadline)
         if bound is None:  # the invocation has no time left: the writer says so, the reader is not at fault
             return writer._execute(writer._ready(), sql, params, True)
@@ -307,8 +218,8 @@ class ReadRouter:
             if writer._engine.refuses_write(exc):
                 # The reader refused a write hidden in a read (a function that writes, nextval() inside a
                 # view ...): nothing was written, so the writer runs it, now and for later calls.
-                _remember(sql, False)
-                _refused_add(sql)
+                remember(sql, False)
+                remember_refused(sql)
                 # The refused statement may have left session state on the reader (an advisory lock the
                 # function took before its INSERT failed, a temporary table): closing the session ends it.
                 reader._discard()

@@ -21,6 +21,8 @@ The cursor's `connection` is the driver's own (psycopg2's `sql.Identifier(...).a
 statement and at its end (TransactionPartlyCommittedError); a MySQL connection whose autocommit was turned
 off inside the block is closed after it (engine.finish).
 Several statements in one string are judged by their first words and the final status only.
+The statement kinds come from statements.py, what a status means (and the error wording) from
+transaction_status.py; this module holds the block and its cursor.
 """
 
 from __future__ import annotations
@@ -33,10 +35,19 @@ from .errors import (
     DatabaseError,
     DatabaseUnavailableError,
     TransactionError,
-    TransactionPartlyCommittedError,
     TransactionRolledBackError,
 )
 from .failures import describe
+from .statements import statement_kind
+from .transaction_status import (
+    ROLLED_BACK,
+    ROLLED_BACK_BY_FAILURE,
+    UNKNOWN,
+    ended_error,
+    outcome_after,
+    outcome_after_failure,
+    what_ended,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,80 +57,6 @@ if TYPE_CHECKING:
 
     from .database import Database
     from .result import Result
-
-
-COMMITTED, ROLLED_BACK, UNKNOWN = "committed", "rolled back", "unknown"
-
-# First words of the statements MySQL and MariaDB commit the open transaction before (even when the
-# statement then fails): DDL (ALTER, CREATE, DROP, RENAME, TRUNCATE), account and privilege statements,
-# LOCK/UNLOCK TABLES, ANALYZE/CHECK/OPTIMIZE/REPAIR TABLE, CACHE INDEX, LOAD INDEX INTO CACHE, FLUSH,
-# RESET, INSTALL/UNINSTALL PLUGIN, replication control, SET PASSWORD and SET autocommit = 1 (when it was
-# 0). Sources: https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/ and
-# https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html. The server's status flag decides whether
-# a transaction really ended (CREATE TEMPORARY TABLE, SET @x do not end it); these words only say that a
-# failed statement may have ended it (worth one COM_PING to know) and that an ended one committed.
-IMPLICIT_COMMIT_WORDS = frozenset(
-    {
-        "ALTER", "ANALYZE", "CACHE", "CHANGE", "CHECK", "CREATE", "DROP", "FLUSH", "GRANT", "INSTALL",
-        "LOAD", "LOCK", "OPTIMIZE", "RENAME", "REPAIR", "RESET", "REVOKE", "SET", "SHUTDOWN", "START",
-        "STOP", "TRUNCATE", "UNINSTALL", "UNLOCK",
-    }
-)  # fmt: skip
-
-
-def statement_kind(sql: object, *, nested_comments: bool = False) -> str | None:
-    """What a statement does to an open transaction, by its first words (after comments): "commit"
-    (COMMIT, END), "rollback" (ROLLBACK, ABORT; not ROLLBACK TO SAVEPOINT), "begin" (BEGIN, START
-    TRANSACTION: MySQL commits the open transaction first), "implicit" (IMPLICIT_COMMIT_WORDS) or None.
-    Statements that are not text (psycopg2.sql.Composed) are judged by the server status alone.
-    `nested_comments`: PostgreSQL's `/* ... */` comments nest (`/* a /* b */ commit */ SELECT 1` is a
-    SELECT); MySQL's end at the first `*/`."""
-    if isinstance(sql, bytes):
-        sql = sql.decode("latin-1")
-    if not isinstance(sql, str):
-        return None
-    i, n = 0, len(sql)
-    while i < n:  # skip blanks and leading comments
-        c = sql[i]
-        if c.isspace() or c == ";":
-            i += 1
-        elif c == "#" or sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif sql.startswith("/*", i):
-            i = _comment_end(sql, i, nested_comments)
-        else:
-            break
-    words = [w.rstrip(";") for w in sql[i : i + 48].upper().split(None, 3)[:3]]
-    if not words:
-        return None
-    first = words[0]
-    if first in ("COMMIT", "END"):
-        return "commit"
-    if first in ("ROLLBACK", "ABORT"):
-        return None if "TO" in words[1:3] else "rollback"
-    if first == "BEGIN":
-        return None if words[1:2] == ["NOT"] else "begin"  # MariaDB's BEGIN NOT ATOMIC is a block
-    if first == "START" and words[1:2] == ["TRANSACTION"]:
-        return "begin"
-    return "implicit" if first in IMPLICIT_COMMIT_WORDS else None
-
-
-def _comment_end(sql: str, start: int, nested: bool) -> int:
-    """The index just past the `/* ... */` comment opening at `start` (len(sql) if it never closes)."""
-    n, depth, i = len(sql), 1, start + 2
-    while i < n:
-        if sql.startswith("*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0 or not nested:
-                return i
-        elif nested and sql.startswith("/*", i):
-            depth += 1
-            i += 2
-        else:
-            i += 1
-    return n
 
 
 class Transaction:
@@ -368,32 +305,15 @@ class Transaction:
                 self._drop()
                 raise self._end_early(UNKNOWN, kind, exc) from exc
         aborted_before, self._last_state = self._last_state == "aborted", state
-        if kind == "rollback":
-            outcome = ROLLED_BACK
-        elif kind == "commit":
-            # PostgreSQL answers the COMMIT of an aborted transaction with ROLLBACK.
-            outcome = ROLLED_BACK if aborted_before else COMMITTED
-        elif kind == "begin" and engine.implicit_commits:
-            outcome = COMMITTED  # the flag stays set: START TRANSACTION commits, then opens a new one
-        elif state != "ended":
+        outcome = outcome_after(
+            kind, state, aborted_before=aborted_before, implicit_commits=engine.implicit_commits
+        )
+        if outcome is None:
             return
-        elif kind is not None and engine.implicit_commits:
-            outcome = COMMITTED
-        else:
-            outcome = UNKNOWN  # a procedure, or several statements in one string, ended it
         raise self._end_early(outcome, kind)
 
     def _end_early(self, outcome: str, kind: str | None, cause: BaseException | None = None) -> Exception:
-        what = {
-            "implicit": "MySQL/MariaDB commit the open transaction implicitly before DDL (CREATE, ALTER, "
-            "DROP, TRUNCATE, RENAME ...), LOCK TABLES and other statements, even when the statement fails",
-            "begin": "START TRANSACTION/BEGIN inside a transaction commits it first on MySQL/MariaDB",
-            "commit": "a COMMIT statement in the block",
-            "rollback": "a ROLLBACK statement in the block",
-            "connection": "commit(), rollback() or an autocommit switch on cur.connection, the driver's "
-            "connection",
-        }.get(kind or "", "a statement of the block (a procedure, or several statements in one string)")
-        self._ended = (outcome, what)
+        self._ended = (outcome, what_ended(kind))
         log.emit("transaction_ended_early", "ERROR", engine=self._db._engine.name, outcome=outcome)
         error = self._ended_error(refused=False)
         if cause is not None:
@@ -403,27 +323,7 @@ class Transaction:
     def _ended_error(self, *, refused: bool) -> Exception:
         assert self._ended is not None
         outcome, what = self._ended
-        where = self._db._where()
-        later = (
-            "this statement was refused (it would run outside any transaction)"
-            if refused
-            else "the block's later statements are refused (they would run outside any transaction)"
-        )
-        if outcome == ROLLED_BACK:
-            return TransactionRolledBackError(
-                f"the transaction on {where} was rolled back inside the block ({what}): nothing of the block "
-                f"was applied; {later}. To abandon a block, raise an exception inside it"
-            )
-        applied = (
-            "everything the block ran up to and including it IS committed"
-            if outcome == COMMITTED
-            else "what the block ran before it MAY have been committed (the outcome is unknown)"
-        )
-        return TransactionPartlyCommittedError(
-            f"a statement ended the transaction on {where} before the block did ({what}): {applied}; "
-            f"{later}. The block was not one unit: do not retry it as a whole; keep DDL, COMMIT and "
-            "START TRANSACTION out of db.transaction()"
-        )
+        return ended_error(outcome, what, self._db._where(), refused=refused)
 
     def _committed_unseen(self, exc: BaseException | None, close_error: Exception | None) -> bool:
         """On MySQL/MariaDB, before claiming a rollback after the block raised or its last statement
@@ -491,13 +391,13 @@ class Transaction:
         self._last_state = state
         if state != "ended":
             return exc  # open (MySQL: the statement alone failed) or aborted (PostgreSQL: seen at exit)
-        if kind in ("implicit", "begin") and engine.implicit_commits:
-            # Committed before the statement ran (MariaDB: "even if the statement fails with an error").
-            return self._end_early(COMMITTED, kind, exc)
-        if kind in ("commit", "rollback") or engine.may_roll_back(exc):
-            self._ended = (ROLLED_BACK, "a refused COMMIT, or a lock wait timeout that rolled it back")
+        outcome = outcome_after_failure(
+            kind, implicit_commits=engine.implicit_commits, may_roll_back=engine.may_roll_back(exc)
+        )
+        if outcome == ROLLED_BACK:
+            self._ended = (ROLLED_BACK, ROLLED_BACK_BY_FAILURE)
             return exc  # the statement's own error; later statements are refused, nothing was applied
-        return self._end_early(UNKNOWN, kind, exc)
+        return self._end_early(outcome, kind, exc)
 
     def _run(self, sql: str, params: Any) -> Result:
         """`db.execute` inside the block: on the transaction's connection, never retried."""

@@ -23,7 +23,7 @@ from lambda_rds_runtime import (
     TransactionPartlyCommittedError,
     TransactionRolledBackError,
 )
-from lambda_rds_runtime.transaction import statement_kind
+from lambda_rds_runtime.statements import statement_kind
 from rt_helpers import LogCapture, MariaTarget, PgTarget
 from rt_servers import PgBouncerServer
 

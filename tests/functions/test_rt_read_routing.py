@@ -16,19 +16,20 @@ from pathlib import Path
 import pytest
 import rt_replicas
 import rt_servers
-from lambda_rds_runtime import Database, routing
-from lambda_rds_runtime.routing import ReadRouter, reads_only
+from lambda_rds_runtime import Database, read_classifier
+from lambda_rds_runtime.read_classifier import reads_only
+from lambda_rds_runtime.routing import ReadRouter
 from rt_helpers import LogCapture, MariaTarget, PgTarget
 
 
 @pytest.fixture(autouse=True)
 def _fresh_verdicts() -> Iterator[None]:
     """The classifier remembers verdicts per statement text for the process: start each test afresh."""
-    routing._decided.clear()
-    routing._refused.clear()
+    read_classifier._decided.clear()
+    read_classifier._refused.clear()
     yield
-    routing._decided.clear()
-    routing._refused.clear()
+    read_classifier._decided.clear()
+    read_classifier._refused.clear()
 
 
 # -- the classifier (no server) -------------------------------------------------------------------------
@@ -247,9 +248,9 @@ def test_verdict_cache_stays_bounded() -> None:
     """A refused write added its verdict past the 512-entry cap (texts built with literals grow it)."""
     for i in range(600):
         reads_only(f"SELECT {i}")
-    assert len(routing._decided) == 512
-    routing._remember("SELECT add_item('x')", False)
-    assert len(routing._decided) == 512
+    assert len(read_classifier._decided) == 512
+    read_classifier.remember("SELECT add_item('x')", False)
+    assert len(read_classifier._decided) == 512
 
 
 @pytest.mark.xdist_group("postgres")
@@ -260,13 +261,13 @@ def test_pg_refused_write_is_remembered_when_the_caches_are_full(
     refused is still remembered, and its next call goes straight to the writer."""
     for i in range(600):
         reads_only(f"SELECT {i}")
-        routing._refused_add(f"SELECT refused_{i}()")
+        read_classifier.remember_refused(f"SELECT refused_{i}()")
     sql = "SELECT add_item(%s)"
     router = _router(pg_db)
     assert [pg_db.query(sql, (n,), read_only=True)[0][0] for n in "abc"] == [1, 2, 3]
     assert router.refused_writes == 1 and not reads_only(sql)
-    assert len(routing._decided) == 512 and len(routing._refused) == 512
-    assert "SELECT 0" not in routing._decided and "SELECT refused_0()" not in routing._refused
+    assert len(read_classifier._decided) == 512 and len(read_classifier._refused) == 512
+    assert "SELECT 0" not in read_classifier._decided and "SELECT refused_0()" not in read_classifier._refused
 
 
 @pytest.mark.xdist_group("mariadb-replica")

@@ -25,7 +25,8 @@ import pytest
 import rt_replicas
 import rt_servers
 from lambda_rds_runtime import Database, DbConfig
-from lambda_rds_runtime.routing import ReadRouter, parse_hosts, reads_only
+from lambda_rds_runtime.read_classifier import reads_only
+from lambda_rds_runtime.routing import ReadRouter, parse_hosts
 from rt_helpers import LogCapture, MariaTarget, PgTarget
 
 CALLS = 40

@@ -6,15 +6,15 @@ name unique to this database, and Pulumi `protect` so a routine `up` can never r
 (pulumi-aws#2426, #2823).
 
 `build_database` also adds the readers of `database.readers` (resources/readers.py); the arguments the
-instance, the cluster and the readers share are in resources/database_args.py.
+instance, the cluster and the readers share are in resources/database_args.py; the lookup of the version
+the database runs is in resources/running_database.py.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -25,10 +25,10 @@ from lambda_rds.resources.computed import known
 from lambda_rds.resources.database_args import cluster_or_instance_args, instance_level_args
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.readers import build_readers
+from lambda_rds.resources.running_database import reads_running_version, running_version, with_running_version
 from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import engine_versions, facts_rds, iam
-from lambda_rds.settings import ConfigError, DatabaseSettings, Settings
-from lambda_rds.settings.database import parameter_family
+from lambda_rds.settings import DatabaseSettings, Settings
 
 # Both TLS parameters are dynamic: "immediate" enforces TLS at once ("pending-reboot" would leave it off
 # until someone reboots).
@@ -78,8 +78,9 @@ def build_database(scope: Scope, s: Settings, net: Network) -> Database:
         raise ValueError("build_database needs settings resolved by settings.for_component (no identifier)")
     # What the database runs, read once and only when it matters: `engine_version` unset (the running
     # version is kept), or an Aurora version pinned below what AWS's minor upgrades installed (facts_rds).
-    running = _running_version(db, identifier, tags, opts) if _reads_running_version(db) else None
-    db = _keep_running_version(db, identifier, running)
+    # The lookup and the warnings it leads to: resources/running_database.py.
+    running = running_version(db, identifier, tags, opts) if reads_running_version(db) else None
+    db = with_running_version(db, identifier, running)
     if why := engine_versions.floor_problem(db.engine.value, db.engine_version):
         # Not refused (AWS enrolls the database in Extended Support by itself, and an unrelated fix must
         # still ship), but billed: say so at every `up`, as the plan's aws.rds.engine-version-floor does.
@@ -244,165 +245,6 @@ def _instance(
     )
 
 
-def _reads_running_version(db: DatabaseSettings) -> bool:
-    """Whether the wiring needs the version the database runs: `engine_version` unset (a new default
-    major must not upgrade it), or an Aurora version pinned below what AWS may have installed."""
-    if not db.engine_version_explicit:
-        return True
-    return db.is_aurora and facts_rds.engine_version_pinned(
-        db.engine.value, db.engine_version, db.auto_minor_version_upgrade
-    )
-
-
-def _running_version(
-    db: DatabaseSettings, identifier: str, tags: dict[str, str], opts: pulumi.ResourceOptions
-) -> str | None:
-    """The engine version the instance or cluster ``identifier`` runs now, or None when it does not exist.
-
-    A describe by filter through the provider, which finds nothing rather than failing (aws.rds.get_instances
-    and get_clusters answer empty lists: sources.TF_DB_INSTANCES_DATA_SOURCE), then the one database by
-    identifier (get_instance / get_cluster fail on no match, so only once it is known to exist); under
-    mocks that answer nothing, no database exists. Any other failure is an error, never guessed past.
-    An RDS instance not found under ``identifier`` may run under an earlier one (`_renamed_instance_version`).
-    """
-    invoke = pulumi.InvokeOptions(parent=opts.parent, provider=opts.provider)
-    if db.is_aurora:
-        # cluster_identifier forces a new cluster (analysis/changes/forcenew.json): under another identifier
-        # it is another cluster (a replacement, which `protect` refuses), so nothing runs to be kept.
-        clusters = aws.rds.get_clusters(
-            filters=[aws.rds.GetClustersFilterArgs(name="db-cluster-id", values=[identifier])], opts=invoke
-        ).cluster_identifiers
-        if not clusters or identifier not in clusters:
-            return None
-        # The data source reads DescribeDBClusters EngineVersion: what runs.
-        return aws.rds.get_cluster(cluster_identifier=identifier, opts=invoke).engine_version or None
-    instances = aws.rds.get_instances(
-        filters=[aws.rds.GetInstancesFilterArgs(name="db-instance-id", values=[identifier])], opts=invoke
-    ).instance_identifiers
-    if not instances or identifier not in instances:
-        return _renamed_instance_version(db, identifier, tags, invoke)
-    # DescribeDBInstances EngineVersion: what runs (engine_version_actual of the resource).
-    return aws.rds.get_instance(db_instance_identifier=identifier, opts=invoke).engine_version or None
-
-
-# The tags component.py puts on everything, after the user's (so they are always the component's own):
-# which project, stack and component a database belongs to, whatever its identifier.
-IDENTITY_TAGS = ("lambda-rds:project", "lambda-rds:stack", "lambda-rds:component")
-# A reader's identifier is its source's plus `-replica-<n>` (rules/identifiers.replica_identifier).
-_REPLICA_SUFFIX = re.compile(r"-replica-\d+$")
-
-
-def _renamed_instance_version(
-    db: DatabaseSettings, identifier: str, tags: dict[str, str], invoke: pulumi.InvokeOptions
-) -> str | None:
-    """The version this component's RDS instance runs under another identifier, or None (none does).
-
-    An instance's identifier does not force a new one (analysis/changes/forcenew.json): a new
-    `database.identifier` renames it in place (ModifyDBInstance NewDBInstanceIdentifier, sources.
-    RENAME_DB_INSTANCE), in the same call as the version the program sends. Looked up by the new name it
-    is not found, so the default would go with the rename, and RDS refuses another major without
-    AllowMajorVersionUpgrade (sources.MODIFY_DB_INSTANCE_MAJOR): the `up` fails. So a miss is searched
-    again by this component's identity tags, all three (project, stack, component) and the engine (it
-    forces a new database): DescribeDBInstances carries each instance's tags, and the data source keeps
-    those holding every pair asked (sources.DESCRIBE_DB_INSTANCES, TF_DB_INSTANCES_DATA_SOURCE). Read
-    replicas carry the same tags and are skipped (replicate_source_db).
-
-    A stack, project or component rename changes a tag too: that instance cannot be told from another
-    stack's (dev and prod in one account), so it is never kept, only named (`_warn_possible_renames`).
-    """
-    identity = {k: tags[k] for k in IDENTITY_TAGS if k in tags}
-    if len(identity) < len(IDENTITY_TAGS):  # a program that skipped component.py's tags: nothing to match
-        return None
-    by_engine = [aws.rds.GetInstancesFilterArgs(name="engine", values=[db.engine.value])]
-    found = aws.rds.get_instances(filters=by_engine, tags=identity, opts=invoke).instance_identifiers or []
-    primaries: dict[str, str] = {}
-    for other in sorted(found):
-        one = aws.rds.get_instance(db_instance_identifier=other, opts=invoke)
-        if not one.replicate_source_db and one.engine_version:
-            primaries[other] = one.engine_version
-    if not primaries:
-        _warn_possible_renames(db, identifier, identity, by_engine, invoke)
-        return None
-    # Several (a copy restored from a final snapshot keeps its tags): only a common answer is used.
-    keeps = {
-        facts_rds.running_version_to_keep(
-            db.engine.value, db.engine_version, running, db.auto_minor_version_upgrade
-        )
-        for running in primaries.values()
-    }
-    if len(keeps) > 1:
-        found_text = ", ".join(f"{k} ({v})" for k, v in primaries.items())
-        # A ConfigError (the component reports it as a RunError, without a traceback): the user decides.
-        raise ConfigError(
-            "engine_version",
-            f"unset, and no RDS instance is named {identifier!r} while several carry this component's "
-            f"tags, on different versions: {found_text}. Set engine_version to the version this stack's "
-            "database runs, or database.identifier to its identifier",
-        )
-    old, running = next(iter(primaries.items()))
-    pulumi.log.info(f"lambda-rds: {identifier}: the instance runs as {old!r} ({running}): renamed in place")
-    return running
-
-
-def _warn_possible_renames(
-    db: DatabaseSettings,
-    identifier: str,
-    identity: dict[str, str],
-    by_engine: Sequence[aws.rds.GetInstancesFilterArgs],
-    invoke: pulumi.InvokeOptions,
-) -> None:
-    """Name the instances that carry all but one of this component's identity tags: one may be this
-    database before a `pulumi stack rename`, a component renamed with an alias, or a project rename.
-    Only named: a new stack next to another stack of the same project sees the same, and its database is
-    not this one. Listing only (DescribeDBInstances, authorized on every instance: deployer.groups.
-    RDS_BY_FILTER); another stack's instance is not read."""
-    near: set[str] = set()
-    for dropped in identity:
-        partial = {k: v for k, v in identity.items() if k != dropped}
-        near |= set(
-            aws.rds.get_instances(filters=by_engine, tags=partial, opts=invoke).instance_identifiers or []
-        )
-    near = {i for i in near if not _REPLICA_SUFFIX.search(i)}
-    if near:
-        pulumi.log.warn(
-            f"lambda-rds: {identifier}: no RDS instance has this identifier yet; {', '.join(sorted(near))} "
-            "carry all but one of this component's tags (lambda-rds:project, lambda-rds:stack, "
-            "lambda-rds:component). If this `up` renames one of them (pulumi stack rename, a component "
-            "renamed with an alias, a new project name), set engine_version to the version it runs "
-            f"first: engine_version unset sends {db.engine_version!r} with the rename, and RDS refuses a new "
-            "major without an explicit upgrade. A new stack has nothing to do"
-        )
-
-
-def _keep_running_version(db: DatabaseSettings, identifier: str, running: str | None) -> DatabaseSettings:
-    """``db`` with the version the database runs, when `engine_version` is unset and sending the default
-    would change it (facts_rds.running_version_to_keep): the version and the parameter group family both
-    stay, so nothing is upgraded (and no AllowMajorVersionUpgrade is sent). Otherwise ``db`` unchanged."""
-    if db.engine_version_explicit:
-        return db
-    engine, default = db.engine.value, db.engine_version
-    keep = facts_rds.running_version_to_keep(engine, default, running, db.auto_minor_version_upgrade)
-    if keep is None or running is None:
-        return db
-    if engine_versions.is_major_change(engine, default, running):
-        major = engine_versions.major_of(engine, running) or ()
-        what = f"the running major {engine_versions.major_label(engine, major)} ({running})"
-        how = "a major upgrade means downtime: docs/safety.md"
-    else:
-        what = f"the running version {running}"
-        how = "docs/safety.md"
-    # Said only when the default would upgrade it: a running version above the default (AWS's minor
-    # upgrades) is kept quietly, as every `up` would otherwise repeat it.
-    if engine_versions.is_newer(engine, default, running) or engine_versions.is_major_change(
-        engine, default, running
-    ):
-        pulumi.log.warn(
-            f"lambda-rds: {identifier}: engine_version unset: keeping {what}; the default is now "
-            f"{default}. Set engine_version to upgrade ({how})"
-        )
-    return replace(db, engine_version=keep, parameter_family=parameter_family(db.engine, keep))
-
-
 def _aurora(
     name: str,
     db: DatabaseSettings,
@@ -441,7 +283,7 @@ def _aurora(
     # be sent the new-family parameter group with the old version, which ModifyDBCluster refuses). So the
     # running version is read, and kept only while the configured one is not newer: AWS's minor upgrades
     # are kept; a newer version, major or minor, is applied (facts_rds.keep_running_version). ``running``
-    # was read once by build_database (_running_version), when it matters.
+    # was read once by build_database (running_database.running_version), when it matters.
     # Known provider fault (sources.TF_48936, relates to sources.TF_45026): aws_rds_cluster resends its
     # engine_version on every ModifyDBCluster while it differs from engine_version_actual, also under
     # ignore_changes, so once AWS upgraded the minor an unrelated change can send a version below the

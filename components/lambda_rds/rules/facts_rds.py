@@ -312,6 +312,50 @@ def running_version_to_keep(
     return stable_engine_version(engine, running, auto_minor_version_upgrade)
 
 
+def reads_running_version(
+    engine: str, version: str, explicit: bool, is_aurora: bool, auto_minor_version_upgrade: bool
+) -> bool:
+    """Whether the wiring needs the version the database runs: `engine_version` unset (a new default
+    major must not upgrade it), or an Aurora version pinned below what AWS may have installed.
+
+    >>> reads_running_version("postgres", "16", False, False, True)
+    True
+    >>> reads_running_version("postgres", "16", True, False, True)
+    False
+    >>> reads_running_version("aurora-mysql", "8.0.mysql_aurora.3.10.0", True, True, True)
+    True
+    """
+    if not explicit:
+        return True
+    return is_aurora and engine_version_pinned(engine, version, auto_minor_version_upgrade)
+
+
+def keep_running_notice(engine: str, default: str, running: str) -> str | None:
+    """The warning for keeping ``running`` while `engine_version` is unset and the default is ``default``,
+    or None: said only when the default would upgrade it; a running version above the default (AWS's minor
+    upgrades) is kept quietly, as every `up` would otherwise repeat it.
+
+    >>> keep_running_notice("postgres", "16", "15.7")  # doctest: +ELLIPSIS
+    'engine_version unset: keeping the running major 15 (15.7); the default is now 16. Set engine_version...'
+    >>> keep_running_notice("aurora-mysql", "8.0.mysql_aurora.3.10.0", "8.0.mysql_aurora.3.10.4") is None
+    True
+    """
+    major_change = engine_versions.is_major_change(engine, default, running)
+    if not (engine_versions.is_newer(engine, default, running) or major_change):
+        return None
+    if major_change:
+        major = engine_versions.major_of(engine, running) or ()
+        what = f"the running major {engine_versions.major_label(engine, major)} ({running})"
+        how = "a major upgrade means downtime: docs/safety.md"
+    else:
+        what = f"the running version {running}"
+        how = "docs/safety.md"
+    return (
+        f"engine_version unset: keeping {what}; the default is now {default}. "
+        f"Set engine_version to upgrade ({how})"
+    )
+
+
 # Availability Zones (by zone id) where RDS Proxy cannot run: us-east-1's use1-az3 (RDS Proxy limitations).
 # Settings skip them when choosing zones; the plan's `ha.proxy-azs` check flags a proxy subnet in one.
 PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})

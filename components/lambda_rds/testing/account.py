@@ -49,7 +49,7 @@ _ID_PREFIX: dict[str, str] = {
 }
 
 
-# The RDS lookups the component makes (resources/database.py): token -> (instance or cluster, single).
+# The RDS lookups the component makes (resources/running_database.py): token -> (instance or cluster, single).
 _DB_LOOKUPS: dict[str, tuple[str, bool]] = {
     "aws:rds/getInstances:getInstances": ("instance", False),
     "aws:rds/getInstance:getInstance": ("instance", True),

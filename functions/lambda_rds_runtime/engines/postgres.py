@@ -71,7 +71,7 @@ class PostgresEngine:
     name = "postgres"
     # PostgreSQL has no implicit commit: DDL is transactional, BEGIN inside a transaction only warns.
     implicit_commits = False
-    # `/* ... */` comments nest (transaction.statement_kind).
+    # `/* ... */` comments nest (statements.statement_kind).
     nested_comments = True
 
     def connect(self, config: DbConfig, login: Login) -> Any:

@@ -336,7 +336,7 @@ INVOKE_ACTIONS: dict[str, tuple[str, ...]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": ("sts:GetCallerIdentity",),
     "aws:index/getAvailabilityZones:getAvailabilityZones": ("ec2:DescribeAvailabilityZones",),
     "aws:ec2/getSubnet:getSubnet": ("ec2:DescribeSubnets",),
-    # Aurora: the engine version the cluster runs now, to plan a major upgrade (resources.database).
+    # Aurora: the engine version the cluster runs now, to plan a major upgrade (resources.running_database).
     "aws:rds/getClusters:getClusters": ("rds:DescribeDBClusters",),
     "aws:rds/getCluster:getCluster": ("rds:DescribeDBClusters",),
     # RDS: the engine version the instance runs, to keep it while engine_version is unset; by identifier,
