@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from lambda_rds.analysis.changes.plan_diff import base_resources
     from lambda_rds.analysis.changes.preview_steps import from_preview_steps
     from lambda_rds.analysis.checks.waivers import WaiverError, parse_waivers
-    from lambda_rds.analysis.cost.usage import UsageError, parse_usage
+    from lambda_rds.analysis.cost.usage import UsageError, bind_functions, parse_usage
     from lambda_rds.analysis.model.resources import from_preview_json
     from lambda_rds.analysis.plan import analyze
     from lambda_rds.analysis.render import render
@@ -159,7 +159,12 @@ def run(args: argparse.Namespace) -> int:
         waivers = parse_waivers(raw_waivers, f"Pulumi.{args.stack}.yaml")
         if args.waivers:
             waivers += parse_waivers(_load_yaml(args.waivers, "waivers file"), str(args.waivers))
-        usage = parse_usage(_load_yaml(args.usage, "usage file")) if args.usage else None
+        # Checked against the captured functions: a key naming none would otherwise price nothing, silently.
+        usage = (
+            bind_functions(parse_usage(_load_yaml(args.usage, "usage file")), resources)
+            if args.usage
+            else None
+        )
         base_cost = None
         if args.base:
             base_doc = json.loads(args.base.read_text(encoding="utf-8"))

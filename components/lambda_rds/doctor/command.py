@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -93,6 +94,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
 
 
+# What the `doctor` extra in pyproject.toml adds (a test keeps the two equal). The hint installs it
+# directly into the interpreter running this command: lambda-rds is not on PyPI, so installing the extra by
+# the package's name would find nothing, and a bare `pip` may belong to another environment.
+DOCTOR_REQUIREMENT = "boto3>=1.34"
+_MISSING_BOTO3 = (
+    f"boto3 is not installed (doctor reads AWS with it): "
+    f"{shlex.quote(sys.executable)} -m pip install {shlex.quote(DOCTOR_REQUIREMENT)}"
+)
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(f"lambda-rds doctor: {message}\n")
     return 2
@@ -110,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
         from botocore.parsers import ResponseParserError
     except ModuleNotFoundError:
-        return _fail("boto3 is not installed: pip install 'lambda-rds[doctor]'")
+        return _fail(_MISSING_BOTO3)
 
     from lambda_rds.doctor import probe as probe_mod
     from lambda_rds.doctor import source

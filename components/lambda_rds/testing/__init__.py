@@ -1,15 +1,17 @@
 """Mocks and helpers for your own unit tests of programs that use `LambdaRds`.
 
     import pulumi
+    import pytest
+    from lambda_rds import LambdaRds
     from lambda_rds.testing import LambdaRdsMocks, find, inputs_of
 
     mocks = LambdaRdsMocks()
-    pulumi.runtime.set_mocks(mocks, preview=False)   # preview=False, or applies never run
-
-    from lambda_rds import LambdaRds
 
     @pytest.fixture(autouse=True)
     def fresh_mocks():
+        # Installed per test, not at import: another test module installing its own mocks would
+        # otherwise replace these for every test collected after it.
+        pulumi.runtime.set_mocks(mocks, preview=False)   # preview=False, or applies never run
         mocks.reset()
 
     @pulumi.runtime.test

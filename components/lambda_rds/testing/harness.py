@@ -10,6 +10,7 @@ import contextvars
 import json
 import threading
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pulumi
@@ -63,6 +64,8 @@ def _run_fresh(
     from pulumi.runtime.stack import run_pulumi_func
 
     loop = asyncio.new_event_loop()
+    executor = _LoopClosingExecutor()
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     try:
         runtime_settings.ROOT.set(None)
@@ -84,8 +87,50 @@ def _run_fresh(
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
+            executor.shutdown(wait=True)  # already done unless the shutdown above failed
+            executor.close_loops()
             loop.close()
             asyncio.set_event_loop(None)
+
+
+class _LoopClosingExecutor(ThreadPoolExecutor):
+    """The run's default executor: closes the event loops Pulumi opens in its worker threads.
+
+    The mock monitor runs in these threads and Pulumi gives each one an event loop of its own
+    (``pulumi.runtime.sync_await._ensure_event_loop``) that nothing closes. Left to the garbage collector,
+    such a loop may be collected at interpreter exit after its self-pipe socket was finalised, and
+    ``BaseEventLoop.__del__`` prints ``Exception ignored ... Invalid file descriptor: -1`` (issue 19).
+    Each task notes its thread's loop; `close_loops` closes them once the threads have finished.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(thread_name_prefix="lambda-rds-mocks")
+        self._loops: dict[int, asyncio.AbstractEventLoop] = {}
+        self._loops_lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Any:
+        return super().submit(self._noting_loop, fn, *args, **kwargs)
+
+    def _noting_loop(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            try:
+                # The policy's own lookup: in a worker thread it never creates a loop, it raises.
+                thread_loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                thread_loop = None
+            if thread_loop is not None:
+                with self._loops_lock:
+                    self._loops[id(thread_loop)] = thread_loop
+
+    def close_loops(self) -> None:
+        """Close every loop a worker thread opened; call after `shutdown`, so none of them is running."""
+        with self._loops_lock:
+            loops, self._loops = list(self._loops.values()), {}
+        for thread_loop in loops:
+            if not thread_loop.is_closed() and not thread_loop.is_running():
+                thread_loop.close()
 
 
 def run_with_mocks(

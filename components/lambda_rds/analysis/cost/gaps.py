@@ -93,8 +93,8 @@ def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
         out.append(
             NotIncluded(
                 "Lambda requests and duration",
-                f"no usage for function(s) {_names(idle)}; set functions (by name) or default_function "
-                "(requests_per_month, avg_duration_ms) in the usage file",
+                f"no usage for function(s) {_names(idle)}; set functions (by config or logical name) or "
+                "default_function (requests_per_month, avg_duration_ms) in the usage file",
             )
         )
     if model.functions and not usage.log_ingest_gb_per_month:

@@ -5,8 +5,8 @@ YAML, every key optional (shown with its meaning)::
     default_function:            # applies to every function not listed under `functions`
       requests_per_month: 0
       avg_duration_ms: 0
-    functions:                   # by logical resource name (as in the plan's resource list)
-      app-fn-app: {requests_per_month: 3000000, avg_duration_ms: 40}
+    functions:                   # by the name in the config (`app`) or the logical name (`app-fn-app`)
+      app: {requests_per_month: 3000000, avg_duration_ms: 40}
     nat_gb_per_month: 0          # data processed by NAT gateways
     endpoint_gb_per_month: 0     # data processed by interface endpoints
     aurora_acu_hours_per_month: 0   # Serverless v2 capacity actually used (ACU x hours)
@@ -19,17 +19,25 @@ YAML, every key optional (shown with its meaning)::
 The Lambda free tier (1M requests and 400,000 GB-s a month) is per account and shared by every function in
 it, so it is off by default: a pull request's estimate shows the marginal cost in an account that already
 uses it. Set ``lambda_free_tier: true`` for a dedicated account.
+
+A ``functions`` key is checked against the stack (``bind_functions``): the config name of a component's
+function (``app`` for ``<component>-fn-app``) or any Lambda function's logical name. A key naming no
+function is an error naming the allowed keys, never a silently unpriced function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.analysis.model.tokens import T_FUNCTION
 
 
 class UsageError(ValueError):
-    """A usage file value that is not a non-negative number (the message names the key)."""
+    """A usage file value that is not a non-negative number, or a `functions` key naming no function in the
+    stack (the message names the key, and the allowed keys)."""
 
 
 @dataclass(frozen=True)
@@ -118,3 +126,52 @@ def parse_usage(raw: Any) -> Usage:
         log_ingest_gb_per_month=_num(raw, "log_ingest_gb_per_month", ""),
         lambda_free_tier=free,
     )
+
+
+def _config_names(resources: Sequence[Resource]) -> dict[str, list[str]]:
+    """Config name -> logical names of the functions a component deployed as `<component>-fn-<name>`.
+
+    The component is the function's parent (its own logical name from the resource list); a function
+    without one (a plain `aws.lambda_.Function`, or a source without parents) only has its logical name."""
+    parents = {r.urn: r.name for r in resources if r.urn}
+    out: dict[str, list[str]] = {}
+    for r in resources:
+        component = parents.get(r.parent or "") if r.type == T_FUNCTION else None
+        prefix = f"{component}-fn-"
+        if component and r.name.startswith(prefix) and len(r.name) > len(prefix):
+            out.setdefault(r.name[len(prefix) :], []).append(r.name)
+    return out
+
+
+def bind_functions(usage: Usage, resources: Sequence[Resource]) -> Usage:
+    """The usage with its ``functions`` keyed by the logical names the estimate prices.
+
+    A key may be a function's config name (``app``) or its logical name (``app-fn-app``); the logical
+    name wins when both readings exist. A key naming no function, a config name shared by several
+    components' functions, or two keys for one function is a ``UsageError`` naming the allowed keys."""
+    if not usage.functions:
+        return usage
+    logical = {r.name for r in resources if r.type == T_FUNCTION}
+    aliases = _config_names(resources)
+    allowed = ", ".join(sorted(set(logical) | set(aliases))) or "none (this stack has no Lambda function)"
+    bound: dict[str, FunctionUsage] = {}
+    given_as: dict[str, str] = {}
+    for key, value in usage.functions.items():
+        if key in logical:
+            name = key
+        elif len(aliases.get(key, ())) == 1:
+            name = aliases[key][0]
+        elif key in aliases:
+            raise UsageError(
+                f"functions.{key}: names {len(aliases[key])} functions ({', '.join(sorted(aliases[key]))}); "
+                "key each by its logical name"
+            )
+        else:
+            raise UsageError(f"functions.{key}: no such function in this stack; allowed: {allowed}")
+        if name in given_as:
+            raise UsageError(
+                f"functions.{given_as[name]} and functions.{key} both name {name}; keep one of them"
+            )
+        given_as[name] = key
+        bound[name] = value
+    return replace(usage, functions=bound)
