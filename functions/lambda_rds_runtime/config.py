@@ -23,6 +23,7 @@ from .errors import RuntimeConfigError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
 # Where the layer built by lambda_rds.packaging puts the CA bundle (Lambda mounts layers under /opt).
 LAYER_CA_BUNDLE = "/opt/lambda_rds/ca-bundle.pem"
@@ -90,6 +91,12 @@ class DbConfig:
         self.region = region
         self.read_host = read_host
         self._validate()
+
+    def with_changes(self, **changes: Any) -> DbConfig:
+        """A validated copy with ``changes`` applied, e.g. a reader's host or a shorter connect timeout."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return DbConfig(**fields)
 
     def _validate(self) -> None:
         if not self.host:

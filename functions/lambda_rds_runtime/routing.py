@@ -38,7 +38,6 @@ import os
 import time
 
 from . import log
-from .config import DbConfig
 from .connection import Connection
 from .errors import ConnectionLostError, DatabaseTimeoutError, DatabaseUnavailableError
 from .failures import connect_failure_kind, describe
@@ -88,22 +87,6 @@ def parse_hosts(value: str, port: int) -> list[tuple[str, int]]:
     return out
 
 
-def _with_connect_timeout(c: DbConfig, seconds: float) -> DbConfig:
-    """A copy of `c` with another connect timeout (DbConfig is immutable by convention)."""
-    return DbConfig(
-        engine=c.engine,
-        host=c.host,
-        port=c.port,
-        database=c.database,
-        user=c.user,
-        auth=c.auth,
-        ca_bundle=c.ca_bundle,
-        connect_timeout=seconds,
-        secret_arn=c.secret_arn,
-        region=c.region,
-    )
-
-
 class _ReaderConnection(Connection):
     """The connection to one reader: failing to connect raises DatabaseUnavailableError without logging
     `connect_failed` (the router logs one line for the outage, and the caller sees no error). Its connect
@@ -120,7 +103,7 @@ class _ReaderConnection(Connection):
             limit = min(self._connect_limit, deadline - time.monotonic())
             if limit <= 0:
                 raise DatabaseUnavailableError(f"no time left to connect to reader {self._where()}")
-            self.config = _with_connect_timeout(self.config, limit)
+            self.config = self.config.with_changes(connect_timeout=limit)
         conn = super()._open(reason=reason)
         # The reader's server-side limit must never RAISE the one the user already has (the bootstrap's
         # role statement_timeout, MariaDB's MAX_STATEMENT_TIME): the prefix would override it. One round
@@ -300,18 +283,8 @@ class ReadRouter:
         if reader is None:
             c = self._writer.config
             limit = min(c.connect_timeout, READER_CONNECT_TIMEOUT)
-            config = DbConfig(
-                engine=c.engine,
-                host=self.host,
-                port=self.port,
-                database=c.database,
-                user=c.user,
-                auth=c.auth,
-                ca_bundle=c.ca_bundle,
-                connect_timeout=limit,
-                secret_arn=c.secret_arn,
-                region=c.region,
-            )
+            # The reader's own host and a connect held to its share; no read host of its own.
+            config = c.with_changes(host=self.host, port=self.port, connect_timeout=limit, read_host=None)
             # secret: the writer's source (one cached secret); iam: a token signed for the reader's host.
             source = self._writer._source if c.auth == "secret" else None
             reader = _ReaderConnection(config, engine=self._writer._engine, source=source)

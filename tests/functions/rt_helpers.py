@@ -8,6 +8,8 @@ import json
 import logging
 import secrets
 import sys
+import threading
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -162,3 +164,22 @@ def api_event(method: str, path: str, body: str | None = None, **extra: Any) -> 
         event["body"] = body
     event.update(extra)
     return event
+
+
+def bounded(call: Any, limit: float) -> tuple[BaseException | None, float]:
+    """Run `call` in a thread; fail the test (instead of hanging) if it has not returned within `limit`."""
+    outcome: list[BaseException | None] = []
+    started = time.monotonic()
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert outcome, f"still blocked after {limit:g}s: it is not bounded"
+    return outcome[0], time.monotonic() - started

@@ -14,7 +14,6 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any
 
 import pytest
 from lambda_rds_runtime import (
@@ -24,7 +23,7 @@ from lambda_rds_runtime import (
     TransactionRolledBackError,
 )
 from lambda_rds_runtime.bootstrap import BootstrapError, run_bootstrap
-from rt_helpers import MariaTarget, PgTarget, new_password, unique
+from rt_helpers import MariaTarget, PgTarget, bounded, new_password, unique
 from rt_servers import ADMIN_PASSWORD, TlsFiles
 
 
@@ -77,31 +76,12 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def _bounded(call: Any, limit: float) -> tuple[BaseException | None, float]:
-    """Run `call` in a thread; fail the test (instead of hanging) if it has not returned within `limit`."""
-    outcome: list[BaseException | None] = []
-    started = time.monotonic()
-
-    def run() -> None:
-        try:
-            call()
-            outcome.append(None)
-        except BaseException as exc:
-            outcome.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(limit)
-    assert outcome, f"still blocked after {limit:g}s: the wait is not bounded"
-    return outcome[0], time.monotonic() - started
-
-
 @pytest.mark.xdist_group("mariadb")
 def test_mysql_runtime_connect_is_bounded_during_the_tls_handshake(maria_target: MariaTarget) -> None:
     peer = StallingPeer("mysql", maria_target.server.port)
     try:
         db = maria_target.database_for(port=peer.port, connect_timeout=1.5)
-        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+        error, elapsed = bounded(lambda: db.query("SELECT 1"), 10)
     finally:
         peer.close()
     assert isinstance(error, DatabaseUnavailableError)
@@ -118,7 +98,7 @@ def test_mysql_bootstrap_connect_is_bounded_during_the_tls_handshake(maria_targe
         "ca_bundle": str(maria_target.tls.ca),
     }  # fmt: skip
     try:
-        error, elapsed = _bounded(lambda: run_bootstrap(event, {"DB_CONNECT_TIMEOUT": "1"}), 25)
+        error, elapsed = bounded(lambda: run_bootstrap(event, {"DB_CONNECT_TIMEOUT": "1"}), 25)
     finally:
         peer.close()
     assert isinstance(error, BootstrapError) and "cannot connect" in str(error)
@@ -130,7 +110,7 @@ def test_postgres_runtime_connect_is_bounded_during_the_tls_handshake(pg_target:
     peer = StallingPeer("postgres", pg_target.server.port)
     try:
         db = pg_target.database_for(port=peer.port, connect_timeout=2)
-        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+        error, elapsed = bounded(lambda: db.query("SELECT 1"), 10)
     finally:
         peer.close()
     assert isinstance(error, DatabaseUnavailableError)
@@ -208,7 +188,7 @@ def test_mysql_runtime_connect_has_one_deadline_for_the_whole_handshake(
     peer = DrippingPeer(phase, maria_target.server.port, maria_target.tls)
     try:
         db = maria_target.database_for(port=peer.port, connect_timeout=2)
-        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 10)
+        error, elapsed = bounded(lambda: db.query("SELECT 1"), 10)
     finally:
         peer.close()
     print(json.dumps({"target": f"mysql runtime, drip during {phase}", "seconds": round(elapsed, 2)}))
@@ -234,7 +214,7 @@ def test_mysql_bootstrap_connect_has_one_deadline_for_the_whole_handshake(
     }  # fmt: skip
     request = parse_request(event, {"DB_CONNECT_TIMEOUT": "2"})
     try:
-        error, elapsed = _bounded(
+        error, elapsed = bounded(
             lambda: open_connection(request, request.master_user, request.master_password), 10
         )
     finally:
@@ -310,7 +290,7 @@ ENGINES = [
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_idle_ping_to_a_silent_peer_is_bounded(request: pytest.FixtureRequest, engine: str) -> None:
+def test_idle_ping_to_a_silent_peer_isbounded(request: pytest.FixtureRequest, engine: str) -> None:
     tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
     relay = FreezableRelay(tgt.server.port)
     try:
@@ -318,7 +298,7 @@ def test_idle_ping_to_a_silent_peer_is_bounded(request: pytest.FixtureRequest, e
         db = Database(plain.config, source=plain._source, idle_ping_seconds=0.0)  # ping before every call
         assert db.query("SELECT 1") == [(1,)]
         relay.frozen.set()
-        error, elapsed = _bounded(lambda: db.query("SELECT 1"), 15)
+        error, elapsed = bounded(lambda: db.query("SELECT 1"), 15)
     finally:
         relay.close()
     # The ping gives up after the connect timeout; the reconnect to the frozen relay times out too.
@@ -338,7 +318,7 @@ def test_statement_to_a_silent_peer_is_bounded_by_the_context(
         assert db.query("SELECT 1") == [(1,)]
         relay.frozen.set()
         db.deadline_from(FakeContext(1_500))  # the next invocation: 1.5 s left, 0.5 s kept as margin
-        error, elapsed = _bounded(lambda: db.query("SELECT 2", read_only=True), 15)
+        error, elapsed = bounded(lambda: db.query("SELECT 2", read_only=True), 15)
     finally:
         relay.close()
     assert isinstance(error, DatabaseTimeoutError), error
@@ -364,7 +344,7 @@ def test_transaction_to_a_silent_peer_is_bounded_by_the_context(
 
     try:
         db.set_deadline(1.0)
-        error, elapsed = _bounded(block, 15)
+        error, elapsed = bounded(block, 15)
     finally:
         relay.close()
     assert isinstance(error, TransactionRolledBackError), error

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from lambda_rds_runtime.rotation import CUT_MARGIN_S, RotationError, Rotator, Target
-from rt_helpers import LogCapture
+from rt_helpers import LogCapture, bounded
 from rt_servers import PostgresServer
 from test_rt_rotation import STEPS, Deployed, _check_rotated
 from test_rt_rotation import maria_app as maria_app  # the fixtures, re-exported for pytest
@@ -60,11 +59,11 @@ class Relay:
         while (data := _recv(client)) is not None:
             if self.frozen.is_set():
                 continue  # read and dropped: the peer stays "alive" and silent
-            armed = self.cut_armed.is_set()
+            # Marked before forwarding: the server's answer may reach _to_client before _send returns here.
+            if self.cut_armed.is_set():
+                sent.set()
             if not _send(upstream, data):
                 return
-            if armed:
-                sent.set()
 
     def _to_client(self, upstream: socket.socket, client: socket.socket, sent: threading.Event) -> None:
         while (data := _recv(upstream)) is not None:
@@ -146,25 +145,6 @@ def maria_relay(maria_app: Deployed) -> Iterator[Relay]:
     relay.close()
 
 
-def _bounded(call: Any, limit: float) -> tuple[BaseException | None, float]:
-    """Run `call` in a thread; fail the test (instead of hanging) if it has not returned within `limit`."""
-    outcome: list[BaseException | None] = []
-    started = time.monotonic()
-
-    def run() -> None:
-        try:
-            call()
-            outcome.append(None)
-        except BaseException as exc:
-            outcome.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(limit)
-    assert outcome, f"still blocked after {limit:g}s: the step is not bounded"
-    return outcome[0], time.monotonic() - started
-
-
 def _event(app_: Deployed, token: str, step: str) -> dict[str, str]:
     return {"SecretId": app_.arn, "ClientRequestToken": token, "Step": step}
 
@@ -179,7 +159,7 @@ def _frozen_after_login(app_: Deployed, relay: Relay, logs: LogCapture, engine: 
     faulty.freeze_after_login = True
 
     # setSecret: the login with AWSCURRENT succeeds, then the password change gets no answer.
-    error, set_elapsed = _bounded(lambda: faulty.handle(_event(app_, token, "setSecret")), 20)
+    error, set_elapsed = bounded(lambda: faulty.handle(_event(app_, token, "setSecret")), 20)
     assert isinstance(error, RotationError), error
     assert "did not answer the password change within 2.5s" in str(error) and "outcome is unknown" in str(
         error
@@ -188,7 +168,7 @@ def _frozen_after_login(app_: Deployed, relay: Relay, logs: LogCapture, engine: 
     # testSecret: the direct path sets the password; then the frozen login path is tested.
     relay.frozen.clear()
     assert app_.step(token, "setSecret") == "set"  # the retry converges (the frozen relay dropped it)
-    error, test_elapsed = _bounded(lambda: faulty.handle(_event(app_, token, "testSecret")), 20)
+    error, test_elapsed = bounded(lambda: faulty.handle(_event(app_, token, "testSecret")), 20)
     assert isinstance(error, RotationError), error
     assert "did not answer SELECT 1 with the AWSPENDING password within 2.5s" in str(error)
 
@@ -281,7 +261,7 @@ def test_set_secret_waiting_on_a_lock_ends_in_a_clean_refusal(pg_app: Deployed, 
     try:
         with holder.cursor() as cur:
             cur.execute(f'ALTER ROLE "{pg_app.user}" CONNECTION LIMIT 50')  # locks the role's row
-        error, elapsed = _bounded(lambda: rotator.handle(_event(pg_app, token, "setSecret")), 15)
+        error, elapsed = bounded(lambda: rotator.handle(_event(pg_app, token, "setSecret")), 15)
     finally:
         holder.rollback()  # (also frees a step that was never bounded)
         holder.close()

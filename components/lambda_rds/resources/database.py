@@ -124,33 +124,20 @@ def build_database(scope: Scope, s: Settings, net: Network) -> Database:
     # protect: no `pulumi up` that would replace it and no `pulumi destroy` gets past it without an
     # explicit unprotect; retain nothing else (the final snapshot is the AWS-side safety net).
     db_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=db.protect, depends_on=after))
-    if db.is_aurora:
-        built = _aurora(
-            name,
-            db,
-            identifier,
-            subnet_group,
-            security_group_id,
-            final_snapshot,
-            monitoring_role_arn,
-            opts,
-            db_opts,
-            tags,
-            running,
-        )
-    else:
-        built = _instance(
-            name,
-            db,
-            identifier,
-            subnet_group,
-            security_group_id,
-            final_snapshot,
-            monitoring_role_arn,
-            opts,
-            db_opts,
-            tags,
-        )
+    # The builders share every argument; only the Aurora cluster needs the running version.
+    shared = (
+        name,
+        db,
+        identifier,
+        subnet_group,
+        security_group_id,
+        final_snapshot,
+        monitoring_role_arn,
+        opts,
+        db_opts,
+        tags,
+    )
+    built = _aurora(*shared, running) if db.is_aurora else _instance(*shared)
     built.log_groups = log_groups
     if db.readers:
         # Aurora readers start from the cluster instances' options (after the log groups and monitoring) and
