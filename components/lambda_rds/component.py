@@ -4,13 +4,11 @@ Order of work: validate everything that needs no account facts (`settings.resolv
 `settings.for_component`) before the component itself registers; then the facts that need the account
 (AZs in the region, the AZs of brought subnets) before any child resource; then, one call per part:
 network -> database -> app secret -> proxy -> connection -> layers -> bootstrap -> rotation -> functions
-(each builder in `resources/` takes the handles of those before it). Every child and every invoke has
-`parent=self`, so a provider the consumer passes is honoured.
+-> monitoring (each builder in `resources/` takes the handles of those before it). Every child and every
+invoke has `parent=self`, so a provider the consumer passes is honoured.
 
 No ``from __future__ import annotations`` here: the schema analyzer needs evaluated annotations.
 """
-
-from pathlib import Path
 
 import pulumi
 
@@ -23,11 +21,13 @@ from lambda_rds.resources.connection import build_connection, connection_env
 from lambda_rds.resources.database import build_database
 from lambda_rds.resources.functions import build_functions
 from lambda_rds.resources.layers import build_layers
+from lambda_rds.resources.monitoring import build_monitoring
 from lambda_rds.resources.network import build_network
 from lambda_rds.resources.proxy import build_proxy
 from lambda_rds.resources.rotation import build_rotation
 from lambda_rds.resources.scope import Scope
 from lambda_rds.settings import ConfigError
+from lambda_rds.settings.functions import project_folder
 
 TYPE_TOKEN = "lambda-rds:index:LambdaRds"
 
@@ -88,6 +88,11 @@ class LambdaRds(pulumi.ComponentResource):
     """ARN of the dependency layer (python3.12/arm64, or the first one built)."""
     function_environment: pulumi.Output[dict[str, str]]
     """The connection environment contract (DB_*) for attaching your own function."""
+    alarm_topic_arn: pulumi.Output[str | None]
+    """The SNS topic the alarms notify (the component's encrypted topic, or `monitoring.topic_arn`); None
+    with `monitoring.alarms: false`."""
+    dashboard_url: pulumi.Output[str | None]
+    """Console URL of the CloudWatch dashboard, with `monitoring.dashboard: true`; else None."""
 
     def __init__(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         try:
@@ -99,7 +104,7 @@ class LambdaRds(pulumi.ComponentResource):
 
     def _build(self, name: str, args: LambdaRdsArgs, opts: pulumi.ResourceOptions | None) -> None:
         # Everything that can be validated without the account, before anything is registered.
-        s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=Path.cwd())
+        s = settings_mod.resolve(dict(args) if args is not None else {}, base_dir=project_folder())
         # The name starts physical names (RDS identifiers, IAM roles, functions, layers): refuse one AWS
         # cannot take now, not halfway through an `up`; resolve the names that depend on it.
         s = settings_mod.for_component(s, project=pulumi.get_project(), stack=pulumi.get_stack(), name=name)
@@ -132,6 +137,7 @@ class LambdaRds(pulumi.ComponentResource):
         bootstrap = build_bootstrap(scope, s, net, db, secret, layers)
         build_rotation(scope, s, net, db, secret, layers, bootstrap)  # `database.rotation_days` only
         deployed = build_functions(scope, s, net, db, proxy, connection, layers, bootstrap)
+        monitoring = build_monitoring(scope, s, net, db, proxy, deployed)  # `monitoring` alarms/dashboard
 
         # The contract for functions you attach yourself, with the default connect timeout (longer when an
         # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).
@@ -155,6 +161,9 @@ class LambdaRds(pulumi.ComponentResource):
         self.function_urls = _output_map({k: f.url for k, f in deployed.items() if f.url is not None})
         self.layer_arn = layers.bootstrap.arn
         self.function_environment = pulumi.Output.all(**env)
+        none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        self.alarm_topic_arn = monitoring.topic_arn if monitoring.topic_arn is not None else none
+        self.dashboard_url = monitoring.dashboard_url if monitoring.dashboard_url is not None else none
         self.register_outputs(
             {
                 "vpc_id": self.vpc_id,
@@ -174,5 +183,7 @@ class LambdaRds(pulumi.ComponentResource):
                 "function_urls": self.function_urls,
                 "layer_arn": self.layer_arn,
                 "function_environment": self.function_environment,
+                "alarm_topic_arn": self.alarm_topic_arn,
+                "dashboard_url": self.dashboard_url,
             }
         )

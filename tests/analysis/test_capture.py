@@ -159,7 +159,8 @@ def test_program_warnings_are_collected_not_printed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cap = capture(_program(tmp_path, "import pulumi\npulumi.log.warn('careful with that axe')\n"), "test")
-    assert cap.messages == ["warning: careful with that axe"]
+    # (after the note that the program, with no aws:region, was planned as us-east-1)
+    assert cap.messages[1:] == ["warning: careful with that axe"] and "us-east-1 assumed" in cap.messages[0]
     assert "careful" not in capsys.readouterr().err
 
 

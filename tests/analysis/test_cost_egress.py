@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from lambda_rds.analysis.cost.egress import OPTIONS
 from lambda_rds.analysis.cost.estimate import CostEstimate, estimate
 from lambda_rds.analysis.cost.prices import load
 from lambda_rds.analysis.cost.usage import parse_usage
@@ -94,7 +95,7 @@ def test_regional_nat_data_processing_from_the_usage_file() -> None:
 def test_comparison_for_a_regional_secret_stack_in_two_azs() -> None:
     est = cost(baseline(auth="secret", egress="nat-regional"), {"nat_gb_per_month": 20})
     opts = options(est)
-    assert list(opts) == ["single", "per_az", "regional", "endpoints"]
+    assert list(opts) == ["single", "per_az", "regional", "instance_single", "instance_per_az", "endpoints"]
     # single: (730 x $0.045 + 730 x $0.005) + 20 GB x $0.045 = $36.50 + $0.90
     assert opts["single"].monthly == pytest.approx(37.40) and opts["single"].grade == "A"
     # per_az: 2 x $36.50 + $0.90; regional: 2 AZ x 730 x ($0.045 + 1 x $0.005) + 20 x $0.045
@@ -135,7 +136,7 @@ def test_comparison_json_shape() -> None:
     doc = cost(baseline(auth="secret", egress="nat-regional"), {"nat_gb_per_month": 20}).to_json()
     cmp = doc["egress_comparison"]
     assert set(cmp) == {"basis", "options"}
-    assert [o["option"] for o in cmp["options"]] == ["single", "per_az", "regional", "endpoints"]
+    assert [o["option"] for o in cmp["options"]] == list(OPTIONS)
     for o in cmp["options"]:
         assert set(o) == {"option", "monthly", "fixed", "data", "current", "grade", "detail"}
         assert o["monthly"] == pytest.approx(o["fixed"] + o["data"])

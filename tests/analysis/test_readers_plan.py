@@ -56,8 +56,17 @@ def test_plan_checks_and_prices_a_read_replica(
         "db.t4g.micro read replica Single-AZ (postgres)",
         "gp3 storage (copy of the source's)",
     }
+    assert round(sum(ln["monthly"] for ln in lines), 2) == 13.98
+    # ...plus the replica's own alarms (issue 23: replica lag), priced per alarm metric-month.
+    base_keys = {f"{ln['resource']}|{ln['item']}" for ln in base.report["cost"]["lines"]}
+    added = [
+        ln
+        for ln in plan.report["cost"]["lines"]
+        if f"{ln['resource']}|{ln['item']}" not in base_keys and ln["resource"] != "app-db-replica-0"
+    ]
+    assert added and all(ln["resource_type"] == "aws:cloudwatch/metricAlarm:MetricAlarm" for ln in added)
     delta = plan.report["cost"]["monthly_total"] - base.report["cost"]["monthly_total"]
-    assert round(delta, 2) == round(sum(ln["monthly"] for ln in lines), 2) == 13.98
+    assert round(delta, 2) == round(13.98 + sum(ln["monthly"] for ln in added), 2)
     assert not base.verdicts("reach.db-read")
 
 

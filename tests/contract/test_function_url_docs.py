@@ -1,6 +1,6 @@
 """Issue 17, item 4: function URL callers need both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`
 ("Starting in October 2025, new function URLs will require both", sources.LAMBDA_URLS_AUTH). Every place
-that tells a caller what to hold names both: the `url` docstring (and so the schema and the README's
+that tells a caller what to hold names both: the `url` docstring (and so the schema and the
 generated reference), the generated components/schema.json and docs/reference.md, and docs/deploying.md,
 whose caller policy grants both."""
 
@@ -32,8 +32,9 @@ def test_the_url_docstring_names_both_actions() -> None:
         assert action in doc, doc
 
 
-def test_the_readme_reference_names_both_actions() -> None:
-    (row,) = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `url` |")]
+def test_the_reference_table_names_both_actions() -> None:
+    reference = (ROOT / "docs" / "reference.md").read_text()
+    (row,) = [line for line in reference.splitlines() if line.startswith("| `url` |")]
     for action in BOTH:
         assert action in row, row
 

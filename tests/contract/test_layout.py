@@ -20,7 +20,7 @@ PACKAGES = {
 # (the public argument types, and the version) is the contract the face, settings and commands read.
 ALLOWED: dict[str, set[str]] = {
     "face": {"args", "settings", "resources"},  # __init__, component
-    "commands": {"face", "args", "settings", "testing", "analysis", "doctor"},
+    "commands": {"face", "args", "settings", "testing", "analysis", "doctor", "rules"},
     "doctor": {"analysis", "rules"},
     "testing": set(),
     "resources": {"settings", "rules", "packaging"},

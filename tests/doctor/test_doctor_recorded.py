@@ -126,9 +126,12 @@ def test_custom_proxy_endpoint_and_end_to_end_iam_proxy(stubbed: tuple[Aws, dict
     assert aws.calls["rds:DescribeDBProxyEndpoints"] == 1
     # Target health is state, not configuration: reported as AWS says it, and it blocks.
     (status,) = reader.status
-    assert status.blocking and status.message == (
-        "proxy target app-db is UNAVAILABLE: AUTH_FAILURE Proxy does not have any registered credentials"
+    assert status.blocking and status.message.startswith(
+        "proxy target app-db is UNAVAILABLE: AUTH_FAILURE Proxy does not have any registered "
+        "credentials; fix: "
     )
+    # End-to-end IAM (no secret): the fix is the proxy's own role and the database's IAM authentication.
+    assert "rds-db:connect" in status.message and "IAM database authentication" in status.message
 
 
 def test_blackhole_routes_and_unusable_gateways_are_left_out_with_a_note(

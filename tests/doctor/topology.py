@@ -45,6 +45,7 @@ class Account:
         self.iam = boto3.client("iam", **kw)
         self.lam = boto3.client("lambda", **kw)
         self.secrets = boto3.client("secretsmanager", **kw)
+        self.cloudwatch = boto3.client("cloudwatch", **kw)
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Scenario:
     ids: dict[str, str] = field(default_factory=dict)
 
 
-Egress = Literal["nat", "endpoint", "none"]
+Egress = Literal["nat", "nat-instance", "endpoint", "none"]
 Ingress = Literal["sg", "cidr-right", "cidr-wrong", "none"]
 
 
@@ -119,6 +120,10 @@ def _network(
             TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{name}-vpc"}]}],
         )["Vpc"]["VpcId"]
     )
+    # Private DNS on an interface endpoint needs both DNS attributes on (AWS refuses the endpoint otherwise;
+    # moto does not, and a new VPC has enableDnsHostnames off).
+    a.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    a.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     igw = str(a.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"])
     a.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
     azs = ("us-east-1a", "us-east-1b")
@@ -203,6 +208,65 @@ def _database(
     return dict(db)
 
 
+def _nat_instance(
+    a: Account,
+    name: str,
+    vpc: str,
+    public_subnet: str,
+    private: list[str],
+    private_rt: str,
+    source_dest_check: str,
+    state: str,
+    http_tokens: str,
+) -> dict[str, str]:
+    """A NAT instance as resources/nat_instance.py makes it: a fixed interface in a public subnet with the
+    NAT group (443 in from the private subnets, 443 out), an Elastic IP on it, an instance whose primary
+    interface it is, source/destination check off on both, IMDSv2 required; the private table's default
+    route to the interface."""
+    nat_sg = _sg(a, vpc, f"{name}-nat")
+    for sid in private:
+        cidr = a.ec2.describe_subnets(SubnetIds=[sid])["Subnets"][0]["CidrBlock"]
+        _allow_from_cidr(a, nat_sg, 443, cidr)
+    everything = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    a.ec2.revoke_security_group_egress(GroupId=nat_sg, IpPermissions=everything)
+    a.ec2.authorize_security_group_egress(
+        GroupId=nat_sg,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        ],
+    )
+    eni = a.ec2.create_network_interface(
+        SubnetId=public_subnet,
+        Groups=[nat_sg],
+        TagSpecifications=[
+            {"ResourceType": "network-interface", "Tags": [{"Key": "Name", "Value": f"{name}-nat-a"}]}
+        ],
+    )["NetworkInterface"]["NetworkInterfaceId"]
+    if source_dest_check != "on-interface":
+        a.ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, SourceDestCheck={"Value": False})
+    allocation = a.ec2.allocate_address(Domain="vpc")["AllocationId"]
+    a.ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
+    image = a.ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = a.ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t4g.nano",
+        NetworkInterfaces=[{"NetworkInterfaceId": eni, "DeviceIndex": 0}],
+        MetadataOptions={"HttpTokens": http_tokens, "HttpEndpoint": "enabled"},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"{name}-nat-a"}]}],
+    )["Instances"][0]["InstanceId"]
+    # On the instance too, as the component sets it (AWS reports the instance attribute as its primary
+    # interface's; moto keeps the two apart, so the topology sets both).
+    a.ec2.modify_instance_attribute(
+        InstanceId=instance, SourceDestCheck={"Value": source_dest_check == "on-instance"}
+    )
+    if state == "stopped":
+        a.ec2.stop_instances(InstanceIds=[instance])
+    a.ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NetworkInterfaceId=eni)
+    return {"nat_eni": eni, "nat_instance": instance, "nat_sg": nat_sg, "nat_eip": allocation}
+
+
 def build(
     a: Account,
     name: str,
@@ -223,6 +287,9 @@ def build(
     policy_style: Literal["inline", "customer-managed"] = "inline",
     env_overrides: dict[str, str] | None = None,
     cidr_prefix: str = "10.0",
+    nat_source_dest_check: Literal["off", "on-interface", "on-instance"] = "off",
+    nat_instance_state: Literal["running", "stopped"] = "running",
+    nat_http_tokens: Literal["required", "optional"] = "required",
 ) -> Scenario:
     vpc, public, private, data, private_rt, _igw = _network(a, name, cidr_prefix)
     ids: dict[str, str] = {"private_rt": private_rt}
@@ -231,6 +298,20 @@ def build(
         nat = a.ec2.create_nat_gateway(SubnetId=public[0], AllocationId=eip)["NatGateway"]["NatGatewayId"]
         a.ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
         ids["nat"] = nat
+    if egress == "nat-instance":
+        ids.update(
+            _nat_instance(
+                a,
+                name,
+                vpc,
+                public[0],
+                private,
+                private_rt,
+                nat_source_dest_check,
+                nat_instance_state,
+                nat_http_tokens,
+            )
+        )
     fn_sg = _sg(a, vpc, f"{name}-fn")
 
     db_subnets, db_sg_vpc = data, vpc

@@ -22,7 +22,13 @@ CONFIGS = [
     {"engine": "aurora-postgresql", "egress": "none", "auth": "iam"},
     {"engine": "aurora-postgresql", "proxy": True, "database": {"readers": 1}},
     {"engine": "mysql", "database": {"readers": 1}},
+    # NAT instances with Session Manager (issue 22): interface, template, instance, instance profile.
+    {"egress": "nat", "auth": "secret", "network": {"nat_type": "instance", "nat_instance_ssm": True}},
+    # Monitoring (issue 23): alarms, their topic and key, the e-mail subscription and the dashboard.
+    {"engine": "postgres", "monitoring": {"alarms": True, "dashboard": True, "email": "ops@example.com"}},
 ]
+# IAM prefixes whose API is signed under another name in botocore's models.
+IAM_PREFIX = {"monitoring": "cloudwatch"}
 
 
 def test_covers_every_type_and_invoke_the_component_uses(build: Callable[..., Built]) -> None:
@@ -35,6 +41,14 @@ def test_covers_every_type_and_invoke_the_component_uses(build: Callable[..., Bu
     assert types - set(deployer.RESOURCE_ACTIONS) == set(), "types without deployer actions"
     assert invokes - set(deployer.INVOKE_ACTIONS) == set(), "invokes without deployer actions"
     assert len(types) >= 25  # the matrix really exercised the component
+    monitoring = {
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws:sns/topic:Topic",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:kms/key:Key",
+    }
+    assert monitoring <= types
 
 
 def _operations() -> dict[str, set[str]]:
@@ -43,7 +57,7 @@ def _operations() -> dict[str, set[str]]:
     for service in session.get_available_services():
         model = session.get_service_model(service)
         prefix = model.metadata.get("signingName") or model.endpoint_prefix
-        out.setdefault(prefix, set()).update(model.operation_names)
+        out.setdefault(IAM_PREFIX.get(prefix, prefix), set()).update(model.operation_names)
     return out
 
 

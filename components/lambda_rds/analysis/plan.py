@@ -10,6 +10,7 @@ from lambda_rds.analysis import changes as changes_mod
 from lambda_rds.analysis.checks import policies, reachability
 from lambda_rds.analysis.checks.waivers import Waiver, apply_waivers
 from lambda_rds.analysis.cost import estimate as cost_mod
+from lambda_rds.analysis.cost.prices import PriceBook, PriceFileError
 from lambda_rds.analysis.cost.prices import load as load_prices
 from lambda_rds.analysis.cost.usage import Usage
 from lambda_rds.analysis.model.build import build_model
@@ -44,6 +45,8 @@ class PlanReport:
     """The account's Lambda ConcurrentExecutions quota the plan was checked against."""
     changes: changes_mod.ChangeSet | None = None
     """What this plan creates, updates, replaces or deletes against a base plan or per `pulumi preview`."""
+    project: str | None = None
+    """The Pulumi project planned: a base plan of another project (or stack) is refused."""
 
     @property
     def resources(self) -> list[Resource]:
@@ -65,7 +68,9 @@ class PlanReport:
         statuses = [v.status for v in self.verdicts]
         return {
             "version": REPORT_VERSION,
+            "project": self.project,
             "stack": self.stack,
+            "region": self.model.region or None,
             "source": self.source,
             "program": self.program,
             "production": self.production,
@@ -94,12 +99,21 @@ class PlanReport:
                     "aliases": list(r.aliases),
                     "secret_keys": sorted(r.secret_keys),
                     "inputs": public_inputs(r),
+                    # Secrets compare by salted digest, never by value (analysis/changes/secrets.py).
+                    **({"secret_digests": d} if (d := changes_mod.secret_digests(r)) else {}),
+                    **({"options": o} if (o := _options(r)) else {}),
                 }
                 for r in self.resources
             ],
             "changes": self.changes.to_json() if self.changes is not None else None,
             "changes_summary": (
-                {**self.changes.summary(), "source": self.changes.source, "notes": list(self.changes.notes)}
+                {
+                    **self.changes.summary(),
+                    "source": self.changes.source,
+                    "notes": list(self.changes.notes),
+                    # Which provider's schema said what forces a replacement (analysis/changes/forcenew.json).
+                    "forcenew_table": changes_mod.table_version(),
+                }
                 if self.changes is not None
                 else None
             ),
@@ -115,6 +129,11 @@ class PlanReport:
 
     def _ctx(self) -> policies.Context:
         return policies.Context(self.stack, self.production, self.lambda_concurrency_limit)
+
+
+def _options(r: Resource) -> dict[str, Any]:
+    """The resource options the plan JSON records (``changes.RESOURCE_OPTIONS``), those set only."""
+    return {k: r.options[k] for k in changes_mod.RESOURCE_OPTIONS if r.options.get(k)}
 
 
 def _plain(value: Any) -> Any:
@@ -143,6 +162,9 @@ def analyze(
     base_resources: Sequence[Resource] | None = None,
     base_inputs_known: bool = True,
     preview_changes: changes_mod.ChangeSet | None = None,
+    prices: PriceBook | None = None,
+    project: str | None = None,
+    base_region: str | None = None,
 ) -> PlanReport:
     """Build the model and run every check over it.
 
@@ -152,6 +174,13 @@ def analyze(
     ``base_resources`` (an earlier plan's resources) or ``preview_changes`` (``pulumi preview --json`` step
     ops) give the change list; replacing or deleting what holds data is a mandatory ``LR.DATA-AT-RISK``
     finding (waivable).
+
+    ``project``: the Pulumi project (recorded in the report: a base plan of another one is refused).
+    ``base_region``: the base plan's stack Region; when it differs from this one, every regional resource
+    is replaced.
+
+    ``prices``: the price book to use (default: the bundled book of the stack's region, empty when none is
+    bundled so every line is unpriced); a book for another region raises ``PriceFileError``.
     """
     model = build_model(resources)
     prod = is_production(stack) if production is None else production
@@ -159,12 +188,22 @@ def analyze(
     findings = apply_waivers(policies.evaluate(model, ctx), list(waivers))
     change_set = preview_changes
     if change_set is None and base_resources is not None:
-        change_set = changes_mod.diff_plans(base_resources, resources, inputs_known=base_inputs_known)
+        change_set = changes_mod.diff_plans(
+            base_resources,
+            resources,
+            inputs_known=base_inputs_known,
+            regions=(base_region, model.region or None),
+        )
     if change_set is not None:
         at_risk = changes_mod.data_at_risk(change_set, base_resources or (), resources)
         at_risk += changes_mod.upgrade_findings(change_set.upgrades)  # LR.MAJOR-UPGRADE
         findings = apply_waivers(at_risk, list(waivers)) + findings
-    estimate = cost_mod.estimate(model, load_prices(model.region if model.region else "us-east-1"), usage)
+    region = model.region if model.region else "us-east-1"
+    if prices is not None and prices.region != region:  # another region's figures would mislead: refuse
+        origin = prices.origin or "given"
+        raise PriceFileError(f"price book {origin} is for {prices.region}, the stack is in {region}")
+    # ``prices``: a user's file (`plan --prices FILE`); else the bundled book, empty for an unbundled region.
+    estimate = cost_mod.estimate(model, prices if prices is not None else load_prices(region), usage)
     return PlanReport(
         stack=stack,
         source=source,
@@ -180,4 +219,5 @@ def analyze(
         messages=list(messages),
         lambda_concurrency_limit=lambda_concurrency_limit,
         changes=change_set,
+        project=project,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from lambda_rds.analysis import diagram
 from lambda_rds.analysis.changes.at_risk import DATA_TYPES
 from lambda_rds.analysis.checks.reachability import Verdict
 from lambda_rds.analysis.cost import estimate as cost_mod
@@ -71,6 +72,16 @@ def _result_line(report: PlanReport) -> str:
     return f"Result: FAIL ({failed} failed reachability check(s), {blocking} mandatory policy violation(s))"
 
 
+def _assumed_region(report: PlanReport) -> list[str]:
+    """The one line saying which Region the plan assumed, when nothing named one (else none)."""
+    if not report.model.region_assumed:
+        return []
+    return [
+        f"Region: {report.model.region} assumed (no aws:region in the stack config, none in the resources): "
+        "its AZs and prices are used; set aws:region to plan another"
+    ]
+
+
 def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
     out: list[str] = []
     custom = sum(1 for r in report.resources if r.custom)
@@ -80,6 +91,7 @@ def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
         + ")"
     )
     out.extend(_changes_text(report))
+    out.extend(_assumed_region(report))
     if show_tree:
         out.append("")
         out.append("Resources")
@@ -88,6 +100,11 @@ def render_text(report: PlanReport, *, show_tree: bool = True) -> str:
                 f"  {'  ' * depth}{_short_type(r.type)} {r.name}" + ("" if r.custom else "  [component]")
             )
     out.append("")
+    paths = diagram.ascii_lines(report.model, report.verdicts)
+    if paths:
+        out.append("Topology")
+        out.extend(f"  {line}" for line in paths)
+        out.append("")
     statuses = [v.status for v in report.verdicts]
     out.append(
         f"Reachability ({len(statuses)} checks: {statuses.count('pass')} pass, {statuses.count('fail')} "
@@ -165,8 +182,23 @@ def _changes_text(report: PlanReport) -> list[str]:
         out.append(
             f"  {c.action:<8} {_short_type(c.type):<28} {c.name}" + (f"  [{detail}]" if detail else "")
         )
+        # Its flags, each changed key old -> new (a secret as "changed (secret)"), what AWS says it does.
+        if c.flags:
+            out.append(f"{'':13}flags: {', '.join(c.flags)}")
+        out.extend(f"{'':13}{d.short()}" for d in c.diffs)
+        out.extend(f"{'':13}consequence: {q.text} ({q.source})" for q in c.consequences)
+        if "blocked-by-protect" in c.flags:
+            out.append(f"{'':13}{_protect_way_out(c.urn)}")
     out.extend(f"  note: {n}" for n in cs.notes)
     return out
+
+
+def _protect_way_out(urn: str) -> str:
+    """What to do when `protect` blocks a delete or replacement (the `up` would fail at it)."""
+    return (
+        "blocked by protect: `pulumi up` refuses to delete or replace it. Way out: set protect=False and run "
+        f"one `pulumi up` first (or `pulumi state unprotect '{urn}'`), then this change"
+    )
 
 
 def _changes_markdown(report: PlanReport) -> list[str]:
@@ -192,9 +224,16 @@ def _changes_markdown(report: PlanReport) -> list[str]:
         out.append("|---|---|---|---|")
         for c in shown[:40]:
             keys = c.replace_keys if c.action == "replace" and c.replace_keys else c.keys
-            detail = ", ".join(f"`{k}`" for k in keys)
+            diffs = {d.key: d for d in c.diffs}
+            detail = ", ".join(
+                f"`{k}` {_md(diffs[k].short(32).split(': ', 1)[1])}" if k in diffs else f"`{k}`" for k in keys
+            )
             if c.caused_by:
                 detail += f" (via {_md(', '.join(c.caused_by))})"
+            if "blocked-by-protect" in c.flags:
+                detail += " — **blocked by protect**"
+            for q in c.consequences:
+                detail += f"<br>{_md(q.text)} ([AWS]({q.source}))"
             action = f"**{c.action}**" if c.action in ("replace", "delete") else c.action
             out.append(f"| {action} | {_md(c.name)} | `{_short_type(c.type)}` | {detail} |")
         if len(shown) > 40:
@@ -221,7 +260,7 @@ def _cost_text(report: PlanReport) -> list[str]:
                 f"{_qty(ln.quantity)} {ln.unit}",
                 _unit_price(ln.unit_price),
                 _money(ln.monthly),
-                ln.grade + (" †" if ln.flagged else ""),
+                "-" if ln.monthly is None else ln.grade + (" †" if ln.flagged else ""),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
@@ -232,7 +271,7 @@ def _cost_text(report: PlanReport) -> list[str]:
                 cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)
             )
         )
-    incomplete = f" + {len(c.unpriced)} unpriced item(s)" if c.unpriced else ""
+    incomplete = f" (partial: {len(c.unpriced)} line(s) unpriced, listed below)" if c.unpriced else ""
     out.append(
         f"  fixed {_money(c.subtotal('fixed'))}  usage {_money(c.subtotal('usage'))}  total "
         f"{_money(c.total)}/month{incomplete}"
@@ -240,7 +279,7 @@ def _cost_text(report: PlanReport) -> list[str]:
     if any(ln.flagged for ln in c.lines):
         out.append("  † grade C: single secondary source, unconfirmed against the AWS Price List")
     for ln in c.unpriced:
-        out.append(f"  unpriced: {ln.resource} {ln.item} ({ln.source})")
+        out.append(f"  unpriced ({c.region}): {ln.resource} {ln.item} ({ln.source})")
     if c.not_included:
         items = ", ".join(n.item for n in c.not_included)
         out.append(f"  not included: {items}; add --usage FILE to price them")
@@ -270,6 +309,7 @@ def render_markdown(report: PlanReport) -> str:
         delta = f" ({'+' if d >= 0 else ''}{_money(d)} vs base)"
     out.append(f"### {icon} lambda-rds plan: `{report.stack}`")
     out.append("")
+    out.extend(f"{line}\n" for line in _assumed_region(report))
     out.extend(_changes_markdown(report))
     out.append(
         f"**{custom} resources** · **reachability** {statuses.count('pass')} pass / "
@@ -278,6 +318,10 @@ def render_markdown(report: PlanReport) -> str:
         f"({len(report.blocking_findings)} blocking) · **{_money(report.cost.total)}/month**{delta}"
     )
     out.append("")
+    picture = diagram.mermaid(report.model, report.verdicts)
+    if picture:
+        out.extend(["<details open><summary>Topology</summary>", "", "```mermaid", picture, "```", "",
+                    "</details>", ""])  # fmt: skip
     problems = [v for v in report.verdicts if v.status != "pass"]
     passes = [v for v in report.verdicts if v.status == "pass"]
     if problems:
@@ -312,13 +356,21 @@ def render_markdown(report: PlanReport) -> str:
     out.append("|---|---|---:|---:|---:|---|")
     for ln in report.cost.lines:
         grade = f"grade {ln.grade}" + (" ⚠️ unconfirmed" if ln.flagged else "")
+        grade = "unpriced" if ln.monthly is None else grade
         out.append(
             f"| {_md(ln.resource)} | {_md(ln.item)} | {_qty(ln.quantity)} {ln.unit} | "
             f"{_unit_price(ln.unit_price)} | "
             f"{_money(ln.monthly)} | {grade}: `{', '.join(ln.price_keys)}` |"
         )
-    out.append(f"| **total** | | | | **{_money(report.cost.total)}** | |")
+    unpriced = report.cost.unpriced
+    partial = f" (partial: {len(unpriced)} unpriced)" if unpriced else ""
+    out.append(f"| **total** | | | | **{_money(report.cost.total)}**{partial} | |")
     out.append("")
+    if unpriced:
+        out.append(f"**Unpriced in {report.cost.region}** (no price for this region; not in the total):")
+        out.append("")
+        out.extend(f"- {_md(ln.resource)}: {_md(ln.item)} (`{', '.join(ln.price_keys)}`)" for ln in unpriced)
+        out.append("")
     if report.cost.not_included:
         out.append(
             "**Not included** (usage-dependent; add `--usage FILE` to price them): "

@@ -152,6 +152,27 @@ def _secret_keys(properties: Any) -> frozenset[str]:
     return frozenset(str(k) for k, v in fields.items() if _holds_secret(v))
 
 
+def _options(request: Any) -> dict[str, Any]:
+    """The resource options the change list honours, from the registration request (``MockResourceArgs``
+    does not carry them; the request does): only those set, so a plan JSON stays small; and the
+    request's ``propertyDependencies`` (input key -> the URNs it was computed from)."""
+    out: dict[str, Any] = {}
+    for key in ("protect", "deleteBeforeReplace", "retainOnDelete"):
+        if getattr(request, key, False):
+            out[key] = True
+    for key in ("ignoreChanges", "replaceOnChanges"):
+        values = [str(v) for v in getattr(request, key, ()) or ()]
+        if values:
+            out[key] = sorted(values)
+    # Which resources each input was computed from: a replaced resource's id is unknown during a preview,
+    # and the change list carries that only to the inputs that really came from it.
+    deps = getattr(request, "propertyDependencies", None) or {}
+    held = {str(k): sorted(str(u) for u in v.urns) for k, v in deps.items() if list(v.urns)}
+    if held:
+        out["propertyDependencies"] = held
+    return out
+
+
 class _TreeMonitor(pulumi_mocks.MockMonitor):
     """Records each registration's URN and parent URN next to the mocks' own record (same index)."""
 
@@ -163,6 +184,7 @@ class _TreeMonitor(pulumi_mocks.MockMonitor):
         self.stack_urn = ""
         self.secret_keys: dict[int, frozenset[str]] = {}
         self.alias_urns: dict[str, tuple[str, ...]] = {}
+        self.options: dict[int, dict[str, Any]] = {}
 
     def _tracked(self, request: Any, call: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -180,6 +202,7 @@ class _TreeMonitor(pulumi_mocks.MockMonitor):
                 self.meta[before] = (urn, request.parent)
                 self.secret_keys[before] = _secret_keys(request.object)
                 self.alias_urns[urn] = aliases
+                self.options[before] = _options(request)
         return response
 
     def _aliases(self, request: Any, urn: str) -> tuple[str, ...]:
@@ -231,6 +254,7 @@ def _resources(monitor: _TreeMonitor, mocks: RecordingMocks) -> list[Resource]:
                 custom=rec.custom,
                 secret_keys=monitor.secret_keys.get(i, frozenset()),
                 aliases=monitor.alias_urns.get(urn, ()),
+                options=monitor.options.get(i, {}),
             )
         )
     # Registration order is not deterministic: sort so two runs give identical reports.
@@ -329,6 +353,12 @@ def capture(
         else:
             os.environ["LAMBDA_RDS_PACKAGING"] = saved_env
     logging.Logger.manager.loggerDict.pop(logger.name, None)
+    if not raw.get("aws:region"):  # said once: the plan's AZs and prices are this Region's
+        collected.messages.insert(
+            0,
+            f"note: Region: {mocks.region} assumed (no aws:region in the config of stack {stack}): its AZs "
+            "and prices are used; set aws:region to plan another",
+        )
     return Capture(
         project, stack, directory, _resources(monitor, mocks), exports, config, raw, mocks, collected.messages
     )

@@ -1,4 +1,4 @@
-"""`lambda-rds` command line: plan | doctor | schema | deployer-policy.
+"""`lambda-rds` command line: plan | doctor | prices | schema | deployer-policy.
 
 Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
 they are imported only when chosen, so `lambda-rds --help` stays instant and `doctor` alone needs boto3.
@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": (
         "lambda_rds.doctor.command",
         "diagnose a deployed function's path to its database (read-only AWS calls; changes nothing)",
+    ),
+    "prices": (
+        "lambda_rds.commands.prices",
+        "build a price file for any region from the AWS Price List Query API (needs boto3 and credentials)",
     ),
     "schema": ("lambda_rds.commands.schema", "write the multi-language Pulumi package schema"),
     "deployer-policy": (

@@ -11,7 +11,9 @@ on creates; tags are added only with a create (EC2: `ec2:CreateAction`; the othe
 stack or component tag), and Denies keep the stack tags from being stripped and refuse untagged
 resources of the types the component always tags. `Resource: "*"` remains only for the actions the
 Service Authorization Reference gives no resource type (EC2 `Describe*`, `logs:DescribeLogGroups`,
-`rds:CreateDBProxy`...).
+`rds:CreateDBProxy` and `kms:CreateKey` with the stack's request tags, `sns:Unsubscribe`...). The
+monitoring (alarms, their topic and its key) is held to the stack's tags too; the dashboard, which takes
+no tags, to its name `<project>-<stack>-<component>`.
 
 `--migrate` prints a one-off variant, ONLY for the first `pulumi up` of a stack deployed before the
 stack tags existed (or the first after `pulumi stack rename`, with `--renamed-from <old stack>`): its

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lambda_rds.commands.plan_common import default_program, fail
+
 WAIVERS_CONFIG_KEY = "lambda-rds:waivers"
 
 
@@ -44,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a previous plan JSON (same stack): list what this plan creates, updates, replaces or deletes "
         "(replacing or deleting a database, subnet group, VPC, KMS key or secret fails the plan) and diff "
         "the cost",
+    )
+    parser.add_argument(
+        "--base-ref",
+        metavar="REF",
+        help="plan the same stack at git ref REF (a temporary worktree, removed afterwards) and use it as "
+        "--base, e.g. --base-ref main: what the pull-request comment shows. The base is planned by the "
+        "library installed here (the head's); the PR workflow plans it with the base's own, so a change to "
+        "the library itself shows there only",
     )
     parser.add_argument(
         "--usage", type=Path, help="usage file (YAML): requests, durations, GB through NAT, ACU-hours"
@@ -70,6 +80,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "quota; new accounts start lower: `lambda-rds doctor` reads yours). Reserved concurrency must leave "
         "100 of it unreserved",
     )
+    parser.add_argument(
+        "--prices",
+        type=Path,
+        help="price file (JSON, from `lambda-rds prices --region R -o FILE`) instead of the bundled prices; "
+        "its region must be the stack's",
+    )
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
 
 
@@ -83,17 +99,6 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _default_program() -> Path:
-    """The project the Pulumi CLI would use here: the nearest folder, from the current one upwards, that
-    holds a Pulumi.yaml. None found: the current folder, which then fails naming what is missing (never
-    silently another project, such as the one lambda-rds itself ships)."""
-    cwd = Path.cwd()
-    for folder in (cwd, *cwd.parents):
-        if (folder / "Pulumi.yaml").is_file():
-            return folder
-    return cwd
-
-
 def _load_yaml(path: Path, what: str) -> Any:
     import yaml
 
@@ -105,15 +110,41 @@ def _load_yaml(path: Path, what: str) -> Any:
         raise ValueError(f"{what} {path}: {exc}") from exc
 
 
-def _fail(message: str, details: str = "") -> int:
-    if details:
-        sys.stderr.write(details if details.endswith("\n") else details + "\n")
-    sys.stderr.write(f"lambda-rds plan: {message}\n")
-    return 2
+def _price_file(path: Path, resources: Any) -> Any:
+    """The ``--prices`` book, checked against the stack's region (a ``ValueError`` names both regions)."""
+    from lambda_rds.analysis.cost.prices import load_file
+    from lambda_rds.analysis.model.build import stack_region
+
+    return load_file(path, expected_region=stack_region(resources))
+
+
+def _base_plan(path: Path, project: str, stack: str) -> dict[str, Any]:
+    """The ``--base`` plan JSON, refused (``ValueError`` naming the file) when it is not a plan, or is a plan
+    of another project or stack: a diff against it would list another stack's resources as deleted."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"--base {path}: not a plan JSON (not JSON: {exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("cost"), dict) or "resources" not in doc:
+        raise ValueError(
+            f"--base {path}: not a plan JSON (make one with `lambda-rds plan --stack {stack} --format json`)"
+        )
+    # Plans made before the project was recorded carry only the stack: judged by what they carry.
+    for what, theirs, ours in (("project", doc.get("project"), project), ("stack", doc.get("stack"), stack)):
+        if theirs is not None and theirs != ours:
+            raise ValueError(
+                f"--base {path}: a plan of {what} {theirs!r}, this is {what} {ours!r}; use a base plan of "
+                f"the same project and stack (lambda-rds plan --stack {stack} --format json on the base)"
+            )
+    return doc
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the plan; returns the exit status (see the module docstring)."""
+    if getattr(args, "base_ref", None):
+        from lambda_rds.commands.base_ref import run_with_base_ref
+
+        return run_with_base_ref(args, run)
     from lambda_rds.analysis.changes.change_set import ChangeSet
     from lambda_rds.analysis.changes.plan_diff import base_resources
     from lambda_rds.analysis.changes.preview_steps import from_preview_steps
@@ -125,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    program = (args.program or _default_program()).resolve()
+    program = (args.program or default_program()).resolve()
     exports: dict[str, Any] = {}
     messages: list[str] = []
     stack_config: dict[str, Any] = {}
@@ -149,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 captured = capture(program, args.stack)
             except CaptureError as exc:
-                return _fail(str(exc), exc.details)
+                return fail(str(exc), exc.details)
             resources, exports, stack_config = captured.resources, captured.exports, captured.raw_config
             project, messages = captured.project, captured.messages
             source = "program under mocks"
@@ -165,15 +196,16 @@ def run(args: argparse.Namespace) -> int:
             if args.usage
             else None
         )
+        price_book = _price_file(args.prices, resources) if getattr(args, "prices", None) else None
         base_cost = None
+        base_region = None
         if args.base:
-            base_doc = json.loads(args.base.read_text(encoding="utf-8"))
-            base_cost = base_doc.get("cost") if isinstance(base_doc, dict) else None
-            if base_cost is None:
-                raise ValueError(f"base {args.base}: not a plan JSON (no 'cost' section)")
+            base_doc = _base_plan(args.base, project, args.stack)
+            base_cost = base_doc["cost"]
+            base_region = base_doc.get("region") if isinstance(base_doc.get("region"), str) else None
             base_items, base_inputs_known = base_resources(base_doc)
     except (WaiverError, UsageError, ValueError, OSError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
     analysis_started = time.perf_counter()
     report = analyze(
@@ -190,7 +222,10 @@ def run(args: argparse.Namespace) -> int:
         lambda_concurrency_limit=getattr(args, "lambda_concurrency_limit", 1000),
         base_resources=base_items,
         base_inputs_known=base_inputs_known,
+        prices=price_book,
         preview_changes=preview_changes,
+        project=project,
+        base_region=base_region,
     )
     timings["analysis"] = time.perf_counter() - analysis_started
     timings["total"] = time.perf_counter() - started

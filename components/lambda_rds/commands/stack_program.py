@@ -25,6 +25,8 @@ EXPORTS = {
     "functionArns": "function_arns",
     "functionUrls": "function_urls",
     "layerArn": "layer_arn",
+    "alarmTopicArn": "alarm_topic_arn",
+    "dashboardUrl": "dashboard_url",
 }
 
 

@@ -9,8 +9,9 @@ with jitter, retry quota) on every client.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 READ_ONLY_PREFIXES: tuple[str, ...] = ("Describe", "Get", "List")
@@ -26,6 +27,29 @@ ACCESS_DENIED_CODES = frozenset(
         "KMSAccessDeniedException",
     }
 )
+
+
+# Describe/Get/List answers come back in well under a second from a healthy endpoint: a read that has not
+# answered in this long will not (an endpoint that accepts and never answers would otherwise hold each call
+# for botocore's 60 s default read timeout, times its retries).
+READ_TIMEOUT = 10
+CONNECT_TIMEOUT = 5
+DEFAULT_DEADLINE = 45  # seconds for the whole diagnosis (--timeout): under a minute, with the last read's
+
+
+class DeadlineExceeded(RuntimeError):
+    """The diagnosis' overall deadline (--timeout) passed: no further request is sent."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"doctor's {seconds:g} s deadline passed (--timeout)")
+
+
+TIMEOUT_ERRORS: tuple[str, ...] = ("ReadTimeoutError", "ConnectTimeoutError", "DeadlineExceeded")
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """A read that did not answer in time (a read or connect timeout, or the overall deadline)."""
+    return type(exc).__name__ in TIMEOUT_ERRORS or isinstance(exc, DeadlineExceeded)
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -63,11 +87,18 @@ class Aws:
         *,
         allow: Iterable[str] = (),
         clients: Mapping[str, Any] | None = None,
+        deadline: float | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.session = session
         self.region = region
         self.allow = frozenset(allow)
         self.calls: Counter[str] = Counter()
+        # Seconds from now after which no request is sent (None: no deadline); each call is announced to
+        # ``progress`` (stderr in the CLI) so a slow account is never a silent wait.
+        self.deadline_seconds = deadline
+        self._deadline_at = time.monotonic() + deadline if deadline is not None else None
+        self.progress = progress
         self._clients: dict[str, Any] = {}
         for service, client in (clients or {}).items():
             self._install_guard(client)
@@ -82,8 +113,8 @@ class Aws:
         retries = config_overrides.pop("retries", {"mode": "standard"})
         config = Config(
             retries=retries,
-            connect_timeout=config_overrides.pop("connect_timeout", 10),
-            read_timeout=config_overrides.pop("read_timeout", 30),
+            connect_timeout=config_overrides.pop("connect_timeout", CONNECT_TIMEOUT),
+            read_timeout=config_overrides.pop("read_timeout", READ_TIMEOUT),
             user_agent_extra="lambda-rds-doctor",
             **config_overrides,
         )
@@ -97,6 +128,19 @@ class Aws:
     def _install_guard(self, client: Any) -> None:
         # First among the most specific handlers, so nothing (not even a test stub) answers before the guard.
         client.meta.events.register_first("before-call.*.*", self._before_call)
+        # Once per attempt (retries included): past the deadline, nothing more is sent.
+        client.meta.events.register_first("before-send.*.*", self._before_send)
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: no deadline)."""
+        return None if self._deadline_at is None else self._deadline_at - time.monotonic()
+
+    def _before_send(self, event_name: str = "", **_: Any) -> None:
+        if event_name.endswith(".Invoke"):
+            return  # --probe's one call runs after the reads, with the function's own timeout
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise DeadlineExceeded(seconds=self.deadline_seconds or 0)
 
     def _before_call(self, model: Any, **_: Any) -> None:
         name = str(model.name)
@@ -104,6 +148,8 @@ class Aws:
         if not name.startswith(READ_ONLY_PREFIXES) and name not in self.allow:
             raise ReadOnlyViolation(f"refusing {service}:{name}: doctor only reads (Describe*, Get*, List*)")
         self.calls[f"{service}:{name}"] += 1
+        if self.progress is not None:
+            self.progress(f"{service}:{name}")
 
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         """One call, by the client's method name (``describe_db_proxies``)."""

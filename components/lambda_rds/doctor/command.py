@@ -19,6 +19,8 @@ returns the timings. Nothing is written.
 
 AWS configuration as usual: --profile or AWS_PROFILE, --region or AWS_REGION / AWS_DEFAULT_REGION,
 AWS_ENDPOINT_URL(_<SERVICE>) for a different endpoint. Throttling is retried (botocore standard mode).
+Never a silent wait: each read is announced on stderr (--quiet: not), gives up after 10 s, and the whole
+reading stops at --timeout (default 45 s); what was not read in time is a note and its checks say unknown.
 
 Exit status: 0 every check passed (or could not be decided); 1 a check failed, AWS reports a state
 nothing connects through (a stopped database, an unavailable proxy target), or the probe failed;
@@ -36,6 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lambda_rds.doctor.aws import Aws
 
 
@@ -92,6 +96,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(their concurrency then is not counted against max_connections)",
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=45.0,
+        metavar="SECONDS",
+        help="overall deadline for reading the account (default: 45); what is not read by then is reported "
+        "as 'could not read ... in time' and its checks say unknown. Each read also gives up after 10 s",
+    )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress lines on stderr (by default each AWS read is announced there as it starts)",
+    )
 
 
 # What the `doctor` extra in pyproject.toml adds (a test keeps the two equal). The hint installs it
@@ -107,6 +125,16 @@ _MISSING_BOTO3 = (
 def _fail(message: str) -> int:
     sys.stderr.write(f"lambda-rds doctor: {message}\n")
     return 2
+
+
+def _progress(started: float) -> Callable[[str], None]:
+    """One stderr line per AWS read, with the time since the start: a slow account is never a silent wait."""
+
+    def show(operation: str) -> None:
+        sys.stderr.write(f"lambda-rds doctor: [{time.perf_counter() - started:5.1f}s] reading {operation}\n")
+        sys.stderr.flush()
+
+    return show
 
 
 def _region(args: argparse.Namespace, session: object) -> str | None:
@@ -125,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
 
     from lambda_rds.doctor import probe as probe_mod
     from lambda_rds.doctor import source
-    from lambda_rds.doctor.aws import Aws, AwsError, ReadOnlyViolation
+    from lambda_rds.doctor.aws import Aws, AwsError, DeadlineExceeded, ReadOnlyViolation
     from lambda_rds.doctor.report import DoctorReport, diagnose, render
 
     started = time.perf_counter()
@@ -136,7 +164,15 @@ def run(args: argparse.Namespace) -> int:
     region = _region(args, session)
     if not region:
         return _fail("no region: pass --region or set AWS_REGION")
-    aws = Aws(session, region, allow={"Invoke"} if args.probe else ())
+    if args.timeout <= 0:
+        return _fail(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    aws = Aws(
+        session,
+        region,
+        allow={"Invoke"} if args.probe else (),
+        deadline=args.timeout,
+        progress=None if args.quiet else _progress(started),
+    )
     if args.vpc:
         return _brought_vpc(aws, args)
     try:
@@ -147,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail("no AWS credentials: set AWS_PROFILE, or run `aws configure` / `aws sso login`")
     except ReadOnlyViolation as exc:  # a bug, never a request sent: say so loudly
         return _fail(f"internal error: {exc}")
+    except DeadlineExceeded as exc:
+        return _fail(f"could not read the account in time: {exc}")
     except (ClientError, BotoCoreError, ResponseParserError) as exc:
         return _fail(f"AWS call failed: {exc}")
 
@@ -172,7 +210,7 @@ def _brought_vpc(aws: Aws, args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from lambda_rds.doctor import brought_vpc
-    from lambda_rds.doctor.aws import ReadOnlyViolation
+    from lambda_rds.doctor.aws import DeadlineExceeded, ReadOnlyViolation
 
     services = [s.strip() for s in str(args.endpoint_services).split(",") if s.strip()]
     subnets = [s.strip() for s in str(args.subnet_ids).split(",") if s.strip()]
@@ -182,7 +220,11 @@ def _brought_vpc(aws: Aws, args: argparse.Namespace) -> int:
         return _fail("no AWS credentials: set AWS_PROFILE, or run `aws configure` / `aws sso login`")
     except ReadOnlyViolation as exc:  # a bug, never a request sent: say so loudly
         return _fail(f"internal error: {exc}")
+    except DeadlineExceeded as exc:
+        return _fail(f"could not read the VPC in time: {exc}")
     except (ClientError, BotoCoreError) as exc:
+        if type(exc).__name__ in ("ReadTimeoutError", "ConnectTimeoutError"):
+            return _fail(f"could not read the VPC in time: {exc}")
         return _fail(f"AWS call failed: {exc}")
     text = brought_vpc.render(result, args.format)
     if args.output:

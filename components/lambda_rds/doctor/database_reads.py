@@ -111,7 +111,46 @@ class DatabaseReads(Reads):
                 no_items(),
             )
             self.add(normalise.parameter_group(str(pg), params, cluster=False))
-        return {str(group["VpcId"])} if group.get("VpcId") else set()
+        vpcs = {str(group["VpcId"])} if group.get("VpcId") else set()
+        return vpcs | self.load_replicas(item)
+
+    def load_replicas(self, source: Mapping[str, Any]) -> set[str]:
+        """The source's read replicas in this region, as its readers (reach.db-read checks the path to each
+        one DB_READ_HOST names); returns their VPC ids. A cross-Region replica is listed by ARN
+        (ReadReplicaDBInstanceIdentifiers) and lives in another Region's API: noted, not read."""
+        ident = str(source["DBInstanceIdentifier"])
+        vpcs: set[str] = set()
+        for replica_id in source.get("ReadReplicaDBInstanceIdentifiers") or []:
+            if str(replica_id).startswith("arn:"):
+                self.notes.append(f"read replica {replica_id} of {ident} is in another Region: not checked")
+                continue
+            found = self.optional(
+                f"rds:DescribeDBInstances {replica_id} (read replica of {ident})",
+                functools.partial(self._by_id, self.instances, DBInstanceIdentifier=str(replica_id)),
+                no_items(),
+            )
+            for item in found:
+                self.add(normalise.db_instance(item, replica_of=ident))
+                self.status.extend(status_notes("instance", item))
+                group = item.get("DBSubnetGroup") or {}
+                if group.get("VpcId"):
+                    vpcs.add(str(group["VpcId"]))
+        return vpcs
+
+    def load_proxy_endpoints(self, name: str) -> set[str]:
+        """The proxy's custom endpoints (a READ_ONLY one is its reader); returns their VPC ids. Read only
+        when the function has readers (DB_READ_HOST)."""
+        endpoints = self.optional(
+            f"rds:DescribeDBProxyEndpoints {name}",
+            functools.partial(
+                self.aws.pages, "rds", "describe_db_proxy_endpoints", "DBProxyEndpoints", DBProxyName=name
+            ),
+            no_items(),
+        )
+        for ep in endpoints:
+            if ep.get("DBProxyEndpointName") and not ep.get("IsDefault"):
+                self.add(normalise.proxy_endpoint(ep))
+        return {str(ep["VpcId"]) for ep in endpoints if ep.get("VpcId")}
 
     def load_cluster(self, item: Mapping[str, Any]) -> set[str]:
         ident = str(item["DBClusterIdentifier"])
@@ -176,7 +215,7 @@ class DatabaseReads(Reads):
             targets = self.proxy_targets(name)
         self.status.extend(status_notes("proxy", item))
         for target in targets:
-            self.status.extend(status_notes("proxy-target", target))
+            self.status.extend(status_notes("proxy-target", target, proxy=item))
         target_resources = normalise.proxy_targets(name, targets)
         self.add(*target_resources)
         groups = self.optional(
@@ -188,6 +227,8 @@ class DatabaseReads(Reads):
         )
         self.add(normalise.proxy_target_group(name, groups))
         vpcs = {str(v) for v in ((endpoint or {}).get("VpcId"), item.get("VpcId")) if v}
+        if self.read_hosts:
+            vpcs |= self.load_proxy_endpoints(name)
         idents = [
             str(r.outputs.get("dbInstanceIdentifier") or r.outputs.get("dbClusterIdentifier"))
             for r in target_resources

@@ -3,8 +3,8 @@
 The order is what each fix needs from the ones before it, then what the function does at run time, so
 that after each fix the next error the function shows is the next step here:
 
-1. ``iam.eni``: without ENI permissions Lambda cannot attach (or re-attach) the function to any subnet, so
-   every placement fix below would fail.
+1. ``iam.eni``, ``net.free-ips``: without ENI permissions, or a free address in its subnets, Lambda cannot
+   attach (or re-attach) the function there, so every placement fix below would fail.
 2. ``net.function-private``: where the function runs decides its routes, its NAT and its endpoints.
 3. ``reach.aws-api``, ``iam.secret-read``: in secret mode the function's first act is reading the secret;
    with no path to Secrets Manager it hangs there, and the timeout looks like a database problem.
@@ -30,11 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_rds.analysis.checks.reachability import Verdict
-from lambda_rds.analysis.model.views import Function, Model
+from lambda_rds.analysis.model.tokens import T_INSTANCE
+from lambda_rds.analysis.model.values import ANY_IPV4, as_list, as_mapping, as_str
+from lambda_rds.analysis.model.views import Function, Model, NetworkInterface
 from lambda_rds.rules import iam
 
 FIX_ORDER: tuple[str, ...] = (
     "iam.eni",
+    "net.free-ips",
     "net.function-private",
     "reach.aws-api",
     "iam.secret-read",
@@ -157,6 +160,32 @@ _ROUTE_TO_IGW = re.compile(
     r"route 0\.0\.0\.0/0 from the route table of (?P<subnet>subnet-\S+) to the VPC's internet"
 )
 _NOT_PUBLIC = re.compile(r"set publicly_accessible=False")
+_NAT_IN_PUBLIC = re.compile(
+    r"create a NAT gateway in a public subnet of (?P<vpc>\S+), then point the 0\.0\.0\.0/0 route of "
+    r"(?P<rt>rtb-\S+) at it"
+)
+_RETURN_ROUTE = re.compile(
+    r"add route (?P<cidr>[0-9a-f.:/]+) -> (?P<via>(?:pcx|tgw)-[0-9a-zA-Z]+) to (?P<rt>rtb-[0-9a-zA-Z]+)"
+)
+_VPC_DNS = re.compile(r"turn on (?P<attr>enableDnsSupport|enableDnsHostnames) in (?P<vpc>vpc-[0-9a-zA-Z]+)")
+_NO_RESERVATION = re.compile(r"remove the reserved concurrency of (?P<fn>\S+)")
+_DB_AUTH_IAM = re.compile(r"set DB_AUTH=iam on function (?P<fn>\S+)")
+_PROXY_IAM = re.compile(r"set IAMAuth=(?P<value>DISABLED|REQUIRED) on proxy (?P<proxy>\S+)")
+_ENABLE_IAM_DB = re.compile(r"enable IAM database authentication on (?P<kind>instance|cluster) (?P<id>\S+)")
+# The analysis' NAT instance fixes (analysis/model/paths.py, _nat_instance_egress) name the interface and the
+# instance as the model does: by Name tag, else id (normalise.network_interface / normalise.instance).
+_SOURCE_DEST = re.compile(r"^set source_dest_check=False on (?P<name>.+)$")
+_NAT_PUBLIC_SUBNET = re.compile(r"^put (?P<eni>.+) in a public subnet \(0\.0\.0\.0/0 to the VPC's internet")
+_NAT_EIP = re.compile(r"^aws\.ec2\.Eip\(domain='vpc', network_interface=<(?P<eni>.+)>\.id\)$")
+_NAT_SG = re.compile(
+    r"^allow tcp (?P<port>\d+) (?P<dir>in from|out to) (?P<cidr>[0-9a-f.:/]+) on (?P<eni>.+)'s group$"
+)
+_NAT_INSTANCE_CHECK = re.compile(
+    r"^attach (?P<eni>.+) to (?P<name>.+) through network_interfaces \(device_index 0\) and set no "
+    r"source_dest_check"
+)
+_NAT_LAUNCH = re.compile(r"^launch the NAT instance with (?P<eni>.+) as its primary network interface$")
+_NAT_START = re.compile(r"^start NAT instance (?P<id>i-[0-9a-zA-Z]+)$")
 
 
 def commands_for(text: str, ctx: FixContext) -> list[str]:
@@ -328,7 +357,8 @@ def _to_private(found: re.Match[str], ctx: FixContext) -> list[str]:
         target = model.target_of(fn)
         vpcs = model.vpc_of_subnets(target.subnet_ids) if target is not None else set()
     subnets = _private_subnets(model, vpcs) or ["<private-subnet-ids>"]
-    sgs = list(fn.sg_ids) or ["<function-security-group-id>"]
+    named = re.search(r"security_group_ids=\[(sg-[0-9a-zA-Z]+)\]", found.string)
+    sgs = list(fn.sg_ids) or ([named[1]] if named else ["<function-security-group-id>"])
     config = f"SubnetIds={','.join(subnets)},SecurityGroupIds={','.join(sgs)}"
     return [
         f"aws lambda update-function-configuration --function-name {_q(fn.name)} --vpc-config {_q(config)}"
@@ -418,8 +448,172 @@ def _not_public(found: re.Match[str], ctx: FixContext) -> list[str]:
     return commands
 
 
+def _nat_in_public(found: re.Match[str], ctx: FixContext) -> list[str]:
+    model = ctx.model
+    vpc = found["vpc"]
+    public = sorted(s.id for s in model.subnets.values() if s.vpc_id == vpc and model.is_public_subnet(s.id))
+    where = public[0] if public else "<a public subnet>"
+    return [
+        "aws ec2 allocate-address --domain vpc",
+        f"aws ec2 create-nat-gateway --subnet-id {where} --allocation-id '<eipalloc-id>'",
+        f"aws ec2 replace-route --route-table-id {found['rt']} --destination-cidr-block 0.0.0.0/0 "
+        "--nat-gateway-id '<the new nat-gateway-id>'",
+    ]
+
+
+def _eni_named(model: Model, name: str) -> NetworkInterface | None:
+    return model.enis.get(name) or next((e for e in model.enis.values() if e.name == name), None)
+
+
+def _source_dest(found: re.Match[str], ctx: FixContext) -> list[str]:
+    """Off on the interface (ModifyNetworkInterfaceAttribute) or on the instance (ModifyInstanceAttribute,
+    which sets its primary interface's: sources.EC2_MODIFY_INSTANCE_ATTRIBUTE)."""
+    name = found["name"]
+    eni = _eni_named(ctx.model, name) if "eni" not in found.groupdict() else None
+    if eni is not None:
+        return [
+            f"aws ec2 modify-network-interface-attribute --network-interface-id {eni.id} "
+            "--no-source-dest-check"
+        ]
+    inst = next((r for r in ctx.model.resources if r.type == T_INSTANCE and name in (r.name, r.id)), None)
+    if inst is not None and inst.id.startswith("i-"):
+        return [f"aws ec2 modify-instance-attribute --instance-id {inst.id} --no-source-dest-check"]
+    return []
+
+
+def _nat_public_subnet(found: re.Match[str], ctx: FixContext) -> list[str]:
+    """The interface's subnet routed to the internet gateway, when that subnet has no default route yet. An
+    interface cannot move to another subnet: with a default route elsewhere (the subnet is private) the fix
+    is a new interface in a public subnet, which is the component's to make."""
+    model = ctx.model
+    eni = _eni_named(model, found["eni"])
+    if eni is None or eni.subnet_id is None:
+        return []
+    table = model.route_table_for(eni.subnet_id)
+    vpc_id = model.subnets[eni.subnet_id].vpc_id if eni.subnet_id in model.subnets else None
+    igw = next((g for g, v in model.igws.items() if v is not None and v == vpc_id), None)
+    if table is None or igw is None:
+        return []
+    default = next((r for r in table.routes if r.destination is not None and r.covers(ANY_IPV4)), None)
+    if default is not None:
+        return [
+            f"# {table.id} (subnet {eni.subnet_id}) sends 0.0.0.0/0 to {default.target_id}: an interface "
+            "cannot change subnet; recreate the NAT instance's interface in a public subnet "
+            "(`pulumi up` for the component's)"
+        ]
+    return [
+        f"aws ec2 create-route --route-table-id {table.id} --destination-cidr-block 0.0.0.0/0 "
+        f"--gateway-id {igw}"
+    ]
+
+
+def _nat_eip(found: re.Match[str], ctx: FixContext) -> list[str]:
+    eni = _eni_named(ctx.model, found["eni"])
+    if eni is None:
+        return []
+    return [
+        "aws ec2 allocate-address --domain vpc",
+        f"aws ec2 associate-address --allocation-id '<eipalloc-id from allocate-address>' "
+        f"--network-interface-id {eni.id}",
+    ]
+
+
+def _nat_sg(found: re.Match[str], ctx: FixContext) -> list[str]:
+    eni = _eni_named(ctx.model, found["eni"])
+    if eni is None or not eni.sg_ids:
+        return []
+    port = found["port"]
+    verb = "ingress" if found["dir"] == "in from" else "egress"
+    perm = _permission("tcp", port, port, None, found["cidr"])
+    return [f"aws ec2 authorize-security-group-{verb} --group-id {eni.sg_ids[0]} --ip-permissions {perm}"]
+
+
+def _nat_launch(found: re.Match[str], ctx: FixContext) -> list[str]:
+    eni = _eni_named(ctx.model, found["eni"])
+    where = f" on {eni.id}" if eni is not None else ""
+    return [f"# `pulumi up` recreates the component's NAT instance{where} (network.nat_type instance)"]
+
+
+def _nat_start(found: re.Match[str], ctx: FixContext) -> list[str]:
+    return [f"aws ec2 start-instances --instance-ids {found['id']}"]
+
+
+def _return_route(found: re.Match[str], ctx: FixContext) -> list[str]:
+    via = found["via"]
+    flag = "--vpc-peering-connection-id" if via.startswith("pcx-") else "--transit-gateway-id"
+    return [
+        f"aws ec2 create-route --route-table-id {found['rt']} --destination-cidr-block {found['cidr']} "
+        f"{flag} {via}"
+    ]
+
+
+def _vpc_dns(found: re.Match[str], ctx: FixContext) -> list[str]:
+    flag = "--enable-dns-support" if found["attr"] == "enableDnsSupport" else "--enable-dns-hostnames"
+    return [f"aws ec2 modify-vpc-attribute --vpc-id {found['vpc']} {flag} '{{\"Value\":true}}'"]
+
+
+def _no_reservation(found: re.Match[str], ctx: FixContext) -> list[str]:
+    return [f"aws lambda delete-function-concurrency --function-name {_q(found['fn'])}"]
+
+
+def _db_auth_iam(found: re.Match[str], ctx: FixContext) -> list[str]:
+    # update-function-configuration --environment replaces every variable, and doctor keeps only the DB_*
+    # contract (the others may be secrets): no command it could print would keep them.
+    return [
+        f"# set DB_AUTH=iam in {found['fn']}'s environment where you deploy it (aws lambda "
+        "update-function-configuration --environment replaces all variables: pass every one)"
+    ]
+
+
+def _proxy_iam(found: re.Match[str], ctx: FixContext) -> list[str]:
+    """ModifyDBProxy's ``Auth`` is the new list (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/
+    API_ModifyDBProxy.html): every entry, each with the new IAMAuth, so no secret is dropped."""
+    proxy = next((p for p in ctx.model.proxies if found["proxy"] in (p.name, p.resource.id)), None)
+    if proxy is None:
+        return []
+    auths = [as_mapping(a) for a in as_list(proxy.resource.get("auths"))]
+    entries = [
+        ",".join(
+            f"{key}={value}"
+            for key, value in (
+                ("AuthScheme", as_str(a.get("authScheme")) or "SECRETS"),
+                ("SecretArn", as_str(a.get("secretArn"))),
+                ("ClientPasswordAuthType", as_str(a.get("clientPasswordAuthType"))),
+                ("IAMAuth", found["value"]),
+            )
+            if value
+        )
+        for a in auths
+        if as_str(a.get("secretArn"))
+    ]
+    if not entries:
+        return []
+    return [
+        f"aws rds modify-db-proxy --db-proxy-name {_q(proxy.name)} --auth {' '.join(_q(e) for e in entries)}"
+    ]
+
+
+def _enable_iam_db(found: re.Match[str], ctx: FixContext) -> list[str]:
+    if found["kind"] == "cluster":
+        return [
+            f"aws rds modify-db-cluster --db-cluster-identifier {_q(found['id'])} "
+            "--enable-iam-database-authentication --apply-immediately"
+        ]
+    return [
+        f"aws rds modify-db-instance --db-instance-identifier {_q(found['id'])} "
+        "--enable-iam-database-authentication --apply-immediately"
+    ]
+
+
 _Builder = Callable[[re.Match[str], FixContext], list[str]]
 _BUILDERS: Sequence[tuple[re.Pattern[str], _Builder]] = (
+    (_SOURCE_DEST, _source_dest),
+    (_NAT_INSTANCE_CHECK, _source_dest),
+    (_NAT_PUBLIC_SUBNET, _nat_public_subnet),
+    (_NAT_EIP, _nat_eip),
+    (_NAT_SG, _nat_sg),
+    (_NAT_LAUNCH, _nat_launch),
+    (_NAT_START, _nat_start),
     (_SG_RULE, _sg_rule),
     (_NACL_RULE, _nacl_rule),
     (_ATTACH_MANAGED, _attach_managed),
@@ -435,4 +629,11 @@ _BUILDERS: Sequence[tuple[re.Pattern[str], _Builder]] = (
     (_ROUTE_TO_IGW, _route_to_igw),
     (_ROUTE_TO_NAT, _route_to_nat),
     (_NOT_PUBLIC, _not_public),
+    (_NAT_IN_PUBLIC, _nat_in_public),
+    (_RETURN_ROUTE, _return_route),
+    (_VPC_DNS, _vpc_dns),
+    (_NO_RESERVATION, _no_reservation),
+    (_DB_AUTH_IAM, _db_auth_iam),
+    (_PROXY_IAM, _proxy_iam),
+    (_ENABLE_IAM_DB, _enable_iam_db),
 )

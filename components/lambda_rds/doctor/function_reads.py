@@ -8,6 +8,7 @@ functions whose DB_HOST names the same database (their concurrency shares its co
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from lambda_rds.analysis.model.resources import Resource
@@ -131,7 +132,37 @@ class FunctionReads(Reads):
             None,
         )
         if item:
+            key = item.get("KmsKeyId")
+            if key:
+                item = {**item, "KmsKeyId": self.kms_key_arn(str(key))}
             self.add(*normalise.secret(item))
+
+    def kms_key_arn(self, key: str) -> str:
+        """The key ARN behind a secret's ``KmsKeyId``.
+
+        DescribeSecret gives the key id, the key ARN, an alias name or an alias ARN (as it was set), while a
+        role policy grants ``kms:Decrypt`` on the key ARN: matched as given, a key id or alias never matches
+        (a false alarm). ``kms:DescribeKey`` accepts all
+        four forms and answers ``KeyMetadata.Arn``
+        (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html). An AWS managed key
+        (``KeyManager`` AWS, ``alias/aws/secretsmanager``) keeps its alias: its key policy, not the role,
+        lets Secrets Manager use it, and the check skips ``alias/aws/`` keys. Unreadable: kept as given."""
+        if key.startswith("alias/aws/") or re.match(r"arn:aws[\w-]*:kms:[^:]*:\d+:key/", key):
+            return key
+        empty: dict[str, Any] = {}
+        meta = self.optional(
+            f"kms:DescribeKey {key}",
+            lambda: self.aws.call("kms", "describe_key", KeyId=key).get("KeyMetadata") or empty,
+            empty,
+        )
+        if not meta.get("Arn"):
+            self.notes.append(
+                f"the secret's KMS key {key} could not be resolved to its ARN: matched as given"
+            )
+            return key
+        if meta.get("KeyManager") == "AWS":
+            return key
+        return str(meta["Arn"])
 
     # -- functions sharing the database -----------------------------------------------------------------
     def siblings(self, function: str, hosts: set[str]) -> list[tuple[dict[str, Any], int | None]]:

@@ -11,7 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from lambda_rds.analysis.model.resources import Resource
-from lambda_rds.doctor.aws import Aws, AwsError, error_code, is_access_denied
+from lambda_rds.doctor.aws import (
+    Aws,
+    AwsError,
+    DeadlineExceeded,
+    error_code,
+    is_access_denied,
+    is_timeout,
+)
 from lambda_rds.doctor.status import StatusNote
 
 T = TypeVar("T")
@@ -55,6 +62,10 @@ class Reads:
         self.resources: list[Resource] = []
         self._seen: set[str] = set()
         self.status: list[StatusNote] = []
+        # DB_READ_HOST's hosts: with readers, a proxy's read-only endpoints are read too.
+        self.read_hosts: list[str] = []
+        # DNS attributes of the VPCs with an interface endpoint with private DNS (vpc id -> attribute -> on).
+        self.vpc_dns: dict[str, dict[str, bool]] = {}
 
     def add(self, *items: Resource | None) -> None:
         for r in items:
@@ -69,8 +80,13 @@ class Reads:
 
         try:
             return call()
-        except (BotoCoreError, ResponseParserError) as exc:  # e.g. an endpoint that does not know the API
-            self.notes.append(f"{what} failed: {exc}")
+        except (BotoCoreError, ResponseParserError, DeadlineExceeded) as exc:  # e.g. an unknown API
+            if is_timeout(exc):
+                self.notes.append(
+                    f"could not read {what} in time ({exc}): the checks that need it say unknown"
+                )
+            else:
+                self.notes.append(f"{what} failed: {exc}")
             return default
         except ClientError as exc:
             if is_access_denied(exc):
@@ -84,10 +100,14 @@ class Reads:
             return default
 
     def required(self, what: str, call: Callable[[], T]) -> T:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return call()
+        except (BotoCoreError, DeadlineExceeded) as exc:
+            if is_timeout(exc):
+                raise AwsError(f"could not read {what} in time ({exc})") from None
+            raise
         except ClientError as exc:
             code = error_code(exc)
             if code in NOT_FOUND_CODES:

@@ -10,7 +10,7 @@ from lambda_rds.analysis.checks import capacity, reachability
 from lambda_rds.analysis.checks.reachability import Verdict
 from lambda_rds.analysis.model.build import build_model
 from lambda_rds.analysis.model.views import Database, Model, Proxy
-from lambda_rds.doctor import fixes
+from lambda_rds.doctor import fixes, live_checks
 from lambda_rds.doctor.probe import STAGES, ProbeResult, stage_line
 from lambda_rds.doctor.source import Snapshot
 
@@ -67,6 +67,7 @@ class DoctorReport:
             "verdicts": [v.to_json() for v in self.verdicts],
             "fix_order": [s.to_json() for s in self.steps],
             "aws_status": [n.to_json() for n in snap.status],
+            "alarms": [a.to_json() for a in snap.alarms],
             "probe": self.probe.to_json() if self.probe else None,
             "notes": list(snap.notes),
             "read_only": True,
@@ -81,6 +82,7 @@ def diagnose(snapshot: Snapshot) -> tuple[Model, list[Verdict], list[fixes.Step]
     # The account's own concurrency quota (GetAccountSettings) where it could be read, else AWS's default.
     limit = snapshot.account_concurrency_limit or capacity.ACCOUNT_CONCURRENCY
     verdicts = [v for v in reachability.evaluate(model, limit) if v.subject in snapshot.related]
+    verdicts = live_checks.review(model, snapshot.function, verdicts, vpc_dns=snapshot.vpc_dns)
     verdicts.sort(key=lambda v: fixes.rank(v.id))
     return model, verdicts, fixes.plan_steps(verdicts, model, snapshot.function)
 
@@ -144,6 +146,8 @@ def render_text(report: DoctorReport) -> str:
         out.append(f"Sharing its connections: {', '.join(snap.siblings)}")
     if snap.status:
         out += ["", "AWS reports"] + [f"  {'!' if n.blocking else '-'} {n.message}" for n in snap.status]
+    if snap.alarms:
+        out += ["", f"Alarms in ALARM ({len(snap.alarms)}, warn)"] + [f"  ! {a.line()}" for a in snap.alarms]
     statuses = [v.status for v in report.verdicts]
     out += [
         "",

@@ -2,16 +2,18 @@
 
 The function (configuration, reserved concurrency), its role (inline and attached policies), the
 database or proxy its DB_HOST names (or ``--db``; a proxy brings its target databases, a database brings
-the proxies in front of it, which share its connections), the secret it reads (metadata only), every
-VPC involved (subnets, route tables, internet and NAT gateways, endpoints, security groups, network ACLs)
-and the other functions that use the same database (their concurrency shares its connections).
+the proxies in front of it, which share its connections; with DB_READ_HOST, its readers: read replicas, a
+proxy's read-only endpoint), the secret it reads (metadata only, its KMS key resolved to the key ARN), every
+VPC involved (subnets, route tables, internet and NAT gateways, endpoints, security groups, network ACLs,
+a NAT instance's interface and instance), the other functions that use the same database (their
+concurrency shares its connections), and last the component's CloudWatch alarms (``alarm_reads``).
 
 Only ``Describe*``/``Get*``/``List*`` calls, all paginated (``aws.Aws`` enforces both). A call the caller
 may not make is noted and skipped; the checks that needed it then answer "unknown" instead of guessing.
 
-The reads live by side: ``function_reads`` (Lambda, IAM, Secrets Manager), ``database_reads`` (RDS) and
-``network_reads`` (EC2), on the common core in ``reads``; ``Reader`` brings them together and ``read``
-puts one diagnosis' snapshot together from them.
+The reads live by side: ``function_reads`` (Lambda, IAM, Secrets Manager), ``database_reads`` (RDS),
+``network_reads`` (EC2) and ``alarm_reads`` (CloudWatch), on the common core in ``reads``; ``Reader`` brings
+them together and ``read`` puts one diagnosis' snapshot together from them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from dataclasses import dataclass, field, replace
 
 from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.doctor import locate, normalise
+from lambda_rds.doctor.alarm_reads import AlarmFinding, AlarmReads
 from lambda_rds.doctor.aws import Aws
 from lambda_rds.doctor.database_reads import DatabaseReads
 from lambda_rds.doctor.function_reads import FunctionReads
 from lambda_rds.doctor.network_reads import NetworkReads
+from lambda_rds.doctor.quota_reads import QuotaReads
 from lambda_rds.doctor.status import StatusNote
 from lambda_rds.rules import facts_lambda
 
@@ -45,9 +49,13 @@ class Snapshot:
     """Lambda GetAccountSettings AccountLimit.ConcurrentExecutions in the region (None: not readable)."""
     unreserved_concurrency: int | None = None
     """AccountLimit.UnreservedConcurrentExecutions: what unreserved functions share (at least 100)."""
+    vpc_dns: dict[str, dict[str, bool]] = field(default_factory=dict)
+    """enableDnsSupport / enableDnsHostnames of each VPC with an interface endpoint with private DNS."""
+    alarms: list[AlarmFinding] = field(default_factory=list)
+    """The component's alarms in ALARM (warnings: they do not fail the run)."""
 
 
-class Reader(FunctionReads, DatabaseReads, NetworkReads):
+class Reader(FunctionReads, DatabaseReads, NetworkReads, AlarmReads, QuotaReads):
     """One diagnosis' worth of reads; ``notes`` collects what could not be read and why."""
 
 
@@ -86,6 +94,32 @@ def _pin_host(fn: Resource, host: str | None) -> Resource:
     return replace(fn, outputs=outputs)
 
 
+def _reader_hosts(resources: list[Resource]) -> list[str]:
+    """Every reader host the model knows: replicas' addresses, clusters' reader endpoints, the proxies'
+    read-only endpoints (``Model.read_targets_of`` compares DB_READ_HOST with these exact strings)."""
+    hosts: list[str] = []
+    for r in resources:
+        if r.outputs.get("replicateSourceDb"):
+            hosts.append(str(r.outputs.get("address") or ""))
+        hosts.append(str(r.outputs.get("readerEndpoint") or ""))
+        if str(r.outputs.get("targetRole") or "").upper() == "READ_ONLY":
+            hosts.append(str(r.outputs.get("endpoint") or ""))
+    return [h for h in hosts if h]
+
+
+def _pin_readers(fn: Resource, resources: list[Resource]) -> Resource:
+    """DB_READ_HOST with each host spelled as RDS answers it (DNS ignores case and a trailing dot)."""
+    env = dict(fn.outputs.get("environment", {}).get("variables", {}))
+    if not env.get("DB_READ_HOST"):
+        return fn
+    known = {locate.normalise_host(h): h for h in _reader_hosts(resources)}
+    hosts = [h.strip() for h in str(env["DB_READ_HOST"]).split(",") if h.strip()]
+    env["DB_READ_HOST"] = ",".join(known.get(locate.normalise_host(h), h) for h in hosts)
+    outputs = dict(fn.outputs)
+    outputs["environment"] = {"variables": env}
+    return replace(fn, outputs=outputs)
+
+
 def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bool = True) -> Snapshot:
     """Read everything the checks need for ``function`` (a name or ARN) and its database."""
     reader = Reader(aws)
@@ -96,6 +130,7 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
     if config.get("Role"):
         reader.role(str(config["Role"]))
 
+    reader.read_hosts = [h.strip() for h in str(env.get("DB_READ_HOST") or "").split(",") if h.strip()]
     match = reader.find_target(env.get("DB_HOST"), db)
     if match.kind == "instance" and match.item.get("DBClusterIdentifier"):
         # A cluster member's own endpoint: the model folds members into their cluster, so check the cluster.
@@ -138,7 +173,7 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
                 f"DB_HOST {current} is not an endpoint of {match.kind} {match.identifier} (named by --db); "
                 f"checked as {pin}: if DB_HOST is a DNS alias make sure it resolves there, else fix DB_HOST"
             )
-    reader.add(_pin_host(fn, pin))
+    reader.add(_pin_readers(_pin_host(fn, pin), reader.resources))
     sibling_names: list[str] = []
     if include_siblings:
         for sib_config, sib_reserved in reader.siblings(name, hosts):
@@ -162,6 +197,14 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
                 else f" (at most {unreserved - minimum} more can be reserved)"
             )
         )
+    # Last: the checks need none of it, so a slow CloudWatch never costs them their share of the deadline.
+    if config.get("FunctionArn"):
+        reader.component_alarms(name, reader.function_tags(str(config["FunctionArn"])))
+    if fn_subnets:
+        # Only a function in a VPC takes network interfaces; last of all, like the alarms.
+        headroom = reader.eni_headroom()
+        if headroom is not None:
+            reader.notes.append(headroom.note())
     return Snapshot(
         region=aws.region,
         function=name,
@@ -174,4 +217,6 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
         status=reader.status,
         account_concurrency_limit=account_limit,
         unreserved_concurrency=unreserved,
+        vpc_dns=reader.vpc_dns,
+        alarms=reader.alarms,
     )

@@ -40,9 +40,32 @@ class StatusNote:
         return {"message": self.message, "blocking": self.blocking}
 
 
-def status_notes(kind: str, item: Mapping[str, Any]) -> list[StatusNote]:
+def _auth_failure_fix(proxy: Mapping[str, Any] | None) -> str:
+    """What to check when a proxy cannot log in to its target: the secrets it logs in with and the role it
+    reads them with (or, with end-to-end IAM, the role that signs its tokens)."""
+    proxy = proxy or {}
+    role = str(proxy.get("RoleArn") or "its IAM role")
+    secrets = [str(a["SecretArn"]) for a in proxy.get("Auth") or [] if a.get("SecretArn")]
+    if secrets:
+        return (
+            f"; fix: each secret of proxy {proxy.get('DBProxyName', '')} ({', '.join(secrets)}) must hold a "
+            f"database user's current username and password, and role {role} must be allowed "
+            "secretsmanager:GetSecretValue on them (and kms:Decrypt with their key)"
+        )
+    if str(proxy.get("DefaultAuthScheme") or "").upper() == "IAM_AUTH":
+        return (
+            f"; fix: with end-to-end IAM authentication, role {role} must be allowed rds-db:connect as the "
+            "database users, and IAM database authentication must be on in the database"
+        )
+    return f"; fix: give the proxy a secret with a database user's credentials that role {role} may read"
+
+
+def status_notes(
+    kind: str, item: Mapping[str, Any], *, proxy: Mapping[str, Any] | None = None
+) -> list[StatusNote]:
     """A stopped database, an unavailable proxy target, a failed function: facts the static checks
-    cannot see (they read configuration, not state), reported as AWS states them."""
+    cannot see (they read configuration, not state), reported as AWS states them. ``proxy``: the
+    DescribeDBProxies item of a proxy target's proxy (its secrets and role name the AUTH_FAILURE fix)."""
     notes = []
     if kind == "function":
         name = item.get("FunctionName")
@@ -72,7 +95,8 @@ def status_notes(kind: str, item: Mapping[str, Any]) -> list[StatusNote]:
         health = item.get("TargetHealth") or {}
         if health.get("State") == "UNAVAILABLE":
             reason = f"{health.get('Reason', '')} {health.get('Description', '')}".strip()
+            fix = _auth_failure_fix(proxy) if health.get("Reason") == "AUTH_FAILURE" else ""
             notes.append(
-                StatusNote(f"proxy target {item.get('RdsResourceId')} is UNAVAILABLE: {reason}", True)
+                StatusNote(f"proxy target {item.get('RdsResourceId')} is UNAVAILABLE: {reason}{fix}", True)
             )
     return notes

@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections import Counter
@@ -145,14 +146,28 @@ def write_zip(
         raise PackagingError(f"duplicate zip entries: {duplicates[:5]}")
     if not ordered:
         raise PackagingError(f"nothing to package for {stem!r}: no files left after exclusions")
-    out_dir.mkdir(parents=True, exist_ok=True)
     safe_stem = _STEM_UNSAFE.sub("-", stem).strip("-") or "package"
+    # One entry in memory at a time (a layer may hold hundreds of MB): hashed here, read again on a miss.
+    key = (
+        str(Path(out_dir).absolute()),
+        safe_stem,
+        compression,
+        tuple((e.name, e.executable, hashlib.sha256(e.read()).digest()) for e in ordered),
+    )
+    cached = _recent_zip(key)
+    if cached is not None:
+        return cached
+    out_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{safe_stem}-", suffix=".zip.tmp", dir=out_dir)
     tmp = Path(tmp_name)
+    unchanged = True
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
-            for entry in ordered:
-                archive.writestr(_zip_info(entry, compression), entry.read())
+            for entry, (_, _, expected) in zip(ordered, key[3], strict=True):
+                data = entry.read()
+                # A file changed since it was hashed: the zip holds the new bytes, the key the old.
+                unchanged = unchanged and hashlib.sha256(data).digest() == expected
+                archive.writestr(_zip_info(entry, compression), data)
         sha = _file_sha256(tmp)
         final = out_dir / f"{safe_stem}-{sha[:12]}.zip"
         os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0o600; a build dir others read wants 0o644
@@ -160,7 +175,52 @@ def write_zip(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return Artifact(path=final, sha256=sha, built=True)
+    artifact = Artifact(path=final, sha256=sha, built=True)
+    if unchanged:
+        _remember_zip(key, artifact)
+    return artifact
+
+
+# The zips this process wrote, by what their bytes depend on (folder, stem, compression, each entry's name,
+# mode class and content digest): a program of many components packages the same folders once per
+# component, and writing, re-reading and hashing the same zip again each time was a good part of a plan
+# (issue 19). Reused only while the file is still the one written (same inode, size and mtime), so a zip
+# deleted or replaced since is written again.
+_ZipKey = tuple[str, str, str, tuple[tuple[str, bool, bytes], ...]]
+_ZIPS: dict[_ZipKey, tuple[Artifact, tuple[int, int, int]]] = {}
+_ZIPS_LOCK = threading.Lock()
+_ZIPS_SIZE = 256
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _recent_zip(key: _ZipKey) -> Artifact | None:
+    with _ZIPS_LOCK:
+        hit = _ZIPS.get(key)
+    if hit is None:
+        return None
+    artifact, stamp = hit
+    if _stamp(artifact.path) != stamp:
+        with _ZIPS_LOCK:
+            _ZIPS.pop(key, None)
+        return None
+    return artifact
+
+
+def _remember_zip(key: _ZipKey, artifact: Artifact) -> None:
+    stamp = _stamp(artifact.path)
+    if stamp is None:
+        return
+    with _ZIPS_LOCK:
+        if len(_ZIPS) >= _ZIPS_SIZE:
+            _ZIPS.pop(next(iter(_ZIPS)))
+        _ZIPS[key] = (artifact, stamp)
 
 
 def _file_sha256(path: Path) -> str:

@@ -17,6 +17,7 @@ from lambda_rds.packaging.layer import under_pulumi_mocks
 from lambda_rds.resources.account import PLACEHOLDER_ACCOUNT
 from lambda_rds.resources.endpoints import build_endpoints
 from lambda_rds.resources.flow_logs import build_flow_logs
+from lambda_rds.resources.nat_instance import build_nat_instances
 from lambda_rds.resources.scope import Scope
 from lambda_rds.resources.security_groups import ANYWHERE, allow_https_out, build_security_groups
 from lambda_rds.rules import layout
@@ -173,7 +174,8 @@ def _nat(
     tags: dict[str, str],
     ready: list[pulumi.Resource],
 ) -> list[pulumi.Output[str]]:
-    count = s.nat_gateway_count
+    instances = s.nat_instance_count
+    count = s.nat_gateway_count or instances
     if count == 0:
         return []
     igw = aws.ec2.InternetGateway(
@@ -192,6 +194,8 @@ def _nat(
         opts=opts,
     )
     nats: list[aws.ec2.NatGateway] = []
+    publics: list[aws.ec2.Subnet] = []
+    public_rtas: list[aws.ec2.RouteTableAssociation] = []
     for i in range(count):
         public = aws.ec2.Subnet(
             f"{name}-public-{i}",
@@ -202,9 +206,14 @@ def _nat(
             tags={**tags, "Name": f"{name}-public-{zones[i]}", "lambda-rds:tier": "public"},
             opts=opts,
         )
-        aws.ec2.RouteTableAssociation(
-            f"{name}-public-rta-{i}", subnet_id=public.id, route_table_id=public_rt.id, opts=opts
+        public_rtas.append(
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-rta-{i}", subnet_id=public.id, route_table_id=public_rt.id, opts=opts
+            )
         )
+        publics.append(public)
+        if instances:
+            continue
         eip = aws.ec2.Eip(
             f"{name}-nat-eip-{i}", domain="vpc", tags={**tags, "Name": f"{name}-nat-{zones[i]}"}, opts=opts
         )
@@ -217,6 +226,23 @@ def _nat(
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw_route])),
             )
         )
+    if instances:
+        # NAT instances (resources/nat_instance.py): the routes point at their fixed interfaces. The
+        # network handle's nat_gateway_ids stays empty: there is no NAT gateway.
+        eni_ids = build_nat_instances(
+            name,
+            s,
+            zones,
+            vpc.id,
+            publics,
+            [sub.private_cidr for sub in subnets],
+            opts,
+            tags,
+            # The instance's first boot needs the way out: the route and its subnet's association.
+            [igw_route, *public_rtas],
+        )
+        _default_routes(name, tables, eni_ids, opts, ready, target="network_interface_id")
+        return []
     # Per-AZ NAT keeps traffic in its AZ (no cross-AZ charge, survives an AZ loss); single uses NAT 0.
     _default_routes(name, tables, [n.id for n in nats], opts, ready)
     return [n.id for n in nats]
@@ -270,16 +296,21 @@ def _default_routes(
     nat_ids: Sequence[pulumi.Output[str]],
     opts: pulumi.ResourceOptions,
     ready: list[pulumi.Resource],
+    target: str = "nat_gateway_id",
 ) -> None:
-    """Each private route table's default route: to NAT gateway ``i`` when there is one per AZ, else to
-    the only one."""
+    """Each private route table's default route: to NAT ``i`` when there is one per AZ, else to the only
+    one. ``target`` is the route's argument: a NAT gateway, or a NAT instance's fixed network interface
+    (``network_interface_id``); the route keeps its name either way, so switching re-targets it in place."""
     for i, table in enumerate(tables):
+        nat = nat_ids[i] if len(nat_ids) > 1 else nat_ids[0]
+        eni = target == "network_interface_id"
         ready.append(
             aws.ec2.Route(
                 f"{name}-private-default-{i}",
                 route_table_id=table.id,
                 destination_cidr_block=ANYWHERE,
-                nat_gateway_id=nat_ids[i] if len(nat_ids) > 1 else nat_ids[0],
+                nat_gateway_id=None if eni else nat,
+                network_interface_id=nat if eni else None,
                 opts=opts,
             )
         )

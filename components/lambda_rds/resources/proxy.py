@@ -33,6 +33,8 @@ class Proxy:
     ready: list[pulumi.Resource]
     reader_endpoint: pulumi.Output[str] | None = None
     """The read-only proxy endpoint (Aurora with `database.readers`), else None."""
+    name: pulumi.Output[str] | None = None
+    """The proxy's name: the `ProxyName` its CloudWatch metrics carry (resources/monitoring.py)."""
 
 
 def build_proxy(
@@ -137,6 +139,7 @@ def build_proxy(
         reader_endpoint = known(ro.endpoint, f"{name}-proxy-read.placeholder.rds.invalid", "proxy endpoint")
         ready.append(ro)
     return Proxy(
+        name=proxy.name,
         reader_endpoint=reader_endpoint,
         endpoint=known(proxy.endpoint, f"{name}-proxy.placeholder.rds.invalid", "proxy endpoint"),
         arn=proxy.arn,

@@ -613,3 +613,335 @@ MYSQL_COMMENTS = "https://dev.mysql.com/doc/refman/8.0/en/comments.html"
 MYSQL_LOCK_TABLES = "https://dev.mysql.com/doc/refman/8.0/en/lock-tables.html"
 # SET SESSION TRANSACTION READ ONLY|READ WRITE: the access mode of the session's next transactions.
 MYSQL_SET_TRANSACTION = "https://dev.mysql.com/doc/refman/8.0/en/set-transaction.html"
+# ---- issue 19, prices per region (analysis/cost/prices/, commands/prices.py) ----
+# Region short codes in usage types: USE2, USW2, CAN1, APN1, APS1 (ap-southeast-1), APS2, APS3 (ap-south-1),
+# EUC1, EUW2 ... and "EU" for eu-west-1 (not "EUW1"); us-east-1 meters appear bare or as "USE1-".
+REGION_BILLING_CODES = (
+    "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-region-billing-codes.html"
+)
+# GetProducts: ServiceCode + TERM_MATCH Filters; PriceList is a list of JSON strings (product,
+# terms.OnDemand.*.priceDimensions.*.pricePerUnit.USD); `lambda-rds prices` calls the us-east-1 endpoint.
+PRICING_GET_PRODUCTS = (
+    "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html"
+)
+# ---- issue 19, AZs per region (rules/regions.py, rules/regions.json; retrieved 2026-12-06) ----
+# The AZ IDs of every Region, by geography (us-west-1: "Newer accounts can access two Availability Zones";
+# a constrained AZ may be removed from the list for new accounts).
+AWS_AVAILABILITY_ZONES = (
+    "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html"
+)
+# AZ IDs are the same zone in every account; names are mapped per account in the oldest Regions (us-east-1,
+# us-west-1, us-west-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-west-1, sa-east-1).
+AZ_IDS = "https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html"
+# One account's zone name -> AZ ID pairs (third party, not AWS documentation): the mocks' names per Region.
+AZ_NAMES_ONE_ACCOUNT = "github.com/networknext/next: terraform/amazon.tfvars (azid, zone per datacenter)"
+# ---- issue 22, NAT instances (rules/nat_instance.py, resources/nat_instance.py), read 2026-12-06 ----
+# "Each EC2 instance performs source/destination checks by default ... you must disable source/destination
+# checking on the NAT instance" (NAT instances, VPC User Guide).
+EC2_NAT_INSTANCE = "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html"
+# ModifyInstanceAttribute SourceDestCheck: "Enable or disable source/destination checks ... must be false
+# for a NAT instance to perform NAT"; the instance attribute is its primary network interface's.
+EC2_MODIFY_INSTANCE_ATTRIBUTE = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html"
+)
+# RequestLaunchTemplateData ImageId: an AMI id or "resolve:ssm:parameter-name" (a Systems Manager parameter
+# EC2 resolves at launch); the public AL2023 parameters are under /aws/service/ami-amazon-linux-latest/.
+EC2_LAUNCH_TEMPLATE_DATA = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestLaunchTemplateData.html"
+)
+AL2023_SSM_PARAMETERS = "https://docs.aws.amazon.com/linux/al2023/ug/ec2.html"
+SSM_AMI_ALIASES = (
+    "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html"
+)
+# InstanceMetadataOptionsRequest HttpTokens "required": IMDSv2 only (a session token on every request).
+EC2_METADATA_OPTIONS = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsRequest.html"
+)
+# EbsBlockDevice: Encrypted; VolumeSize "If you specify a snapshot, the default is the snapshot size ...
+# must be equal to or larger than the snapshot size"; VolumeType gp3.
+EC2_EBS_BLOCK_DEVICE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html"
+# Simplified automatic recovery: on by default on supported instances; on a failed system status check the
+# instance moves to another host and keeps its instance id, private IP addresses, Elastic IP addresses and
+# metadata; it does not act on an instance status check failure.
+EC2_SIMPLIFIED_RECOVERY = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-configuration-recovery.html"
+)
+# Security groups do not filter traffic to or from the Amazon DNS server, DHCP, instance metadata or the
+# Amazon Time Sync Service ("Security group rules", VPC User Guide).
+SG_UNFILTERED_TRAFFIC = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"
+# Instance type families and sizes (T4g, T3, T3a, M7g; C7g, C6gn); naming: "g - AWS Graviton processors".
+EC2_TYPES_GENERAL_PURPOSE = "https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html"
+EC2_TYPES_COMPUTE_OPTIMIZED = "https://docs.aws.amazon.com/ec2/latest/instancetypes/co.html"
+EC2_INSTANCE_TYPE_NAMES = "https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html"
+# Instance bandwidth: traffic through an internet gateway is limited to 5 Gbps for instances with fewer
+# than 32 vCPUs; small sizes have a baseline and burst above it with credits.
+EC2_NETWORK_BANDWIDTH = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html"
+)
+# Linux ip-sysctl: net.ipv4.ip_forward; nftables "masquerade" in a nat chain on the postrouting hook;
+# Amazon Linux 2023's nftables service loads /etc/sysconfig/nftables.conf.
+LINUX_IP_SYSCTL = "https://docs.kernel.org/networking/ip-sysctl.html"
+NFTABLES_NAT = (
+    "https://wiki.nftables.org/wiki-nftables/index.php/Performing_Network_Address_Translation_(NAT)"
+)
+AL2023_NFTABLES = "https://docs.aws.amazon.com/linux/al2023/ug/firewall.html"
+# aws_instance: user_data_replace_on_change "will trigger a destroy and recreate"; source_dest_check
+# "Defaults true"; launch_template "Required unless ami is given" (pulumi-aws ec2.Instance, from the
+# terraform-provider-aws schema); resourceInstanceUpdate: `if d.HasChange("instance_type") &&
+# !d.IsNewResource()` stops the instance, modifies its type and starts it again (in place, not replaced).
+TF_EC2_INSTANCE = f"{TF_EC2_SOURCE}/ec2_instance.go"
+# --- Observability (issue 23): CloudWatch metrics, alarms, dashboards, and the alarms' SNS topic. ---
+# AWS/Lambda: Errors, Throttles, Invocations (Sum), Duration (Milliseconds), ConcurrentExecutions (Maximum);
+# by FunctionName; Lambda sends Invocations/Duration only for non-zero activity.
+LAMBDA_METRICS = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"
+# AWS/RDS instance-level metrics and units: CPUUtilization (Percent), FreeableMemory and FreeStorageSpace
+# (Bytes), DatabaseConnections (Count), ReplicaLag (Seconds); dimension DBInstanceIdentifier.
+RDS_METRICS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html"
+# Aurora: cluster-level ServerlessDatabaseCapacity (Count); instance-level ACUUtilization (Percentage:
+# ServerlessDatabaseCapacity divided by the cluster's maximum ACU), AuroraReplicaLag (Milliseconds, replicas),
+# CPUUtilization, FreeableMemory, DatabaseConnections.
+AURORA_METRICS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html"
+)
+# Aurora dimensions: DBInstanceIdentifier; DBClusterIdentifier; "DBClusterIdentifier, Role" aggregates an
+# instance metric by role (WRITER/READER).
+AURORA_DIMENSIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html"
+# RDS Proxy: dimension sets ProxyName; ProxyName+EndpointName; ...; DatabaseConnectionsBorrowLatency
+# (microseconds, Average), DatabaseConnections, ClientConnections (Sum, reported every minute).
+RDS_PROXY_METRICS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html"
+# AWS/NATGateway by NatGatewayId: ErrorPortAllocation, PacketsDropCount (Count, most useful statistic Sum).
+NAT_GATEWAY_METRICS = "https://docs.aws.amazon.com/vpc/latest/userguide/metrics-dimensions-nat-gateway.html"
+# PutMetricAlarm: AlarmName 1..255 characters, unique in the account and Region; Period 10, 20, 30 or a
+# multiple of 60; ExtendedStatistic p0.0..p100; AlarmActions/OKActions at most 5 ARNs each; TreatMissingData
+# breaching | notBreaching | ignore | missing.
+PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+ALARM_MISSING_DATA = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html"
+)
+# DashboardBody: JSON with a `widgets` array (0..500); a metric widget has type/x/y/width/height and
+# properties.metrics ([namespace, name, dimName, dimValue, ..., {stat, label}]), region, title, period, view.
+DASHBOARD_BODY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html"
+# PutDashboard: DashboardName "can contain only alphanumerics, dash (-) and underscore (_)", up to 255.
+PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"
+# Console deep link to a dashboard: https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>
+# #dashboards:name=<name>. No AWS reference page states the form; it is the console's own address, as
+# public projects print it (read_file ids 20547193188, 27854262768), so it is recorded, not guaranteed.
+DASHBOARD_CONSOLE_LINK = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html"
+)
+# Pricing: free tier 3 dashboards (up to 50 metrics each) and 10 standard-resolution alarm metrics per
+# account; dashboards beyond are $3.00 per dashboard-month, standard-resolution alarms $0.10 per alarm
+# metric-month (us-east-1).
+CLOUDWATCH_PRICING = "https://aws.amazon.com/cloudwatch/pricing/"
+# CloudWatch alarms cannot notify an SNS topic encrypted with the AWS-managed key alias/aws/sns ("CloudWatch
+# Alarms does not have authorization to access the SNS topic encryption key"): use a customer managed key
+# whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.
+CLOUDWATCH_ENCRYPTED_SNS = "https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns"
+# SNS CreateTopic: names of 1..256 ASCII letters, digits, hyphens and underscores (FIFO: ending in .fifo);
+# KmsMasterKeyId attribute for server-side encryption.
+SNS_CREATE_TOPIC = "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"
+# aws_cloudwatch_metric_alarm: alarm_name ForceNew; period 10, 20, 30 or divisible by 60; ok_actions at most
+# 5; extended_statistic p/tm/wm/tc/ts<N>, IQM or TM|WM|PR|TC|TS(a:b); treat_missing_data default "missing".
+# aws_cloudwatch_dashboard: dashboard_name ForceNew (read in the provider index, func.resourceMetricAlarm,
+# func.resourceDashboard).
+TF_METRIC_ALARM = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
+# ---- issue 22: NAT instance pricing and deployer permissions (read 2026-12-06) ------------------------
+# "T4g, T3a, and T3 instances launch as unlimited by default ... If the average CPU usage over a 24-hour
+# period exceeds the baseline, you incur charges for surplus credits" (Unlimited mode, EC2 User Guide).
+EC2_T_UNLIMITED_DEFAULT = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode.html"
+)
+# fck-nat's README (a NAT AMI built on Amazon Linux 2023): "Monthly storage GB rates: ... fck-nat using gp3:
+# $0.64", i.e. 8 GB at $0.08/GB-month, and "fck-nat per GB: $0.00" (a NAT instance bills no per-GB
+# processing, unlike a NAT gateway's $0.045/GB). A single secondary source for the 8 GiB root volume of
+# an AL2023 image (the standard AL2023 AMI's snapshot size is not stated in AWS's docs we could read):
+# every line that uses it is grade C.
+FCK_NAT_README = "https://github.com/patrickdk77/fck-nat"
+# "To specify a parameter from the Parameter Store in a launch template, you must have the ssm:GetParameters
+# permission for the specified parameter. Anyone who uses the launch template also needs the
+# ssm:GetParameters permission" (EC2 Auto Scaling User Guide). AWS's public parameters' ARNs name no
+# account: arn:aws:ssm:<region>::parameter/aws/service/... (as `aws ssm get-parameters` prints them).
+ASG_SSM_PARAMETER_PERMISSIONS = (
+    "https://docs.aws.amazon.com/autoscaling/ec2/userguide/using-systems-manager-parameters.html"
+)
+# Launching an instance with an IAM role needs iam:PassRole on the role (EC2 User Guide, "Grant permissions
+# to attach an IAM role to an instance"); the role is passed to ec2.amazonaws.com.
+EC2_PASS_ROLE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permission-to-pass-iam-roles.html"
+# AddRoleToInstanceProfile: "The caller of this operation must be granted the PassRole permission on the IAM
+# role by a permissions policy" (IAM API Reference; the Service Authorization Reference lists iam:PassRole as
+# its dependent action).
+IAM_ADD_ROLE_TO_INSTANCE_PROFILE = (
+    "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html"
+)
+# RunInstances' image resource carries ec2:Owner ("amazon" for AWS's own images such as Amazon Linux 2023;
+# SAR_EC2 lists the key for the image row only). A public test of an SCP on ec2:Owner "amazon": "this
+# succeeds launch al2023 amazon owned alias" (gist treyperrone/fc2b9f994de8f46bc25d5d6631964873).
+EC2_IMAGE_OWNER_AMAZON = "https://gist.github.com/treyperrone/fc2b9f994de8f46bc25d5d6631964873"
+# --- NAT instance review (issue 22): what terraform-provider-aws v6 does with aws_instance. ---
+# resourceInstanceSchema: `primary_network_interface` ConflictsWith "source_dest_check" (validation error
+# when both are set); `source_dest_check` Default true with a DiffSuppressFunc that looks only at
+# `network_interface`; resourceInstanceUpdate calls ModifyInstanceAttribute(SourceDestCheck) unless
+# `network_interface` is set; Read sets source_dest_check from the primary interface. Hence with
+# primary_network_interface and the ENI's check off, every second apply turns it back on (open issue 44768,
+# read 2026-12-06 in the provider v6.58 source index).
+TF_INSTANCE_PRIMARY_ENI_SOURCE_DEST_CHECK = "https://github.com/hashicorp/terraform-provider-aws/issues/44768"
+# readBlockDeviceMappingsFromConfig: with root_block_device set, the root device name is read from the image
+# (findRootDeviceName -> DescribeImages) whose id is `ami` or the launch template's ImageId as
+# DescribeLaunchTemplateVersions returns it (no ResolveAlias): a `resolve:ssm:` alias fails with
+# InvalidAMIID.Malformed (open issue 43488, provider v6.4; same code in v6.58).
+TF_INSTANCE_SSM_ALIAS_ROOT_DEVICE = "https://github.com/hashicorp/terraform-provider-aws/issues/43488"
+# Device names: root "/dev/sda1 or /dev/xvda", "Differs by AMI" (EC2 User Guide, Device names).
+EC2_DEVICE_NAMING = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html"
+# Karpenter EC2NodeClass: the AL2023 family's default block device mapping is on /dev/xvda (secondary source
+# for the Amazon Linux 2023 root device name).
+KARPENTER_AL2023_ROOT_DEVICE = "https://karpenter.sh/docs/concepts/nodeclasses/"
+# resourceEIPRead: d.Set("instance", address.InstanceId) and d.Set("network_interface", ...): an Elastic IP
+# associated with an interface reads back the instance that interface is attached to; aws_instance Read
+# sets associate_public_ip_address from `primaryNetworkInterface.Association != nil`
+# (resourceInstanceFlatten).
+TF_EIP_READ = f"{TF_EC2_SOURCE}/vpc_eip.go"
+# ---- issue 23 review: alarm metric facts (read 2026-12-06) -------------------------------------------
+# "If no user transactions are running on the source DB instance, the associated PostgreSQL read replica
+# reports a replication lag of up to five minutes ... By default RDS for PostgreSQL switches the WAL segment
+# every 5 minutes, which results in a transaction record and a decrease in the reported lag" (RDS User
+# Guide, read replica limitations with PostgreSQL).
+RDS_POSTGRES_IDLE_REPLICA_LAG = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.html"
+)
+# RDS dimensions: DBInstanceIdentifier; DatabaseClass ("aggregate metrics for all instances that belong to
+# the database class"); EngineName; SourceRegion; DbInstanceIdentifier+VolumeName.
+RDS_DIMENSIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html"
+# aws-cdk-lib's canned metrics, generated from AWS's CloudWatch metric specifications: RDSMetrics publishes
+# cpuUtilizationAverage, databaseConnectionsSum, freeableMemoryAverage, freeStorageSpaceAverage with
+# {DBInstanceIdentifier} or {DBClusterIdentifier}; cdklabs cdk-monitoring-constructs' RdsClusterMetricFactory
+# graphs Aurora's DatabaseConnections and CPUUtilization under DBClusterIdentifier alone.
+CDK_RDS_CANNED_METRICS = (
+    "https://app.unpkg.com/aws-cdk-lib@2.233.0/files/aws-rds/lib/rds-canned-metrics.generated.d.ts"
+)
+# LambdaMetrics (same generator): each function metric with {FunctionName}, {FunctionName, Resource},
+# {FunctionName, Resource, ExecutedVersion} and {} (account-wide), e.g. concurrentExecutionsMaximum.
+CDK_LAMBDA_CANNED_METRICS = (
+    "https://app.unpkg.com/aws-cdk-lib@2.248.0/files/aws-lambda/lib/lambda-canned-metrics.generated.d.ts"
+)
+# ---- issue 23: monitoring prices (read 2026-12-06) ------------------------------------------------------
+# Infracost prices aws_cloudwatch_metric_alarm per alarm metric (AmazonCloudWatch, product family Alarm,
+# alarmType "Standard" when period/60 >= 1, else "High Resolution"; an anomaly-detection band comparison x3)
+# and aws_cloudwatch_dashboard at usagetype DashboardsUsageHour with no region filter; golden tests:
+# standard $0.10, high resolution $0.30, an expression over two metrics $0.20, dashboard $3.00 a month.
+INFRACOST_CW_ALARM = (
+    "https://github.com/infracost/infracost/blob/master/internal/resources/aws/cloudwatch_metric_alarm.go"
+)
+INFRACOST_CW_DASHBOARD = (
+    "https://github.com/infracost/infracost/blob/master/internal/resources/aws/cloudwatch_dashboard.go"
+)
+# CloudWatch quotas: "Alarms: 10/month/customer for free. Additional alarms incur charges."
+CLOUDWATCH_ALARM_FREE_QUOTA = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html"
+)
+# KMS: each automatic rotation keeps the earlier key material and adds to the key's monthly fee ("each newly
+# generated backing key costs an additional $1/month", quoted from the pricing page in 2023 at
+# canglad.com/blog/2023/simple-math-of-aws-kms-key-rotation-costs); since April 2024 "a new limit on the price
+# of all symmetric keys that have had two or more rotations" (AWS Security Blog, reprinted at
+# sysops.app/aws-news/474.html). The exact capped figure was not found in a readable source: not priced.
+KMS_ROTATION_PRICING = "https://aws.amazon.com/kms/pricing/"
+# SNS: no fee per topic; publishes and deliveries bill per request/notification (e-mail per 100,000
+# notifications, $2.00 in a single secondary source: factualminds.com amazon-sns-pricing). Free allowances
+# were not found in a readable source: the estimate names SNS usage and does not price it.
+SNS_PRICING = "https://aws.amazon.com/sns/pricing/"
+# NAT gateway packets dropped: "The alarm changes state if a value greater than 0.01% is reached ... If this
+# value exceeds 0.01 percent of the total traffic on the NAT gateway, check the AWS Service Health
+# dashboard. Metric: PacketsDropCount > 0.01%" (AWS Solutions, Prebid Server deployment guidance, NAT
+# gateway alarms). PacketsInFromSource / PacketsInFromDestination: packets the gateway receives (Count, Sum),
+# NAT_GATEWAY_METRICS. Metric math alarms: PutMetricAlarm Metrics (MetricDataQuery Id starts lower-case).
+NAT_DROP_ALARM = (
+    "https://docs.aws.amazon.com/solutions/latest/prebid-server-deployment-on-aws/nat-gateway.html"
+)
+# ---- issue 23: the deployer's monitoring permissions (read 2026-12-06) -----------------------------------
+# CloudWatch: alarm ARNs arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName} with
+# aws:ResourceTag; PutMetricAlarm lists aws:RequestTag, aws:TagKeys and cloudwatch:AlarmActions; dashboard
+# ARNs name no region (arn:${Partition}:cloudwatch::${Account}:dashboard/${DashboardName}) and list no
+# condition key (dashboards take no tags).
+SAR_CLOUDWATCH = f"{SAR}/list_amazoncloudwatch.html"
+# SNS: topic ARNs arn:${Partition}:sns:${Region}:${Account}:${TopicName} with aws:ResourceTag; CreateTopic
+# and TagResource list aws:RequestTag; Unsubscribe, GetSubscriptionAttributes and SetSubscriptionAttributes
+# take no resource type.
+SAR_SNS = f"{SAR}/list_amazonsns.html"
+# terraform-provider-aws v6.58 (provider index, func.*.goindex): resourceMetricAlarmCreate/Update
+# PutMetricAlarm with Tags (expandPutMetricAlarmInput), Read DescribeAlarms (findMetricAlarms), Delete
+# DeleteAlarms; resourceDashboardPut PutDashboard, Read GetDashboard, Delete DeleteDashboards;
+# resourceTopicCreate CreateTopic (Tags) then SetTopicAttributes, Read GetTopicAttributes, Delete
+# DeleteTopic; resourceTopicSubscriptionCreate Subscribe (no wait for e-mail: waitForConfirmation), Read
+# GetSubscriptionAttributes, Update SetSubscriptionAttributes, Delete Unsubscribe + waitSubscriptionDeleted;
+# resourceKeyCreate CreateKey (Policy, Tags), EnableKeyRotation, waits on GetKeyPolicy/ListResourceTags,
+# Read DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags; Update PutKeyPolicy,
+# UpdateKeyDescription, Enable/DisableKeyRotation; Delete ScheduleKeyDeletion. Tags of existing resources
+# through the service's TagResource/UntagResource/ListTagsForResource (ListResourceTags for KMS).
+TF_MONITORING_CRUD = (
+    "https://github.com/lonegunmanb/terraform-provider-aws-index/tree/main/index/internal/service"
+)
+# Elastic IP addresses: "associate it with your instance or a network interface"; "When you associate an
+# Elastic IP address with a network interface that is attached to an instance, it is also associated with
+# the instance"; "By default, all AWS accounts have a quota of five (5) Elastic IP addresses per Region".
+EC2_ELASTIC_IP = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html"
+# resourceSecurityGroupCreate: "AWS defaults all Security Groups to have an ALLOW ALL egress rule. Here we
+# revoke that rule" (RevokeSecurityGroupEgress 0.0.0.0/0 and ::/0 right after CreateSecurityGroup).
+TF_SG_CREATE_REVOKES_EGRESS = f"{TF_EC2_SOURCE}/vpc_security_group.go"
+# The change list's consequences (analysis/changes/consequences.py). ModifyDBInstance DBInstanceClass: "If you
+# modify the DB instance class, an outage occurs during the change. The change is applied during the next
+# maintenance window, unless you specify ApplyImmediately"; MultiAZ: "Changing this parameter doesn't result
+# in an outage. The change is applied during the next maintenance window unless the ApplyImmediately
+# parameter is enabled". The User Guide's settings table: allocated storage "Downtime doesn't occur during
+# this change. Performance might be degraded"; storage type changes "result in a brief downtime while the
+# process starts".
+MODIFY_DB_INSTANCE = f"{RDS_API}/API_ModifyDBInstance.html"
+RDS_MODIFY_SETTINGS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ModifyInstance.Settings.html"
+)
+# Converting to Multi-AZ: RDS snapshots the primary's volumes and builds the standby from the snapshot, with
+# synchronous replication after; no downtime, but I/O latency can rise (write-heavy workloads).
+RDS_MULTI_AZ_CONVERT = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Migrating.html"
+)
+# "When you delete a proxy, RDS Proxy automatically deletes all the associated endpoints."
+RDS_PROXY_DELETE_ENDPOINTS = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-endpoints.DeletingEndpoint.html"
+)
+# resourceInstanceUpdate (terraform-provider-aws v6, ec2_instance.go): `iam_instance_profile` is Optional and
+# Computed, not ForceNew: a change on an existing instance calls DescribeIamInstanceProfileAssociations
+# (filter instance-id), then AssociateIamInstanceProfile (none yet), ReplaceIamInstanceProfileAssociation
+# (running), or DisassociateIamInstanceProfile + AssociateIamInstanceProfile (stopped). The Service
+# Authorization Reference: Associate and Replace name the instance and have iam:PassRole as a dependent
+# action; Disassociate names the instance; DescribeIamInstanceProfileAssociations takes no resource type.
+TF_INSTANCE_PROFILE_UPDATE = f"{TF_EC2_SOURCE}/ec2_instance.go"
+# KMS "Controlling access to tags": "To add tags while creating a KMS key, the principal must have permission
+# in an IAM policy that isn't restricted to particular KMS keys" (the guide's example grants kms:TagResource
+# on arn:aws:kms:*:<account>:key/*); "Be cautious when giving principals permission to manage tags and
+# aliases. Changing a tag or alias can allow or deny permission to the customer managed key."
+KMS_TAG_PERMISSIONS = "https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html"
+# KMS "Use aliases to control access to KMS keys": kms:ResourceAliases, a multivalued condition key of the key
+# resource type (Service Authorization Reference, KMS: key -> aws:ResourceTag, ..., kms:ResourceAliases),
+# holds the aliases associated with the key; IAM policies only. "ABAC for AWS KMS": "It might take up to
+# five minutes for tag and alias changes to affect KMS key authorization."
+KMS_ALIAS_AUTHORIZATION = "https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html"
+KMS_ABAC = "https://docs.aws.amazon.com/kms/latest/developerguide/abac.html"
+# Amazon VPC quotas, "Network interfaces": "Network interfaces per Region | 5,000 | Yes" (adjustable, Service
+# Quotas console link .../services/vpc/quotas/L-DF5E4CA3: service code vpc, quota code L-DF5E4CA3); "This
+# quota applies to individual AWS account VPCs and shared VPCs". Read on 2026-12-06.
+VPC_QUOTAS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html"
+# Service Quotas GetServiceQuota: "Retrieves the applied quota value for the specified account-level or
+# resource-level quota. For some quotas, only the default values are available."
+SERVICE_QUOTAS_GET = (
+    "https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html"
+)
+# Lambda "Private networking with VPC": a function attached to a VPC connects from the Lambda VPC through
+# Hyperplane ENIs, network interfaces in your account's VPC.
+LAMBDA_VPC_NETWORKING = "https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html"
+# terraform-provider-aws v6 sns putTopicAttributes, right after CreateTopic: "Retry for eventual consistency;
+# if ABAC is in use, this takes some time usually about 10s, presumably for tags really to be there, and we
+# get a permissions error" (it retries on AuthorizationError). The KMS key's create has no such retry:
+# updateKeyRotationEnabled retries EnableKeyRotation only on NotFoundException and DisabledException.
+TF_ABAC_PROPAGATION = f"{TF_MONITORING_CRUD}/sns/func.putTopicAttributes.goindex"
+# Pulumi `retainOnDelete`: "Pulumi will not call through to the resource provider's Delete method when
+# deleting or replacing the resource ... the resource will not be deleted from the backing cloud provider,
+# but will be removed from the Pulumi state."
+PULUMI_RETAIN_ON_DELETE = "https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from lambda_rds.rules import aws_sources as sources
-from lambda_rds.rules import engine_versions
+from lambda_rds.rules import engine_versions, regions
 
 # EnableCloudwatchLogsExports, valid values per engine (CreateDBInstance / CreateDBCluster).
 LOG_EXPORTS_SOURCE = sources.CREATE_DB_CLUSTER
@@ -356,9 +356,11 @@ def keep_running_notice(engine: str, default: str, running: str) -> str | None:
     )
 
 
-# Availability Zones (by zone id) where RDS Proxy cannot run: us-east-1's use1-az3 (RDS Proxy limitations).
-# Settings skip them when choosing zones; the plan's `ha.proxy-azs` check flags a proxy subnet in one.
-PROXY_UNSUPPORTED_ZONE_IDS = frozenset({"use1-az3"})
+# Availability Zones (by AZ ID, the same zone in every account) where RDS Proxy cannot run, over every
+# Region: the data is per Region in rules/regions.json (`rds_proxy_unsupported_zone_ids`); the limitations
+# pages name us-east-1's use1-az3 and us-west-1's usw1-az2. Settings skip them when choosing zones; the
+# plan's `ha.proxy-azs` check flags a proxy subnet in one.
+PROXY_UNSUPPORTED_ZONE_IDS: frozenset[str] = regions.rds_proxy_unsupported_zone_ids()
 PROXY_UNSUPPORTED_ZONES_SOURCE = (
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html#rds-proxy.limitations"
 )

@@ -35,11 +35,13 @@ from lambda_rds.settings.functions import (
 from lambda_rds.settings.model import (
     DatabaseSettings,
     FunctionSettings,
+    MonitoringSettings,
     NetworkSettings,
     ProxySettings,
     ServerlessSettings,
     Settings,
 )
+from lambda_rds.settings.monitoring import resolve_monitoring
 from lambda_rds.settings.names import for_component
 from lambda_rds.settings.network import resolve_network
 from lambda_rds.settings.proxy import resolve_proxy_settings
@@ -53,6 +55,7 @@ __all__ = [
     "Egress",
     "Engine",
     "FunctionSettings",
+    "MonitoringSettings",
     "NatGateways",
     "NetworkSettings",
     "ProxySettings",
@@ -86,7 +89,13 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
     az_count = as_int("az_count", top.get("az_count"), 2, 2, layout.MAX_AZS)
     proxy = as_bool("proxy", top.get("proxy"), False)
 
-    network = resolve_network(check_keys("network", top.get("network"), NetworkArgs), auth, egress, base)
+    network = resolve_network(
+        check_keys("network", top.get("network"), NetworkArgs),
+        auth,
+        egress,
+        base,
+        nat_gateways if top.get("nat_gateways") is not None else None,
+    )
     if (
         top.get("nat_gateways") is not None
         and network.bring_your_own
@@ -173,6 +182,7 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
     functions = apply_default_concurrency(functions, database, proxy)
     # Each tag goes on every taggable resource, beside the component's own: within every service's limits.
     tags = as_tags("tags", top.get("tags"))
+    monitoring = resolve_monitoring(top.get("monitoring"))
     return Settings(
         engine=engine,
         az_count=az_count,
@@ -186,4 +196,5 @@ def resolve(args: LambdaRdsArgs | Mapping[str, Any], *, base_dir: Path | None = 
         functions=functions,
         default_connect_timeout_s=connect_timeout,
         tags=tags,
+        monitoring=monitoring,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_rds.args import Architecture, FunctionArgs
-from lambda_rds.packaging.paths import functions_dir
+from lambda_rds.packaging.paths import functions_dir, project_dir
 from lambda_rds.rules import facts_lambda, sizing
 from lambda_rds.settings.coerce import (
     ConfigError,
@@ -121,6 +121,14 @@ def default_connect_timeout(db: DatabaseSettings) -> int:
     if db.serverless is not None and db.serverless.auto_pause:
         return facts_lambda.AUTO_PAUSE_MIN_CONNECT_TIMEOUT_S
     return DEFAULT_CONNECT_TIMEOUT_S
+
+
+def project_folder() -> Path:
+    """The folder relative `code:` (and `database.migrations_dir`) paths are taken from: where `pulumi up`
+    runs the program that builds the component (its project folder, or the folder `main:` names), found
+    from the program's source file, not the current directory (`lambda_rds.packaging.paths.project_dir`).
+    Called while `LambdaRds` is constructed, so the program's frame is on the stack."""
+    return project_dir()
 
 
 def resolve_functions(

@@ -26,6 +26,7 @@ marshal, on every call.
 from __future__ import annotations
 
 import ast
+import collections
 import gc
 import os
 import sys
@@ -330,6 +331,40 @@ def _parse_without_gc(source: bytes, path: Path, feature_version: tuple[int, int
                 gc.enable()
 
 
+# What a handler file binds at module level, by (path, grammar, source bytes): a program of many components
+# whose functions share a handler file (the default app) parses it once, not once per component (issue 19).
+# Keyed by the bytes read now, never by mtime, so an edited file is parsed again however fast it changed.
+_BINDINGS_CACHE: collections.OrderedDict[
+    tuple[str, tuple[int, int] | None, bytes], tuple[tuple[str | None, _Binding], ...]
+] = collections.OrderedDict()
+_BINDINGS_CACHE_SIZE = 64
+_BINDINGS_LOCK = threading.Lock()
+
+
+def _syntax_problem(
+    exc: SyntaxError,
+    rel_path: str,
+    code: Path,
+    runtime: str,
+    target: tuple[int, int] | None,
+    here: tuple[int, int],
+) -> str:
+    """The warning for a syntax error this older Python may only misread; `HandlerProblem` otherwise."""
+    if target is not None and target > here:
+        return (
+            f"{rel_path} in {code} could not be checked for {runtime}: this Python "
+            f"({here[0]}.{here[1]}) finds a syntax error at line {exc.lineno} ({exc.msg}), which may be "
+            f"{runtime} syntax it does not know; if it is a mistake, Lambda fails every invocation with "
+            f"Runtime.UserCodeSyntaxError. Deploy with Python {target[0]}.{target[1]} or newer to check "
+            "it"
+        )
+    raise HandlerProblem(
+        f"{rel_path} in {code} line {exc.lineno}: syntax error ({exc.msg}) under {runtime}: Lambda would "
+        "fail every invocation with Runtime.UserCodeSyntaxError",
+        on_handler=False,
+    ) from None
+
+
 def check_handler(code: Path, handler: str, runtime: str, *, explicit: bool) -> str | None:
     """Raise `HandlerProblem` unless ``code`` holds ``handler``'s module and the module defines the function.
 
@@ -368,25 +403,25 @@ def check_handler(code: Path, handler: str, runtime: str, *, explicit: bool) -> 
     if path.suffix != ".py":
         return None  # an extension module: nothing to read
     here = DEPLOYING_PYTHON
-    try:
-        # Parse with the function's runtime grammar where this Python knows it (feature_version cannot go
-        # higher than the running interpreter).
-        tree = _parse(path.read_bytes(), path, target if target and target <= here else None)
-    except SyntaxError as exc:
-        if target is not None and target > here:
-            return (
-                f"{rel_path} in {code} could not be checked for {runtime}: this Python "
-                f"({here[0]}.{here[1]}) finds a syntax error at line {exc.lineno} ({exc.msg}), which may be "
-                f"{runtime} syntax it does not know; if it is a mistake, Lambda fails every invocation with "
-                f"Runtime.UserCodeSyntaxError. Deploy with Python {target[0]}.{target[1]} or newer to check "
-                "it"
-            )
-        raise HandlerProblem(
-            f"{rel_path} in {code} line {exc.lineno}: syntax error ({exc.msg}) under {runtime}: Lambda would "
-            "fail every invocation with Runtime.UserCodeSyntaxError",
-            on_handler=False,
-        ) from None
-    every = [*_module_bindings(tree.body), *_global_declarations(tree)]
+    source = path.read_bytes()
+    # Parse with the function's runtime grammar where this Python knows it (feature_version cannot go
+    # higher than the running interpreter).
+    feature_version = target if target and target <= here else None
+    key = (str(path), feature_version, source)
+    with _BINDINGS_LOCK:
+        every = _BINDINGS_CACHE.get(key)
+        if every is not None:
+            _BINDINGS_CACHE.move_to_end(key)
+    if every is None:
+        try:
+            tree = _parse(source, path, feature_version)
+        except SyntaxError as exc:
+            return _syntax_problem(exc, rel_path, code, runtime, target, here)
+        every = (*_module_bindings(tree.body), *_global_declarations(tree))
+        with _BINDINGS_LOCK:
+            _BINDINGS_CACHE[key] = every
+            while len(_BINDINGS_CACHE) > _BINDINGS_CACHE_SIZE:
+                _BINDINGS_CACHE.popitem(last=False)
     bindings = [b for name, b in every if name in (function, None, "__getattr__")]
     if not bindings:
         raise HandlerProblem(

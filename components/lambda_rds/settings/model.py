@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lambda_rds.args import Architecture, Auth, Egress, Engine, NatGateways
+from lambda_rds.args import Architecture, Auth, Egress, Engine, NatGateways, NatType
 
 # The component's own functions (bootstrap, rotation) wait at least this long for a connection.
 OWN_CONNECT_TIMEOUT_FLOOR_S = 10
@@ -23,6 +23,10 @@ class NetworkSettings:
     s3_gateway_endpoint: bool
     flow_logs: bool
     flow_logs_retention_days: int
+    nat_type: NatType = NatType.GATEWAY
+    """With egress `nat`: AWS NAT gateways or NAT instances (resources/nat_instance.py)."""
+    nat_instance_type: str = "t4g.nano"
+    nat_instance_ssm: bool = False
 
     @property
     def bring_your_own(self) -> bool:
@@ -131,6 +135,22 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True)
+class MonitoringSettings:
+    """The `monitoring` section (settings/monitoring.py): alarms, dashboard and where alarms notify."""
+
+    alarms: bool = True
+    dashboard: bool = False
+    topic_arn: str | None = None
+    """The user's SNS topic; None: the component creates an encrypted one (with alarms)."""
+    email: str | None = None
+    """Subscribed to the component's topic (only without `topic_arn`)."""
+
+    @property
+    def creates_topic(self) -> bool:
+        return self.alarms and self.topic_arn is None
+
+
+@dataclass(frozen=True)
 class Settings:
     engine: Engine
     az_count: int
@@ -148,6 +168,8 @@ class Settings:
     5 s, or long enough to outlast an Aurora Serverless v2 resume when the database can auto-pause
     (`settings.functions.default_connect_timeout`)."""
     tags: dict[str, str] = field(default_factory=dict)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    """Alarms, dashboard and their topic (resources/monitoring.py)."""
 
     @property
     def own_connect_timeout_s(self) -> int:
@@ -158,9 +180,25 @@ class Settings:
 
     @property
     def nat_gateway_count(self) -> int:
-        if self.egress is not Egress.NAT or self.network.bring_your_own:
+        """AWS NAT gateways the component creates (none with `network.nat_type: instance`)."""
+        if (
+            self.egress is not Egress.NAT
+            or self.network.bring_your_own
+            or self.network.nat_type is NatType.INSTANCE
+        ):
             return 0
         # A regional NAT gateway is one resource at VPC level, whatever the AZs it expands into.
         if self.nat_gateways in (NatGateways.SINGLE, NatGateways.REGIONAL):
             return 1
         return self.az_count
+
+    @property
+    def nat_instance_count(self) -> int:
+        """NAT instances (`network.nat_type: instance`): one for `single`, one per AZ for `per_az`."""
+        if (
+            self.egress is not Egress.NAT
+            or self.network.bring_your_own
+            or self.network.nat_type is not NatType.INSTANCE
+        ):
+            return 0
+        return 1 if self.nat_gateways is NatGateways.SINGLE else self.az_count

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lambda_rds.args import Auth, Egress
-from lambda_rds.rules import layout
+from lambda_rds.args import Auth, Egress, NatGateways, NatType
+from lambda_rds.rules import layout, nat_instance
 from lambda_rds.settings.coerce import (
     ConfigError,
     as_bool,
+    as_enum,
     as_retention_days,
     as_str,
     as_str_list,
@@ -22,9 +23,16 @@ SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 ZONE_NAME_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$")
 
 
-def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Path) -> NetworkSettings:
+def resolve_network(
+    raw: Mapping[str, Any],
+    auth: Auth,
+    egress: Egress,
+    base: Path,
+    nat_gateways: NatGateways | None = None,
+) -> NetworkSettings:
     """The `network` section: a VPC to create or one brought (`vpc_id` with its subnets), and the endpoints
-    ``auth`` and ``egress`` need."""
+    ``auth`` and ``egress`` need. ``nat_gateways`` is the top-level setting as given (None: unset), which
+    the NAT instance settings are checked against."""
     vpc_id = raw.get("vpc_id")
     _refuse_outputs(raw)
     subnet_ids = as_str_list("network.private_subnet_ids", raw.get("private_subnet_ids"))
@@ -86,6 +94,9 @@ def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Pa
     if egress is Egress.ENDPOINTS and auth is Auth.SECRET:
         services.append("secretsmanager")
     services += [s for s in extra if s not in services]
+    nat_type, nat_instance_type, nat_instance_ssm = _resolve_nat_instance(
+        raw, egress, nat_gateways, vpc_id is not None
+    )
     return NetworkSettings(
         vpc_cidr=vpc_cidr,
         vpc_id=vpc_id,
@@ -97,7 +108,50 @@ def resolve_network(raw: Mapping[str, Any], auth: Auth, egress: Egress, base: Pa
         flow_logs_retention_days=as_retention_days(
             "network.flow_logs_retention_days", raw.get("flow_logs_retention_days"), 90
         ),
+        nat_type=nat_type,
+        nat_instance_type=nat_instance_type,
+        nat_instance_ssm=nat_instance_ssm,
     )
+
+
+def _resolve_nat_instance(
+    raw: Mapping[str, Any], egress: Egress, nat_gateways: NatGateways | None, brought: bool
+) -> tuple[NatType, str, bool]:
+    """`network.nat_type`, `nat_instance_type` and `nat_instance_ssm`: refused where they cannot apply
+    (never silently ignored), so nobody believes a NAT instance exists that does not."""
+    nat_type = as_enum("network.nat_type", raw.get("nat_type"), NatType, NatType.GATEWAY)
+    if raw.get("nat_type") is not None and egress is not Egress.NAT:
+        raise ConfigError("network.nat_type", f"only applies with egress 'nat' (egress is {egress.value!r})")
+    instance_keys = [k for k in ("nat_instance_type", "nat_instance_ssm") if raw.get(k) is not None]
+    if instance_keys and nat_type is not NatType.INSTANCE:
+        raise ConfigError(
+            f"network.{instance_keys[0]}",
+            f"only applies with network.nat_type 'instance' (nat_type is {nat_type.value!r})",
+        )
+    if nat_type is NatType.INSTANCE and brought:
+        raise ConfigError(
+            "network.nat_type",
+            "'instance' cannot be used with a bring-your-own network.vpc_id: a NAT instance works through "
+            "the private route tables' default routes, which the component does not own in your VPC; "
+            "leave network.nat_type unset there (your subnets route through your own NAT)",
+        )
+    if nat_type is NatType.INSTANCE and nat_gateways is NatGateways.REGIONAL:
+        raise ConfigError(
+            "nat_gateways",
+            "'regional' is a kind of AWS NAT gateway and does not apply to network.nat_type 'instance'; "
+            "with NAT instances set nat_gateways to 'single' (one instance) or 'per_az' (one per AZ), or "
+            "use network.nat_type 'gateway'",
+        )
+    instance_type = as_str(
+        "network.nat_instance_type",
+        raw.get("nat_instance_type"),
+        nat_instance.DEFAULT_INSTANCE_TYPE,
+    )
+    why = nat_instance.check_instance_type(instance_type)
+    if why is not None:
+        raise ConfigError("network.nat_instance_type", f"{why}; allowed: {nat_instance.allowed_types_text()}")
+    ssm = as_bool("network.nat_instance_ssm", raw.get("nat_instance_ssm"), False)
+    return nat_type, instance_type, ssm
 
 
 def _is_output(value: Any) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from lambda_rds.testing.account import UnknownRegionError
 from lambda_rds.testing.mocks import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -48,6 +49,7 @@ __all__ = [
     "LambdaRdsMocks",
     "RecordedCall",
     "RecordedResource",
+    "UnknownRegionError",
     "find",
     "find_all",
     "inputs_of",
@@ -58,8 +60,13 @@ __all__ = [
 class LambdaRdsMocks(RecordingMocks):
     """Pulumi mocks that answer like a plausible AWS account and record every registration and invoke.
 
-    Keyword arguments (all optional): ``region`` (default ``us-east-1``), ``account_id``
-    (``123456789012``), ``zones`` (``(("us-east-1a", "use1-az6"), ...)``), ``local_zones`` (opted-in Local
+    Keyword arguments (all optional): ``region`` (default ``us-east-1``; any Region of the ``aws``
+    partition, e.g. ``LambdaRdsMocks(region="eu-west-1")``: the mocks then answer that Region's AZs, and an
+    unknown Region is an error naming it), ``account_id`` (``123456789012``), ``zones`` (the AZs the account
+    offers as (name, AZ ID) pairs, ``(("us-east-1a", "use1-az6"), ...)``; default: the Region's, from
+    ``lambda_rds/rules/regions.json``. AZ names map to AZ IDs per account in AWS's oldest Regions, so the
+    default pairing is one stated, deterministic choice: key anything you assert about a zone by AZ ID),
+    ``local_zones`` (opted-in Local
     Zones, which the component must never choose), ``subnets`` (pre-existing subnets for a brought VPC:
     ``{"subnet-aaa": {"availabilityZone": "us-east-1a", "vpcId": "vpc-123", "cidrBlock": "10.0.1.0/24"}}``).
     ``resources`` and ``calls`` hold what was recorded, in registration order; every test that builds

@@ -14,21 +14,52 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
+
+
+# The AZ data per Region, with its sources (lambda_rds/rules/regions.json, read by `rules.regions` too).
+# Read here as data, not imported: `testing` depends on no other room (docs/architecture.md).
+_REGIONS_FILE = Path(__file__).resolve().parents[1] / "rules" / "regions.json"
+
+
+class UnknownRegionError(ValueError):
+    """The mocks have no AZ data for the Region (a typo, another partition, a Region newer than the data)."""
+
+
+@cache
+def _region_table() -> dict[str, Any]:
+    table: dict[str, Any] = json.loads(_REGIONS_FILE.read_text(encoding="utf-8"))["regions"]
+    return table
+
+
+def region_mock_zones(region: str) -> tuple[tuple[str, str], ...]:
+    """The (AZ name, AZ ID) pairs the mocks answer for ``region``, from ``rules/regions.json``.
+
+    AZ IDs are the Region's as AWS lists them, less those not offered to new accounts. Names are mapped
+    to ids in a stated, deterministic way (one account's record, or letters in AZ ID order where none was
+    found): in the Regions AWS maps per account (us-east-1, eu-west-1, ...) your account's ``us-east-1a``
+    may be another AZ ID, so facts are keyed by AZ ID, never by name. An unknown Region raises
+    ``UnknownRegionError`` naming it; pass ``zones=`` to simulate a Region the data lacks.
+    """
+    table = _region_table()
+    if region not in table:
+        raise UnknownRegionError(
+            f"aws:region: no Availability Zone data for region {region!r} (the mocks simulate only Regions "
+            "with AZ data; in your own tests, LambdaRdsMocks(zones=((name, AZ ID), ...)) simulates another); "
+            f"known regions of the aws partition: {', '.join(sorted(table))}"
+        )
+    return tuple((str(name), str(zone_id)) for name, zone_id in table[region]["mock_zones"])
+
+
 # us-east-1 has six AZs; use1-az3 is the one RDS Proxy does not support (REFERENCE.md).
-DEFAULT_ZONES: tuple[tuple[str, str], ...] = (
-    ("us-east-1a", "use1-az1"),
-    ("us-east-1b", "use1-az2"),
-    ("us-east-1c", "use1-az4"),
-    ("us-east-1d", "use1-az6"),
-    ("us-east-1e", "use1-az3"),
-    ("us-east-1f", "use1-az5"),
-)
+DEFAULT_ZONES: tuple[tuple[str, str], ...] = region_mock_zones(DEFAULT_REGION)
 
 # type token -> AWS id prefix, for the resources whose ids other resources reference.
 _ID_PREFIX: dict[str, str] = {
@@ -104,7 +135,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     region: str = DEFAULT_REGION
     account_id: str = DEFAULT_ACCOUNT
-    zones: tuple[tuple[str, str], ...] = DEFAULT_ZONES
+    zones: tuple[tuple[str, str], ...] | None = None
+    """(AZ name, AZ ID) pairs the account offers, e.g. ``(("eu-west-1a", "euw1-az2"), ...)``; unset, the
+    Region's from ``rules/regions.json`` (``region_mock_zones``), an error naming an unknown Region."""
     local_zones: tuple[tuple[str, str], ...] = ()
     """Local Zones the account opted into, e.g. ``(("us-east-1-bos-1a", "use1-bos1-az1"),)``."""
     subnets: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -133,6 +166,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
     alias_names: dict[str, str] = field(default_factory=dict)
     """Logical name -> the earlier name an alias (``opts.aliases``) keeps the identity of: like the engine,
     an aliased resource keeps its id and computed outputs (filled in by ``lambda_rds.commands.capture``)."""
+
+    def __post_init__(self) -> None:
+        if self.zones is None:
+            self.zones = region_mock_zones(self.region)
 
     # ---- lookups used by tests -------------------------------------------------------------------
     def by_type(self, type_token: str) -> list[RecordedResource]:
@@ -197,7 +234,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             if info is None:
                 raise Exception(f"mock account: subnet {sid!r} does not exist")
             az = info["availabilityZone"]
-            zone_id = dict(self.zones).get(az, "")
+            zone_id = dict(self.zones or ()).get(az, "")
             return {"id": sid, "availabilityZoneId": zone_id, **info}, []
         if token == "aws:ec2/getVpc:getVpc":
             return self._vpc(str(a.get("id", ""))), []
@@ -261,7 +298,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """DescribeAvailabilityZones as the provider answers it: opted-in Local Zones come back too,
         sorted by name with the real zones (`us-east-1-bos-1a` < `us-east-1a`), unless a filter on
         `opt-in-status` or `zone-type` keeps them out (the only filters this mock honours)."""
-        zones = [(n, i, "availability-zone", "opt-in-not-required", self.region) for n, i in self.zones]
+        zones = [(n, i, "availability-zone", "opt-in-not-required", self.region) for n, i in self.zones or ()]
         zones += [(n, i, "local-zone", "opted-in", n[:-1]) for n, i in self.local_zones]
         for f in a.get("filters") or []:
             values = set(f.get("values") or [])
@@ -325,7 +362,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif typ == "aws:ec2/subnet:Subnet":
             out = {
                 "arn": self._arn("ec2", f"subnet/{rid}"),
-                "availabilityZoneId": dict(self.zones).get(inputs.get("availabilityZone", ""), ""),
+                "availabilityZoneId": dict(self.zones or ()).get(inputs.get("availabilityZone", ""), ""),
             }
         elif typ == "aws:ec2/securityGroup:SecurityGroup":
             out = {

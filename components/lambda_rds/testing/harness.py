@@ -6,11 +6,12 @@ Used by the unit tests, by `lambda-rds plan` (resource capture) and by the cross
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import json
 import threading
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pulumi
@@ -64,7 +65,9 @@ def _run_fresh(
     from pulumi.runtime.stack import run_pulumi_func
 
     loop = asyncio.new_event_loop()
+    _make_reentrant(loop)
     executor = _LoopClosingExecutor()
+    executor.bind(loop)
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     try:
@@ -93,23 +96,158 @@ def _run_fresh(
             asyncio.set_event_loop(None)
 
 
-class _LoopClosingExecutor(ThreadPoolExecutor):
-    """The run's default executor: closes the event loops Pulumi opens in its worker threads.
+class _ReadyQueue(collections.deque):  # type: ignore[type-arg]  # holds asyncio.Handle
+    """The run loop's queue of ready callbacks, for which an exhausted queue reads as a skipped callback.
 
-    The mock monitor runs in these threads and Pulumi gives each one an event loop of its own
-    (``pulumi.runtime.sync_await._ensure_event_loop``) that nothing closes. Left to the garbage collector,
-    such a loop may be collected at interpreter exit after its self-pipe socket was finalised, and
-    ``BaseEventLoop.__del__`` prints ``Exception ignored ... Invalid file descriptor: -1`` (issue 19).
-    Each task notes its thread's loop; `close_loops` closes them once the threads have finished.
+    Pulumi's synchronous invokes (``aws.get_region()`` and the like) pump the loop from inside a callback
+    the loop is running (``pulumi.runtime.sync_await._sync_await``). The pump may run callbacks the outer
+    ``_run_once`` still means to pop, so Pulumi then pads the queue with as many cancelled handles as the
+    queue held when the invoke began: a new ``Handle`` (and a copied context) each. While one program runs
+    in a single callback, the padding of one invoke is counted again by the next, and a program with many
+    components and invokes spends most of its plan creating and skipping them (issue 19: 32 components,
+    ~3 million handles). Here the queue answers a pop on empty with one cancelled handle instead, which
+    ``_run_once`` skips exactly as it skips a pad: the same callbacks run in the same order, without pads.
+    """
+
+    def __init__(self, skipped: asyncio.Handle) -> None:
+        super().__init__()
+        self._skipped = skipped
+
+    def popleft(self) -> Any:
+        return super().popleft() if self else self._skipped
+
+
+def _make_reentrant(loop: asyncio.AbstractEventLoop) -> None:
+    """Give ``loop`` a `_ReadyQueue` and route Pulumi's synchronous waits on it through `_sync_await`.
+
+    Only a stock asyncio loop (``_ready`` a plain, still empty deque) is changed; any other loop is left
+    alone and Pulumi's own ``_sync_await`` serves it, padding included.
+    """
+    ready = getattr(loop, "_ready", None)
+    if type(ready) is not collections.deque or ready:
+        return
+    skipped = asyncio.Handle(lambda: None, (), loop)
+    skipped.cancel()
+    loop._ready = _ReadyQueue(skipped)  # type: ignore[attr-defined]
+    _install_sync_await()
+
+
+_SYNC_AWAIT_LOCK = threading.Lock()
+_SYNC_AWAIT_MODULES = ("pulumi.runtime.invoke", "pulumi.runtime.stack", "pulumi.output")
+
+
+def _install_sync_await() -> None:
+    """Point the Pulumi modules that pump the loop synchronously at `_sync_await` (once per process).
+
+    `_sync_await` hands every loop without a `_ReadyQueue` to Pulumi's own function, so programs and
+    tests that run on other loops see no change.
+    """
+    import importlib
+
+    from pulumi.runtime import sync_await
+
+    with _SYNC_AWAIT_LOCK:
+        for name in _SYNC_AWAIT_MODULES:
+            module = importlib.import_module(name)
+            if getattr(module, "_sync_await", None) is sync_await._sync_await:
+                module._sync_await = _sync_await  # type: ignore[attr-defined]
+
+
+def _sync_await(awaitable: Awaitable[T]) -> T:
+    """Pulumi's ``_sync_await`` on a loop with a `_ReadyQueue`: the same pump, without the padding."""
+    from pulumi.runtime import sync_await
+
+    loop = sync_await._ensure_event_loop()
+    if not isinstance(getattr(loop, "_ready", None), _ReadyQueue) or not loop.is_running():
+        return sync_await._sync_await(awaitable)
+    fut = asyncio.ensure_future(awaitable, loop=loop)
+    # As Pulumi does: leave the current task while pumping, so the callbacks run as from the loop itself.
+    task = asyncio.current_task(loop)
+    if task is not None:
+        asyncio.tasks._leave_task(loop, task)  # type: ignore[attr-defined]
+    while not fut.done() and not fut.cancelled():
+        loop._run_once()  # type: ignore[attr-defined]
+    if task is not None:
+        asyncio.tasks._enter_task(loop, task)  # type: ignore[attr-defined]
+    return fut.result()
+
+
+# Where Pulumi's wrapper of every monitor and engine call it hands to the executor is defined.
+_PULUMI_CALL_MODULE = "pulumi.runtime._context"
+
+
+class _LoopClosingExecutor(ThreadPoolExecutor):
+    """The run's default executor: runs the mock monitor's calls inline, and closes the loops they open.
+
+    Pulumi hands every monitor call (``RegisterResource``, ``Invoke``, ...) to the loop's default executor
+    (``run_in_executor``, the callable wrapped by ``pulumi.runtime._context.wrap_with_context``), written
+    for a gRPC monitor in another process. Under mocks a call is a fraction of a millisecond of Python
+    holding the GIL, so a worker thread gains no parallelism: it only contends for the GIL with the main
+    thread, which runs the program meanwhile. Each call then waits for GIL hand-offs and, on a loaded
+    machine, for the OS to schedule the other thread again: at 32 components (~1,900 calls, ~13,000
+    voluntary context switches) the plan's wall time was twice its CPU time (issue 19). So such a call,
+    submitted from the thread running ``loop``, runs right here, as a worker would run it: with no running
+    loop and a private, idle event loop of its own, which Pulumi's mock monitor pumps (``_sync_await`` on a
+    loop that is not running runs it to completion, as in a fresh worker thread). The result still reaches
+    the caller through the returned future, one loop iteration later, as from a worker.
+
+    Anything else (the program's own ``run_in_executor`` calls, which may block on the loop), a call from
+    another thread, or one before `bind`, goes to the thread pool as before. Pulumi gives each
+    pool thread an event loop of its own (``pulumi.runtime.sync_await._ensure_event_loop``) that nothing
+    closes. Left to the garbage collector, such a loop may be collected at interpreter exit after its
+    self-pipe socket was finalised, and ``BaseEventLoop.__del__`` prints ``Exception ignored ... Invalid
+    file descriptor: -1`` (issue 19). Each task notes its thread's loop; `close_loops` closes them, and the
+    private loop, once the threads have finished.
     """
 
     def __init__(self) -> None:
         super().__init__(thread_name_prefix="lambda-rds-mocks")
         self._loops: dict[int, asyncio.AbstractEventLoop] = {}
         self._loops_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: int | None = None
+        self._side_loop: asyncio.AbstractEventLoop | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Run the calls submitted from the current thread while ``loop`` runs in it inline."""
+        self._loop, self._thread = loop, threading.get_ident()
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Any:
+        if self._inline(fn):
+            return self._run_inline(fn, *args, **kwargs)
         return super().submit(self._noting_loop, fn, *args, **kwargs)
+
+    def _inline(self, fn: Callable[..., Any]) -> bool:
+        if getattr(fn, "__module__", None) != _PULUMI_CALL_MODULE:
+            return False
+        if self._loop is None or threading.get_ident() != self._thread or self._shutdown:  # type: ignore[attr-defined]
+            return False
+        try:
+            return asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
+
+    def _run_inline(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        future.set_running_or_notify_cancel()
+        if self._side_loop is None or self._side_loop.is_closed():
+            self._side_loop = asyncio.new_event_loop()
+        # As in a pool thread: no running loop, and the thread's loop one nobody else runs. Afterwards both
+        # are ``loop`` again (`_run_fresh` made it this thread's loop too).
+        running = asyncio.events._get_running_loop()
+        policy = asyncio.get_event_loop_policy()
+        asyncio.events._set_running_loop(None)
+        policy.set_event_loop(self._side_loop)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:  # as a pool thread hands every exception to the future
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+        finally:
+            policy.set_event_loop(running)
+            asyncio.events._set_running_loop(running)
+        return future
 
     def _noting_loop(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         try:
@@ -125,9 +263,13 @@ class _LoopClosingExecutor(ThreadPoolExecutor):
                     self._loops[id(thread_loop)] = thread_loop
 
     def close_loops(self) -> None:
-        """Close every loop a worker thread opened; call after `shutdown`, so none of them is running."""
+        """Close every loop a worker thread opened, and the private loop of the inline calls; call after
+        `shutdown`, so none of them is running."""
         with self._loops_lock:
             loops, self._loops = list(self._loops.values()), {}
+        if self._side_loop is not None:
+            loops.append(self._side_loop)
+            self._side_loop = None
         for thread_loop in loops:
             if not thread_loop.is_closed() and not thread_loop.is_running():
                 thread_loop.close()

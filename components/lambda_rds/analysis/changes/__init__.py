@@ -19,16 +19,18 @@ Pure: no Pulumi import (see tests/analysis/test_resources.py).
 from __future__ import annotations
 
 from lambda_rds.analysis.changes.at_risk import DATA_TYPES, POLICY_ID, data_at_risk
-from lambda_rds.analysis.changes.change_set import ACTIONS, Action, Change, ChangeSet
-from lambda_rds.analysis.changes.forcenew import forcenew_table, forcing_keys
+from lambda_rds.analysis.changes.change_set import ACTIONS, RESOURCE_OPTIONS, Action, Change, ChangeSet
+from lambda_rds.analysis.changes.forcenew import forcenew_table, forcing_keys, table_version
 from lambda_rds.analysis.changes.plan_diff import base_resources, changed_keys, diff_plans
 from lambda_rds.analysis.changes.preview_steps import from_preview_steps
+from lambda_rds.analysis.changes.secrets import secret_digests
 from lambda_rds.analysis.changes.upgrades import MajorUpgrade, upgrade_findings
 
 __all__ = [
     "ACTIONS",
     "DATA_TYPES",
     "POLICY_ID",
+    "RESOURCE_OPTIONS",
     "Action",
     "Change",
     "ChangeSet",
@@ -40,5 +42,7 @@ __all__ = [
     "forcenew_table",
     "forcing_keys",
     "from_preview_steps",
+    "secret_digests",
+    "table_version",
     "upgrade_findings",
 ]

@@ -33,6 +33,7 @@ from lambda_rds.analysis.model.tokens import (
     T_VPC,
 )
 from lambda_rds.analysis.model.values import as_bool, as_str
+from lambda_rds.rules import aws_sources as sources
 
 DATA_TYPES: dict[str, str] = {
     T_DB_INSTANCE: "database",
@@ -188,6 +189,36 @@ def _way_out(change: Change, what: str) -> str:
     )
 
 
+def _protect_finding(change: Change, what: str | None) -> policies.Finding:
+    """The `up` fails at a resource whose state has Pulumi ``protect`` on: "any deployment that would delete
+    it (including a replacement) fails" (sources.PULUMI_PROTECT). Said with the way out, and for what holds
+    data, that lifting the protection lets the data go."""
+    verb = "REPLACES" if change.action == "replace" else "DELETES"
+    why = ""
+    if change.action == "replace" and change.replace_keys:
+        why = f" ({', '.join(change.replace_keys)} forces a new resource)"
+    data = (
+        f" It holds data ({what.split(' (')[0]}): lift the protection only when losing it is intended; "
+        f"otherwise {_way_out(change, what.split(' (')[0])}"
+        if what
+        else ""
+    )
+    return policies.Finding(
+        policy=POLICY_ID,
+        title=TITLE,
+        severity="critical" if what else "high",
+        mandatory=True,
+        resource=change.name,
+        resource_type=change.type,
+        message=(
+            f"blocked by protect: this change {verb} {change.name}{why}, and its state has Pulumi `protect` "
+            "on, so `pulumi up` fails at it. Way out: set protect=False and run one `pulumi up` first (or "
+            f"`pulumi state unprotect '{change.urn}'`), then apply this change; or keep the old value.{data}"
+        ),
+        source=sources.PULUMI_PROTECT,
+    )
+
+
 def data_at_risk(
     change_set: ChangeSet, before: Sequence[Resource] = (), after: Sequence[Resource] = ()
 ) -> list[policies.Finding]:
@@ -229,7 +260,21 @@ def data_at_risk(
         what = DATA_TYPES.get(c.type)
         if what is None and c.type == T_SUBNET and ids.get(c.name) in db_subnets:
             what = f"subnet of the database (in DB subnet group {db_subnets[ids[c.name]]})"
+        blocked = bool(c.urn) and c.urn in change_set.protected
+        if blocked:
+            out.append(_protect_finding(c, what))
+            continue
         if what is None:
+            continue
+        if "retain-on-delete" in c.flags:
+            # The provider's Delete is never called: the old one stays in AWS, out of the stack
+            # (sources.PULUMI_RETAIN_ON_DELETE). Not lost, but no longer managed: said, not blocked.
+            note = (
+                f"{c.name} ({what.split(' (')[0]}) is {c.action}d with retainOnDelete: it stays in AWS, "
+                "removed from the stack (delete it by hand when it is no longer needed)"
+            )
+            if note not in change_set.notes:
+                change_set.notes.append(note)
             continue
         if c.action == "replace":
             if c.replace_keys:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -10,6 +11,9 @@ if TYPE_CHECKING:
     from lambda_rds.analysis.changes.upgrades import MajorUpgrade
 
 from lambda_rds.analysis.model.resources import Resource
+
+RESOURCE_OPTIONS = ("protect", "ignoreChanges", "deleteBeforeReplace", "replaceOnChanges", "retainOnDelete")
+"""The Pulumi resource options a plan JSON records per resource (``options``) and the change list honours."""
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = ("replace", "delete", "create", "update")
@@ -29,7 +33,12 @@ class Change:
     caused_by: tuple[str, ...] = ()
     """For a replacement carried over from another: the replaced resources whose identity it holds."""
     flags: tuple[str, ...] = ()
-    """What the action alone does not say: ``major-version-upgrade`` (an update with downtime)."""
+    """What the action alone does not say: ``major-version-upgrade`` (an update with downtime),
+    ``blocked-by-protect``, ``delete-before-replace``, ``retain-on-delete``."""
+    diffs: tuple[KeyDiff, ...] = ()
+    """Per changed key, the value before and after (a secret as ``changed (secret)``, never its value)."""
+    consequences: tuple[Consequence, ...] = ()
+    """What AWS documents the change does besides (a reboot, downtime, dropped connections), with sources."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -46,7 +55,49 @@ class Change:
             out["caused_by"] = list(self.caused_by)
         if self.flags:
             out["flags"] = list(self.flags)
+        if self.diffs:
+            out["diff"] = {d.key: {"old": d.old, "new": d.new} for d in self.diffs}
+        if self.consequences:
+            out["consequences"] = [c.to_json() for c in self.consequences]
         return out
+
+
+@dataclass(frozen=True)
+class KeyDiff:
+    """One changed input key: its value before and after (JSON values; ``changed (secret)`` for a secret on
+    both sides, so neither value is ever written)."""
+
+    key: str
+    old: Any
+    new: Any
+
+    def short(self, width: int = 48) -> str:
+        """``key: old -> new`` on one line, long values cut (the JSON report has them whole)."""
+        if self.old == self.new:  # a secret: the same mark on both sides
+            return f"{self.key}: {self.old}"
+        return f"{self.key}: {_short(self.old, width)} -> {_short(self.new, width)}"
+
+
+def _short(value: Any, width: int) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # the engine sends numbers as floats: 70.0 is 70
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What AWS documents a change does besides changing the value, and where it says so."""
+
+    key: str
+    text: str
+    source: str
+    """A URL (the AWS page that documents it)."""
+
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "text": self.text, "source": self.source}
 
 
 @dataclass
@@ -61,7 +112,7 @@ class ChangeSet:
     ``data_at_risk`` reads when there is no base plan."""
     protected: set[str] = field(default_factory=set)
     """URNs of the replaced or deleted resources whose old state has Pulumi ``protect`` on (a preview's
-    ``oldState.protect``): ``pulumi up`` refuses to delete them. A base plan does not record it."""
+    ``oldState.protect``, a base plan's ``options.protect``): ``pulumi up`` refuses to delete them."""
     upgrades: list[MajorUpgrade] = field(default_factory=list)
     """Databases whose engine version crosses a major (``upgrades.py``): noted, and judged by
     ``upgrade_findings``."""
@@ -82,4 +133,13 @@ def sort_changes(changes: Iterable[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (order[c.action], c.type, c.name))
 
 
-__all__ = ["ACTIONS", "Action", "Change", "ChangeSet", "sort_changes"]
+__all__ = [
+    "ACTIONS",
+    "RESOURCE_OPTIONS",
+    "Action",
+    "Change",
+    "ChangeSet",
+    "Consequence",
+    "KeyDiff",
+    "sort_changes",
+]

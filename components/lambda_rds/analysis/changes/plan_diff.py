@@ -6,17 +6,27 @@ earlier plan is the same resource (a rename, not a replacement). Changed input k
 key that forces a new resource (``forcenew.json``, read from the provider's schema) makes a replacement, and a
 replacement carries on to the resources whose forcing inputs hold the replaced resource's id, ARN or name (a
 new database means a new resource id, so the bootstrap that fingerprints it re-runs).
+
+What a real preview does besides, and so does this diff: secret inputs compare by salted digest
+(``secrets``); an Optional+Computed key removed from the program keeps the state's value (no change); the
+resource options recorded in the plan are honoured (``ignoreChanges``, ``replaceOnChanges``, ``protect``,
+``deleteBeforeReplace``, ``retainOnDelete``); a new stack Region replaces every regional resource. Each
+change carries its values (old -> new) and the consequences AWS documents (``consequences``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
-from lambda_rds.analysis.changes.change_set import Change, ChangeSet, sort_changes
-from lambda_rds.analysis.changes.forcenew import forcing_keys
-from lambda_rds.analysis.changes.upgrades import flag, major_upgrade
+from lambda_rds.analysis.changes.change_set import Change, ChangeSet, Consequence, KeyDiff, sort_changes
+from lambda_rds.analysis.changes.consequences import consequences
+from lambda_rds.analysis.changes.forcenew import is_regional, optional_computed, replacing_keys
+from lambda_rds.analysis.changes.secrets import SECRET_CHANGED, digest_mark, is_digest, secret_digests
+from lambda_rds.analysis.changes.upgrades import MajorUpgrade, flag, major_upgrade
 from lambda_rds.analysis.model.resources import (
     SECRET_MARK,
     Resource,
@@ -24,6 +34,7 @@ from lambda_rds.analysis.model.resources import (
     is_unknown,
     public_inputs,
 )
+from lambda_rds.rules import aws_sources as sources
 
 # Outputs that identify a resource to the resources that reference it: a replacement changes them.
 _IDENTITY_KEYS = (
@@ -42,8 +53,21 @@ _IDENTITY_KEYS = (
 
 def base_resources(base_doc: Mapping[str, Any]) -> tuple[list[Resource], bool]:
     """The resources of a base plan JSON, and whether it carries their inputs (plans made by a version
-    before the change list do not: then only creations and deletions can be told)."""
-    items = [dict(r) for r in base_doc.get("resources") or [] if isinstance(r, Mapping)]
+    before the change list do not: then only creations and deletions can be told). A secret input the plan
+    recorded a digest of (``secret_digests``) holds that digest's mark, so it compares with this run's."""
+    items = []
+    for r in base_doc.get("resources") or []:
+        if not isinstance(r, Mapping):
+            continue
+        item = dict(r)
+        digests = item.get("secret_digests")
+        if isinstance(digests, Mapping) and isinstance(item.get("inputs"), Mapping):
+            inputs = dict(item["inputs"])
+            for k, d in digests.items():
+                if k in inputs and isinstance(d, str):
+                    inputs[k] = digest_mark(d)
+            item["inputs"] = inputs
+        items.append(item)
     has_inputs = bool(items) and all("inputs" in r for r in items if r.get("custom", True))
     return from_dicts(items), has_inputs
 
@@ -60,8 +84,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
-    """Top-level input keys whose value differs. A secret on either side cannot be compared (its value is
-    never written to the report), so it is not reported as changed."""
+    """Top-level input keys whose value differs. A secret compares by its digest mark
+    (``secrets.digest_mark``); a secret masked without one (a base plan from before digests) cannot be
+    compared, so it is not reported as changed."""
     out = []
     for key in sorted(set(before) | set(after)):
         if key.startswith("__"):
@@ -84,16 +109,72 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _inputs(r: Resource) -> dict[str, Any]:
-    """Inputs as the report writes them (secrets masked, assets by name), so a base read back from JSON and
-    a fresh capture compare like for like."""
-    return public_inputs(r)
+def _inputs(r: Resource, salt: str | None = None) -> dict[str, Any]:
+    """Inputs as the report writes them (assets by name), each secret as its digest mark salted with
+    ``salt`` (the base's URN: a renamed resource keeps its digests), so a base read back from JSON and a
+    fresh capture compare like for like."""
+    out = public_inputs(r)
+    for k in r.secret_keys:  # a base read back from JSON holds the digest's mark already
+        if k in out and is_digest(r.inputs.get(k)):
+            out[k] = r.inputs[k]
+    for k, d in secret_digests(r, salt).items():
+        out[k] = digest_mark(d)
+    return out
+
+
+def _strip(value: Any, path: Sequence[str]) -> Any:
+    """``value`` without the sub-path ``path`` (an ``ignoreChanges`` entry below the top-level key)."""
+    if not path:
+        return None
+    if isinstance(value, Mapping):
+        return {k: (_strip(v, path[1:]) if k == path[0] else v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip(v, path) for v in value]
+    return value
+
+
+def _ignored(key: str, old: Any, new: Any, ignore: Sequence[str]) -> bool:
+    """Whether ``ignoreChanges`` hides the whole change of ``key``: the key itself (or ``*``) is ignored,
+    or every difference lies under ignored sub-paths (``tags.owner``, ``vpcConfig.subnetIds``)."""
+    subpaths = []
+    for path in ignore:
+        parts = path.replace("[", ".").replace("]", "").split(".")
+        if path == "*" or parts == [key]:
+            return True
+        if parts[0] == key:
+            subpaths.append(parts[1:])
+    if not subpaths:
+        return False
+    o, n = _canonical(old), _canonical(new)
+    for sub in subpaths:
+        o, n = _strip(o, sub), _strip(n, sub)
+    return _same(o, n)
+
+
+def _kept_by_state(type_token: str, key: str, old: Any, new: Any) -> bool:
+    """An Optional+Computed key whose value the program removed: the provider keeps the state's value (no
+    diff, no replacement: ``kmsKeyId`` left out of a database keeps its key)."""
+    unset = new in (None, "", [], {})
+    return unset and old not in (None, "", [], {}) and key in optional_computed(type_token)
+
+
+def _region_moved(regions: tuple[str | None, str | None]) -> bool:
+    old, new = regions
+    return bool(old and new and old != new)
 
 
 def diff_plans(
-    before: Sequence[Resource], after: Sequence[Resource], *, inputs_known: bool = True
+    before: Sequence[Resource],
+    after: Sequence[Resource],
+    *,
+    inputs_known: bool = True,
+    regions: tuple[str | None, str | None] = (None, None),
 ) -> ChangeSet:
-    """Classify every custom resource of ``after`` against ``before`` (see the module doc)."""
+    """Classify every custom resource of ``after`` against ``before`` (see the module doc).
+
+    ``regions``: the stack's Region in the base plan and in this one (None: not recorded). When they differ,
+    every regional resource is replaced (``region`` forces a new resource of every regional type).
+    """
     old_by_urn = {r.urn or r.key: r for r in before if r.custom}
     matched: dict[str, Resource] = {}  # after urn -> before resource
     renamed: dict[str, str] = {}
@@ -115,6 +196,8 @@ def diff_plans(
     changes: list[Change] = []
     replaced: dict[str, Change] = {}
     updates: dict[str, Change] = {}
+    values: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    moved = _region_moved(regions)
     for r in after:
         if not r.custom:
             continue
@@ -123,9 +206,26 @@ def diff_plans(
         if old is None:
             changes.append(Change(r.type, r.name, "create", urn=key))
             continue
-        keys = changed_keys(_inputs(old), _inputs(r)) if inputs_known else ()
-        forcing = forcing_keys(r.type) or frozenset()
-        replace_keys = tuple(k for k in keys if k in forcing)
+        old_in, new_in = _inputs(old), _inputs(r, old.urn or old.key)
+        if moved and is_regional(r.type):
+            old_in, new_in = {**old_in, "region": regions[0]}, {**new_in, "region": regions[1]}
+        values[key] = (old_in, new_in)
+        keys = changed_keys(old_in, new_in) if inputs_known else ()
+        ignore = [str(p) for p in r.options.get("ignoreChanges") or ()]
+        keys = tuple(
+            k
+            for k in keys
+            if not _kept_by_state(r.type, k, old_in.get(k), new_in.get(k))
+            and not _ignored(k, old_in.get(k), new_in.get(k), ignore)
+        )
+        replace_keys = replacing_keys(r.type, keys, old_in, new_in)
+        # `replaceOnChanges`: the engine replaces on a change of these keys, whatever the provider says.
+        on_changes = [str(p) for p in r.options.get("replaceOnChanges") or ()]
+        replace_keys += tuple(
+            k
+            for k in keys
+            if k not in replace_keys and ("*" in on_changes or any(p.split(".")[0] == k for p in on_changes))
+        )
         if replace_keys:
             replaced[key] = Change(r.type, r.name, "replace", keys, replace_keys, key, renamed.get(key))
         elif keys:
@@ -145,6 +245,11 @@ def diff_plans(
         notes.append(
             f"{len(renamed)} resource(s) renamed through aliases (opts.aliases): same resources, not replaced"
         )
+    if moved:
+        notes.append(
+            f"the stack moves from {regions[0]} to {regions[1]}: every regional resource is replaced "
+            "(`region` forces a new resource); global ones (IAM) stay"
+        )
     if not inputs_known:
         notes.append(
             "the base plan has no resource inputs (made before the change list existed): only creations and "
@@ -158,15 +263,79 @@ def diff_plans(
         if (u := major_upgrade(old, r, before, after)) is not None
     ]
     notes.extend(u.note() for u in upgrades)
+    old_of = {c.urn: matched[c.urn] for c in changes if c.urn in matched}
+    old_of.update({old.urn or old.key: old for old in before if old.custom and id(old) not in used})
+    new_of = {r.urn or r.key: r for r in after if r.custom}
+    changes = [_detail(c, values.get(c.urn), old_of.get(c.urn), new_of.get(c.urn)) for c in changes]
+    protected = {c.urn for c in changes if "blocked-by-protect" in c.flags}
+    by_urn = {u.urn: u for u in upgrades}
+    changes = [
+        replace(c, consequences=(*c.consequences, _upgrade_consequence(u)))
+        if (u := by_urn.get(c.urn)) is not None
+        else c
+        for c in changes
+    ]
     return ChangeSet(
-        sort_changes(flag(changes, upgrades)), "plan", max(unchanged, 0), notes, upgrades=upgrades
+        sort_changes(flag(changes, upgrades)),
+        "plan",
+        max(unchanged, 0),
+        notes,
+        protected=protected,
+        upgrades=upgrades,
     )
 
 
+def _detail(
+    change: Change,
+    values: tuple[Mapping[str, Any], Mapping[str, Any]] | None,
+    old: Resource | None,
+    new: Resource | None,
+) -> Change:
+    """``change`` with its values (old -> new per key), the consequences AWS documents, and the flags its
+    resource options give (``protect`` in the state: the `up` refuses to delete or replace it)."""
+    diffs: tuple[KeyDiff, ...] = ()
+    if values is not None:
+        before, after = values
+        diffs = tuple(KeyDiff(k, *_shown(before.get(k), after.get(k))) for k in change.keys)
+        if change.caused_by:  # offline the held id does not change: say what changes it
+            new_id = f"(new id of {', '.join(change.caused_by)})"
+            diffs = tuple(KeyDiff(d.key, d.old, new_id) if d.old == d.new else d for d in diffs)
+    flags = list(change.flags)
+    old_opts = old.options if old is not None else {}
+    new_opts = new.options if new is not None else {}
+    if change.action in ("replace", "delete") and old_opts.get("protect"):
+        flags.append("blocked-by-protect")
+    if change.action == "replace" and new_opts.get("deleteBeforeReplace"):
+        flags.append("delete-before-replace")
+    if change.action in ("replace", "delete") and (old_opts.get("retainOnDelete")):
+        flags.append("retain-on-delete")
+    found = consequences(change, dict(values[0]) if values else {}, dict(values[1]) if values else {})
+    return replace(change, diffs=diffs, consequences=found, flags=tuple(flags))
+
+
+def _upgrade_consequence(u: MajorUpgrade) -> Consequence:
+    # The downtime upgrades.py notes for a major upgrade (sources.MODIFY_DB_INSTANCE_MAJOR).
+    return Consequence(
+        "engineVersion",
+        f"major version upgrade {u.engine} {u.old} -> {u.new}: the database is down while it upgrades",
+        sources.MODIFY_DB_INSTANCE_MAJOR,
+    )
+
+
+def _shown(old: Any, new: Any) -> tuple[Any, Any]:
+    """The two values of a changed key as the report may show them: a secret never (either side)."""
+    if is_digest(old) or is_digest(new):
+        return SECRET_CHANGED, SECRET_CHANGED
+    return old, new
+
+
 # ---- carrying a replacement over ---------------------------------------------------------------------
-def _identities(r: Resource) -> set[str]:
+def _identities(r: Resource) -> tuple[set[str], set[str]]:
     """What a replacement of ``r`` changes that others may hold: its id and computed identifiers, except those
-    built from an explicit name in its inputs (an explicit name is kept by the replacement)."""
+    built from an explicit name in its inputs (an explicit name is kept by the replacement); and, held as a
+    whole value only, its id even when it is that explicit name. The engine knows a replacement's id only
+    once it exists: during a preview every input holding the id is unknown, and an unknown forcing key
+    replaces (a replaced Aurora cluster's instances, whose ``clusterIdentifier`` is ``cluster.id``)."""
     values = {r.id} if r.id else set()
     for k in _IDENTITY_KEYS:
         v = r.outputs.get(k)
@@ -175,16 +344,18 @@ def _identities(r: Resource) -> set[str]:
     explicit = {
         v for k, v in r.inputs.items() if isinstance(v, str) and len(v) >= 6 and k not in r.secret_keys
     }
-    return {v for v in values if len(v) >= 6 and not is_unknown(v) and not any(e in v for e in explicit)}
+    out = {v for v in values if len(v) >= 6 and not is_unknown(v) and not any(e in v for e in explicit)}
+    exact = {r.id} if r.id and len(r.id) >= 6 and not is_unknown(r.id) else set()
+    return out, exact - out
 
 
-def _holds(value: Any, needles: set[str]) -> bool:
+def _holds(value: Any, needles: set[str], exact: set[str] | frozenset[str] = frozenset()) -> bool:
     if isinstance(value, str):
-        return value in needles or any(n in value for n in needles if len(n) >= 12)
+        return value in needles or value in exact or any(n in value for n in needles if len(n) >= 12)
     if isinstance(value, Mapping):
-        return any(_holds(v, needles) for v in value.values())
+        return any(_holds(v, needles, exact) for v in value.values())
     if isinstance(value, (list, tuple)):
-        return any(_holds(v, needles) for v in value)
+        return any(_holds(v, needles, exact) for v in value)
     return False
 
 
@@ -207,19 +378,33 @@ def _carry_replacements(
             src = by_key.get(src_key)
             if src is None:
                 continue
-            needles = _identities(src)
-            if not needles:
+            needles, exact = _identities(src)
+            if not needles and not exact:
                 continue
             for key, r in by_key.items():
                 if key == src_key or key not in matched or key in replaced:
                     continue
+                deps = r.options.get("propertyDependencies")
                 holding = tuple(
-                    k for k, v in r.inputs.items() if k not in r.secret_keys and _holds(v, needles)
+                    k
+                    for k, v in r.inputs.items()
+                    if k not in r.secret_keys
+                    and (
+                        _holds(v, needles)
+                        # The id alone (an explicit name): only where the input came from src (a
+                        # name built the same way elsewhere is not its id).
+                        or (_holds(v, set(), exact) and (deps is None or src_key in deps.get(k, ())))
+                    )
                 )
                 if not holding:
                     continue
-                forcing = forcing_keys(r.type) or frozenset()
-                forced = tuple(k for k in holding if k in forcing)
+                forced = replacing_keys(
+                    r.type,
+                    holding,
+                    matched[key].inputs,
+                    r.inputs,
+                    holds=partial(_holds, needles=needles, exact=exact),
+                )
                 prior = updates.get(key)
                 keys = tuple(sorted(set(holding) | set(prior.keys if prior else ())))
                 if forced:

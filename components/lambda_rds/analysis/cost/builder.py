@@ -25,8 +25,13 @@ class LineBuilder:
         *,
         factor: float = 1.0,
         note: str | None = None,
+        assumed: str | None = None,
     ) -> None:
-        """A line priced at the product of the named prices times ``factor`` per unit of quantity."""
+        """A line priced at the product of the named prices times ``factor`` per unit of quantity.
+
+        ``assumed``: where the quantity comes from when the stack does not give it (e.g. an image's root
+        volume size): the line is then grade C at best (flagged) and its source says so.
+        """
         prices = [self.book.get(k) for k in keys]
         if any(p is None for p in prices):
             missing = [k for k, p in zip(keys, prices, strict=True) if p is None]
@@ -41,7 +46,7 @@ class LineBuilder:
                     None,
                     None,
                     keys,
-                    f"no price in the book for {', '.join(missing)}",
+                    f"no price in the book for {', '.join(missing)} ({self.book.region})",
                     "C",
                     note,
                 )
@@ -51,8 +56,10 @@ class LineBuilder:
         for p in prices:
             assert p is not None
             unit_price *= p.usd
-        grade = worst_grade(*(p.grade for p in prices if p))
+        grade = worst_grade(*(p.grade for p in prices if p), *(("C",) if assumed else ()))
         source = "; ".join(f"{p.key}: {p.source}" for p in prices if p)
+        if assumed:
+            source += f"; quantity assumed: {assumed}"
         self.lines.append(
             CostLine(
                 resource,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from lambda_rds.analysis.cost import instances
 from lambda_rds.analysis.cost.builder import LineBuilder
 from lambda_rds.analysis.cost.egress import regional_nat_azs
 from lambda_rds.analysis.model.tokens import (
     T_CLUSTER,
     T_DB_INSTANCE,
     T_EIP,
+    T_INSTANCE,
     T_KMS_KEY,
     T_NAT,
     T_SECRET,
@@ -16,9 +18,18 @@ from lambda_rds.analysis.model.tokens import (
 from lambda_rds.analysis.model.values import as_bool, as_list, as_str
 from lambda_rds.analysis.model.views import Model
 
+# A rotated key keeps its earlier key material, and each rotation adds to the key's monthly fee; since April
+# 2024 AWS caps the added charge for symmetric keys after the second rotation (sources.KMS_ROTATION_PRICING).
+# Automatic rotation runs yearly by default, so a new key bills no rotation in the months this estimate
+# prices: named, not priced.
+KMS_ROTATION_NOTE = (
+    "automatic rotation on: each rotation (yearly by default) adds to the key's monthly fee, capped after "
+    "the second rotation for symmetric keys; not in this month's figure"
+)
+
 
 def network_lines(b: LineBuilder, model: Model, hours: float) -> None:
-    """Public NAT gateways (zonal, or regional per active AZ), Elastic IPs, VPC endpoints."""
+    """Public NAT gateways (zonal, or regional per active AZ), NAT instances, Elastic IPs, VPC endpoints."""
     for r in model.of_type(T_NAT):
         if (as_str(r.get("connectivityType")) or "public") != "public":
             continue
@@ -47,6 +58,7 @@ def network_lines(b: LineBuilder, model: Model, hours: float) -> None:
             )
             continue
         b.add(r.name, r.type, "NAT gateway hours", "fixed", hours, "hours", ("ec2.nat_gateway.hour",))
+    instance_lines(b, model, hours)
     for r in model.of_type(T_EIP):
         b.add(r.name, r.type, "public IPv4 address", "fixed", hours, "hours", ("vpc.public_ipv4.hour",))
     for r in model.of_type(T_VPCE):
@@ -74,6 +86,37 @@ def network_lines(b: LineBuilder, model: Model, hours: float) -> None:
             )
 
 
+def instance_lines(b: LineBuilder, model: Model, hours: float) -> None:
+    """EC2 instances (NAT instances): their hours at the type's rate, and their root EBS volume.
+
+    A type the book has no price for is listed unpriced (the type's key named), never another type's or
+    another region's price. The Elastic IP is an address line like any other (``network_lines``).
+    """
+    for r in model.of_type(T_INSTANCE):
+        itype = as_str(r.get("instanceType")) or "unknown"
+        b.add(
+            r.name,
+            r.type,
+            f"instance hours ({itype})",
+            "fixed",
+            hours,
+            "hours",
+            (instances.price_key(itype),),
+            note=instances.UNLIMITED_NOTE if instances.bills_surplus_credits(r) else None,
+        )
+        vtype, size, assumed = instances.root_volume(r)
+        b.add(
+            r.name,
+            r.type,
+            f"root volume ({vtype}, {size:g} GiB)",
+            "fixed",
+            size,
+            "GB-months",
+            (f"ebs.{vtype}.gb_month",),
+            assumed=assumed,
+        )
+
+
 def secret_and_key_lines(b: LineBuilder, model: Model) -> None:
     """Secrets Manager secrets (RDS-managed master secrets included) and customer managed KMS keys."""
     for r in model.of_type(T_SECRET):
@@ -91,4 +134,13 @@ def secret_and_key_lines(b: LineBuilder, model: Model) -> None:
                 note="RDS stores the master password in Secrets Manager",
             )
     for r in model.of_type(T_KMS_KEY):
-        b.add(r.name, r.type, "customer managed key", "fixed", 1, "key-months", ("kms.cmk_month",))
+        b.add(
+            r.name,
+            r.type,
+            "customer managed key",
+            "fixed",
+            1,
+            "key-months",
+            ("kms.cmk_month",),
+            note=KMS_ROTATION_NOTE if as_bool(r.get("enableKeyRotation")) else None,
+        )

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from lambda_rds.analysis.cost.instances import bills_surplus_credits
 from lambda_rds.analysis.cost.model import NotIncluded
+from lambda_rds.analysis.cost.monitoring import T_SNS_SUBSCRIPTION, T_SNS_TOPIC
 from lambda_rds.analysis.cost.usage import Usage
 from lambda_rds.analysis.model.tokens import (
     T_CLUSTER,
     T_DB_INSTANCE,
+    T_INSTANCE,
     T_NAT,
     T_SECRET,
     T_SECRET_ROTATION,
@@ -80,6 +83,17 @@ def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
                 "NAT gateways bill every GB they process; set nat_gb_per_month in the usage file",
             )
         )
+    burstable = [r.name for r in model.of_type(T_INSTANCE) if bills_surplus_credits(r)]
+    if burstable:
+        # T4g, T3a and T3 launch as `unlimited` (sources.EC2_T_UNLIMITED_DEFAULT); the usage file has no key
+        # for CPU above the baseline, so this stays out whatever it says.
+        out.append(
+            NotIncluded(
+                "burstable instance surplus CPU credits",
+                f"{_names(burstable)} run in unlimited credit mode: CPU above the baseline, averaged "
+                "over 24 hours, bills surplus credits per vCPU-hour; not modelled (no usage key for it)",
+            )
+        )
     interface = [r for r in model.of_type(T_VPCE) if as_str(r.get("vpcEndpointType")) == "Interface"]
     if interface and not usage.endpoint_gb_per_month:
         out.append(
@@ -127,6 +141,19 @@ def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
                 "each with a few Secrets Manager calls: Lambda and API charges by usage (cents), not priced",
             )
         )
+    topics = [r.name for r in model.of_type(T_SNS_TOPIC)]
+    if topics:
+        # A topic has no monthly fee; each alarm transition is one publish and one delivery per subscription,
+        # billed by usage (sources.SNS_PRICING). The usage file has no key for notifications.
+        emails = [r for r in model.of_type(T_SNS_SUBSCRIPTION) if as_str(r.get("protocol")) == "email"]
+        out.append(
+            NotIncluded(
+                "SNS notifications",
+                f"topic(s) {_names(topics)}: no monthly fee; publishes"
+                + (f" and e-mail deliveries ({len(emails)} e-mail subscription(s))" if emails else "")
+                + " bill by usage, a few per alarm transition; not modelled (no usage key for it)",
+            )
+        )
     if model.databases:
         out.append(
             NotIncluded(
@@ -135,7 +162,7 @@ def not_included(model: Model, usage: Usage) -> tuple[NotIncluded, ...]:
                 "not modelled (the usage file has no key for it)",
             )
         )
-    if model.databases or model.functions or model.of_type(T_NAT):
+    if model.databases or model.functions or model.of_type(T_NAT) or model.of_type(T_INSTANCE):
         out.append(
             NotIncluded(
                 "data transfer",

@@ -23,7 +23,8 @@ class CostLine:
 
     @property
     def flagged(self) -> bool:
-        return self.grade == "C"
+        # An unpriced line is listed as unpriced, not as a grade-C figure: it has no figure at all.
+        return self.grade == "C" and self.monthly is not None
 
     @property
     def line_key(self) -> str:
@@ -63,7 +64,8 @@ class EgressOption:
     """What this stack's egress would cost a month with one of the layouts the component offers."""
 
     option: str
-    """``single``, ``per_az``, ``regional`` (egress ``nat``) or ``endpoints``."""
+    """``single``, ``per_az``, ``regional`` (NAT gateways), ``instance_single``, ``instance_per_az`` (NAT
+    instances, `network.nat_type: instance`) or ``endpoints``."""
     monthly: float | None
     hourly_part: float
     data_part: float
@@ -91,8 +93,8 @@ class CostEstimate:
     free_tier: bool
     not_included: tuple[NotIncluded, ...] = ()
     egress_comparison: tuple[EgressOption, ...] = ()
-    """Shown where it helps choose: the stack pays for egress (NAT gateways or interface endpoints) in a
-    VPC it creates. Empty otherwise."""
+    """Shown where it helps choose: the stack pays for egress (NAT gateways, NAT instances or interface
+    endpoints) in a VPC it creates. Empty otherwise."""
     egress_basis: str = ""
 
     @property
@@ -117,6 +119,8 @@ class CostEstimate:
             "lines": [line.to_json() for line in self.lines],
             "flagged_grade_c": [line.line_key for line in self.lines if line.flagged],
             "unpriced": [line.line_key for line in self.unpriced],
+            # The totals leave the unpriced lines out: a reader must not take them for the whole bill.
+            "total_is_partial": bool(self.unpriced),
             "not_included": [n.to_json() for n in self.not_included],
             "egress_comparison": {
                 "basis": self.egress_basis,

@@ -58,7 +58,13 @@ from lambda_rds.analysis.model.views import Model
 __all__ = ["build_model"]
 
 
+# The Region a plan assumes when no resource ARN names one (and `lambda-rds plan` when the stack config
+# has no `aws:region`): us-east-1, whose AZs and prices the plan then uses; the report says so once.
+ASSUMED_REGION = "us-east-1"
+
+
 def _region_and_account(resources: Sequence[Resource]) -> tuple[str, str | None]:
+    """The Region and account the resources' ARNs name; ``""`` for a Region none names."""
     region, account = "", None
     for r in resources:
         arn = as_str(r.get("arn"))
@@ -70,14 +76,20 @@ def _region_and_account(resources: Sequence[Resource]) -> tuple[str, str | None]
             account = account or (parts[4] or None)
         if region and account:
             break
-    return region or "us-east-1", account
+    return region, account
+
+
+def stack_region(resources: Sequence[Resource]) -> str:
+    """The region the plan prices: from the resources' ARNs (mocks carry ``aws:region``), else us-east-1."""
+    return _region_and_account(resources)[0] or ASSUMED_REGION
 
 
 def build_model(resources: Iterable[Resource]) -> Model:
     """Index a resource list into the typed views the checks use."""
     res = list(resources)
     m = Model(res)
-    m.region, m.account_id = _region_and_account(res)
+    region, m.account_id = _region_and_account(res)
+    m.region, m.region_assumed = region or ASSUMED_REGION, not region
     add_network(m, res)
     m.sgs = collect_security_groups(res)
     m.nacls = collect_network_acls(res)

@@ -27,17 +27,50 @@ from lambda_rds.analysis.model.views import Function, Role
 from lambda_rds.rules import iam
 
 
-def _policy_docs_for_role(resources: Sequence[Resource], role: Resource) -> Role:
+class _RoleLinks:
+    """What can attach policies to a role, indexed once for all roles (issue 19: the plan stays linear).
+
+    ``policies_by_arn``: customer managed policies (``aws:iam/policy``) by ARN. ``by_key``: for each role
+    key a resource names (a role's name, ARN or id, as ``role`` / ``roles`` of an inline role policy or
+    an attachment), the positions in ``resources`` of those resources. A role's documents are then
+    gathered from the positions its keys name, in resource order, as a scan of every resource would.
+    """
+
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        self.resources = resources
+        self.policies_by_arn = {
+            arn: doc
+            for p in resources
+            if p.type == T_POLICY
+            and (arn := as_str(p.get("arn")))
+            and (doc := parse_json_property(p.get("policy")))
+        }
+        self.by_key: dict[str, list[int]] = {}
+        for i, r in enumerate(resources):
+            if r.type == T_ROLE_POLICY:
+                names: set[str | None] = {as_str(r.get("role"))}
+            elif r.type in (T_ROLE_POLICY_ATTACH, T_POLICY_ATTACH) and as_str(r.get("policyArn")):
+                names = {as_str(r.get("role"))} | set(as_strs(r.get("roles")))
+            else:
+                continue
+            for name in names:
+                if name:
+                    self.by_key.setdefault(name, []).append(i)
+
+    def linked(self, role_keys: set[str]) -> list[Resource]:
+        """The inline policies and attachments naming any of ``role_keys``, in resource order."""
+        positions = sorted({i for k in role_keys for i in self.by_key.get(k, ())})
+        return [self.resources[i] for i in positions]
+
+
+def _policy_docs_for_role(
+    resources: Sequence[Resource], role: Resource, links: _RoleLinks | None = None
+) -> Role:
+    links = links if links is not None else _RoleLinks(resources)
     role_name = as_str(role.get("name")) or role.name
     role_arn = as_str(role.get("arn"))
     role_keys = {k for k in (role_name, role_arn, role.id, role.name) if k}
-    policies_by_arn = {
-        arn: doc
-        for p in resources
-        if p.type == T_POLICY
-        and (arn := as_str(p.get("arn")))
-        and (doc := parse_json_property(p.get("policy")))
-    }
+    policies_by_arn = links.policies_by_arn
     docs: list[dict[str, Any]] = []
     managed: list[str] = []
     unknown_managed: list[str] = []
@@ -58,24 +91,23 @@ def _policy_docs_for_role(resources: Sequence[Resource], role: Resource) -> Role
             docs.append(dict(doc))
     for arn in as_strs(role.get("managedPolicyArns")):
         attach(arn)
-    for r in resources:
-        if r.type == T_ROLE_POLICY and as_str(r.get("role")) in role_keys:
+    for r in links.linked(role_keys):
+        if r.type == T_ROLE_POLICY:
             doc = parse_json_property(r.get("policy"))
             if isinstance(doc, Mapping):
                 docs.append(dict(doc))
-        elif r.type in (T_ROLE_POLICY_ATTACH, T_POLICY_ATTACH) and (arn := as_str(r.get("policyArn"))):
-            names = {as_str(r.get("role"))} | set(as_strs(r.get("roles")))
-            if role_keys & names:
-                attach(arn)
+        elif policy_arn := as_str(r.get("policyArn")):  # an attachment (indexed only with a policy)
+            attach(policy_arn)
     return Role(role.name, role_arn, tuple(docs), tuple(managed), tuple(unknown_managed))
 
 
 def collect_roles(res: Sequence[Resource]) -> dict[str, Role]:
     """The roles with their policy documents, by ARN and by name."""
+    links = _RoleLinks(res)
     roles: dict[str, Role] = {}
     for r in res:
         if r.type == T_ROLE:
-            role = _policy_docs_for_role(res, r)
+            role = _policy_docs_for_role(res, r, links)
             for k in (role.arn, r.name, as_str(r.get("name"))):
                 if k:
                     roles[k] = role

@@ -8,8 +8,11 @@ from typing import Any
 from lambda_rds.analysis.model.resources import Resource, is_unknown
 from lambda_rds.analysis.model.tokens import (
     T_DEFAULT_RT,
+    T_EIP,
+    T_ENI,
     T_IGW,
     T_IGW_ATTACH,
+    T_INSTANCE,
     T_MAIN_RTA,
     T_NAT,
     T_ROUTE,
@@ -32,6 +35,7 @@ from lambda_rds.analysis.model.values import (
 from lambda_rds.analysis.model.views import (
     Model,
     NatGateway,
+    NetworkInterface,
     Route,
     RouteTable,
     RouteTarget,
@@ -110,6 +114,7 @@ def add_network(m: Model, res: Sequence[Resource]) -> None:
         if r.type == T_IGW_ATTACH and (igw := as_str(r.get("internetGatewayId"))):
             m.igws[igw] = as_str(r.get("vpcId"))
     _build_routes(m, res)
+    _add_interfaces(m, res)
     for r in res:
         if r.type == T_VPCE:
             service_name = as_str(r.get("serviceName")) or ""
@@ -126,6 +131,49 @@ def add_network(m: Model, res: Sequence[Resource]) -> None:
                     bool(as_bool(r.get("privateDnsEnabled"))),
                     as_strs(r.get("routeTableIds")),
                 )
+            )
+
+
+def _add_interfaces(m: Model, res: Sequence[Resource]) -> None:
+    """ENIs with the Elastic IP associated with each and the instance each is attached to (a NAT
+    instance: resources/nat_instance.py). Keys: networkInterface (Eip); primaryNetworkInterface
+    {networkInterfaceId} or networkInterfaces[{networkInterfaceId}], sourceDestCheck (Instance)."""
+    eips: dict[str, str] = {}
+    for r in res:
+        if r.type == T_EIP and (eni := as_str(r.get("networkInterface"))):
+            eips[eni] = r.name
+    attached: dict[str, tuple[str, bool | None]] = {}
+    for r in res:
+        if r.type != T_INSTANCE:
+            continue
+        legacy = [
+            as_str(as_mapping(n).get("networkInterfaceId")) for n in as_list(r.get("networkInterfaces"))
+        ]
+        ids = [as_str(as_mapping(r.get("primaryNetworkInterface")).get("networkInterfaceId")), *legacy]
+        check = as_bool(r.get("sourceDestCheck"))
+        if check is None:
+            # Unset: with the `network_interface` block the provider suppresses the attribute's diff and
+            # never calls ModifyInstanceAttribute, so the interface's own setting rules (None: not the
+            # instance's to judge). Otherwise its default, true, is applied at the next `up`, also with
+            # `primary_network_interface` (sources.TF_INSTANCE_PRIMARY_ENI_SOURCE_DEST_CHECK).
+            check = None if any(legacy) else True
+        for eni in ids:
+            if eni:
+                attached[eni] = (r.name, check)
+    for r in res:
+        if r.type == T_ENI:
+            eni_id = physical_id(r)
+            check = as_bool(r.get("sourceDestCheck"))
+            instance = attached.get(eni_id)
+            m.enis[eni_id] = NetworkInterface(
+                r.name,
+                eni_id,
+                as_str(r.get("subnetId")),
+                tuple(as_strs(r.get("securityGroups"))),
+                True if check is None else check,  # EC2's default: on (CreateNetworkInterface)
+                eips.get(eni_id),
+                instance[0] if instance else None,
+                instance[1] if instance else None,
             )
 
 

@@ -6,17 +6,23 @@ carries the evidence that made it pass, or the exact piece that is missing and h
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from lambda_rds.analysis.model.values import ANY_IPV4, Network, contains
-from lambda_rds.analysis.model.views import Model, NatGateway, SgRule
+from lambda_rds.analysis.model.views import Model, NatGateway, NetworkAcl, RouteTable, SgRule, Subnet
 
 Status = Literal["pass", "fail", "unknown"]
 
-# Lambda and most clients pick the source port from 1024-65535; a NACL must let the replies back in.
+# Clients pick their source port from an ephemeral range and a stateless NACL must let the replies back in
+# to it. For a client whose range is not documented (an RDS Proxy) one port of it is probed.
 EPHEMERAL_PORT = 49152
+# The source ports a Lambda function's connections use, to which every reply is addressed: "AWS Lambda
+# functions use ports 1024-65535" (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
+# A NACL admitting only part of it (say 32768-65535) times out the connections whose port falls outside.
+LAMBDA_REPLY_PORTS = (1024, 65535)
 
 
 @dataclass
@@ -46,6 +52,9 @@ class Endpoint:
     label: str
     subnet_ids: tuple[str, ...]
     sg_ids: tuple[str, ...]
+    # The source ports its connections use (the replies' destination), inclusive; None: not documented,
+    # EPHEMERAL_PORT is probed. A function's is LAMBDA_REPLY_PORTS.
+    reply_ports: tuple[int, int] | None = None
 
 
 def _sg_label(model: Model, sg_id: str) -> str:
@@ -191,6 +200,7 @@ def _vpc_check(model: Model, src: Endpoint, dst: Endpoint) -> PathResult:
         name = model.vpcs[vpc].name if vpc in model.vpcs else vpc
         return PathResult("pass", evidence=[f"same VPC {name} ({vpc}): the local route connects the subnets"])
     peer_routes = []
+    forward: list[tuple[RouteTable, str]] = []
     dst_cidrs = _cidrs(model, dst.subnet_ids) or []
     for sid in src.subnet_ids:
         rt = model.route_table_for(sid)
@@ -199,10 +209,12 @@ def _vpc_check(model: Model, src: Endpoint, dst: Endpoint) -> PathResult:
         for route in rt.routes:
             if route.target in ("peering", "tgw") and dst_cidrs and all(route.covers(c) for c in dst_cidrs):
                 peer_routes.append(f"{rt.name}: {route.destination} -> {route.target_id}")
+                forward.append((rt, route.target_id))
     if peer_routes and len(peer_routes) >= len(src.subnet_ids):
-        return PathResult(
+        joined = PathResult(
             "pass", evidence=[f"different VPCs joined by {', '.join(sorted(set(peer_routes)))}"]
         )
+        return joined.merge(_return_routes(model, src, dst, forward[0][1]))
     return PathResult(
         "fail",
         missing=[
@@ -213,44 +225,144 @@ def _vpc_check(model: Model, src: Endpoint, dst: Endpoint) -> PathResult:
     )
 
 
+def _return_routes(model: Model, src: Endpoint, dst: Endpoint, via: str) -> PathResult:
+    """Across VPCs the replies need the route back: each of ``dst``'s subnets must route ``src``'s subnets
+    through a peering connection or transit gateway too ("add a route to the route tables associated with
+    the subnets for both instances":
+    https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html). ``via``: the forward route's
+    target, offered for the return route. A subnet whose route table is not known is not judged."""
+    src_cidrs = _cidrs(model, src.subnet_ids)
+    if not src_cidrs:
+        return PathResult("pass")
+    result = PathResult("pass")
+    for sid in dst.subnet_ids:
+        rt = model.route_table_for(sid)
+        if rt is None:
+            continue
+        back = {
+            str(c): r
+            for c in src_cidrs
+            if (r := next((r for r in rt.routes if r.target in ("peering", "tgw") and r.covers(c)), None))
+        }
+        uncovered = [c for c in src_cidrs if str(c) not in back]
+        if not uncovered:
+            result.evidence.extend(
+                f"route back: {rt.name}: {r.destination} -> {r.target_id}" for r in back.values()
+            )
+            continue
+        result = result.merge(
+            PathResult(
+                "fail",
+                missing=[
+                    f"{dst.label} subnet {sid}: route table {rt.name} ({rt.id}) has no route back to "
+                    f"{src.label}'s subnets {', '.join(str(c) for c in uncovered)} through a peering "
+                    "connection or transit gateway: the replies are dropped"
+                ],
+                fixes=[f"add route {c} -> {via} to {rt.id} (the return route)" for c in uncovered],
+            )
+        )
+    result.evidence = list(dict.fromkeys(result.evidence))
+    return result
+
+
+def uncovered_ports(
+    nacl: NetworkAcl, egress: bool, peer: Network, ports: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """The ranges within ``ports`` (inclusive) that ``nacl`` does not allow for TCP with ``peer``.
+
+    The NACL's decision is the same for every port between two consecutive rule bounds, so one port of each
+    such segment decides it (``NetworkAcl.decide``: first matching rule in number order, as AWS does)."""
+    low, high = ports
+    cuts = {low, high + 1}
+    for e in nacl.entries:
+        if e.egress == egress and e.from_port is not None and e.to_port is not None:
+            cuts |= {p for p in (e.from_port, e.to_port + 1) if low < p <= high}
+    gaps: list[tuple[int, int]] = []
+    for start, end in itertools.pairwise(sorted(cuts)):
+        if nacl.decide(egress, "tcp", start, peer)[0]:
+            continue
+        if gaps and gaps[-1][1] == start - 1:
+            gaps[-1] = (gaps[-1][0], end - 1)
+        else:
+            gaps.append((start, end - 1))
+    return gaps
+
+
+def _port_ranges(gaps: Sequence[tuple[int, int]]) -> str:
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in gaps)
+
+
+def _nacl_label(nacl: NetworkAcl) -> str:
+    return nacl.name if nacl.name == nacl.id else f"{nacl.name} ({nacl.id})"
+
+
+def nacl_reply(
+    nacl: NetworkAcl, label: str, sid: str, egress: bool, peer: Network, client: Endpoint
+) -> PathResult:
+    """The replies of a connection cross ``nacl`` (on ``label``'s subnet ``sid``): inbound to the client,
+    outbound from the server (``egress``), to the client's source ports (``client.reply_ports``), every one
+    of them (None: the one probe EPHEMERAL_PORT). A gap names the ports it leaves out."""
+    ports = client.reply_ports
+    if ports is None:
+        ok, why = nacl.decide(egress, "tcp", EPHEMERAL_PORT, peer)
+        if ok:
+            return PathResult("pass")
+        return PathResult(
+            "fail",
+            missing=[f"{label} subnet {sid}: {why} ({peer})"],
+            fixes=[_nacl_fix(nacl.id, egress, EPHEMERAL_PORT, peer)],
+        )
+    gaps = uncovered_ports(nacl, egress, peer, ports)
+    if not gaps:
+        return PathResult("pass")
+    low, high = ports
+    way = "outbound to" if egress else "inbound from"
+    whole = gaps == [(low, high)]
+    consequence = (
+        "no reply gets through"
+        if whole
+        else "the connections whose source port falls there time out (intermittently)"
+    )
+    return PathResult(
+        "fail",
+        missing=[
+            f"{label} subnet {sid}: {_nacl_label(nacl)} does not allow TCP {way} {peer} on ports "
+            f"{_port_ranges(gaps)} of the {low}-{high} {client.label} takes its source ports from (the "
+            f"replies arrive there): {consequence}"
+        ],
+        fixes=[_nacl_fix(nacl.id, egress, low, peer, high)],
+    )
+
+
 def nacl_path(model: Model, src: Endpoint, dst: Endpoint, port: int) -> PathResult:
-    """Stateless NACLs: the request out and in, and the reply (to an ephemeral port) back."""
+    """Stateless NACLs: the request out and in, and the replies (to ``src``'s source ports) back."""
     result = PathResult("pass")
     src_cidrs = _cidrs(model, src.subnet_ids)
     dst_cidrs = _cidrs(model, dst.subnet_ids)
     checked = False
-    for sid in src.subnet_ids:
-        nacl = model.nacl_for(sid)
-        if nacl is None or not dst_cidrs:
-            continue
-        checked = True
-        for peer in dst_cidrs:
-            for egress, p in ((True, port), (False, EPHEMERAL_PORT)):
-                ok, why = nacl.decide(egress, "tcp", p, peer)
+    sides = (
+        (src, src.subnet_ids, dst_cidrs, True),
+        (dst, dst.subnet_ids, src_cidrs, False),
+    )
+    for side, subnet_ids, peers, is_client in sides:
+        for sid in subnet_ids:
+            nacl = model.nacl_for(sid)
+            if nacl is None or not peers:
+                continue
+            checked = True
+            for peer in peers:
+                # The request leaves the client (egress) and enters the server (ingress) on ``port``.
+                ok, why = nacl.decide(is_client, "tcp", port, peer)
                 if not ok:
                     result = result.merge(
                         PathResult(
                             "fail",
-                            missing=[f"{src.label} subnet {sid}: {why} ({peer})"],
-                            fixes=[_nacl_fix(nacl.id, egress, p, peer)],
+                            missing=[f"{side.label} subnet {sid}: {why} ({peer})"],
+                            fixes=[_nacl_fix(nacl.id, is_client, port, peer)],
                         )
                     )
-    for sid in dst.subnet_ids:
-        nacl = model.nacl_for(sid)
-        if nacl is None or not src_cidrs:
-            continue
-        checked = True
-        for peer in src_cidrs:
-            for egress, p in ((False, port), (True, EPHEMERAL_PORT)):
-                ok, why = nacl.decide(egress, "tcp", p, peer)
-                if not ok:
-                    result = result.merge(
-                        PathResult(
-                            "fail",
-                            missing=[f"{dst.label} subnet {sid}: {why} ({peer})"],
-                            fixes=[_nacl_fix(nacl.id, egress, p, peer)],
-                        )
-                    )
+                # The replies leave the server (egress) and enter the client (ingress).
+                result = result.merge(nacl_reply(nacl, side.label, sid, not is_client, peer, src))
     if result.status == "pass":
         result.evidence.append(
             "network ACLs allow the request and its replies"
@@ -260,8 +372,14 @@ def nacl_path(model: Model, src: Endpoint, dst: Endpoint, port: int) -> PathResu
     return result
 
 
-def _nacl_fix(nacl_id: str, egress: bool, port: int, peer: Network) -> str:
-    ports = f"from_port={port}, to_port={port}" if port != EPHEMERAL_PORT else "from_port=1024, to_port=65535"
+def _nacl_fix(nacl_id: str, egress: bool, port: int, peer: Network, to_port: int | None = None) -> str:
+    if to_port is not None:
+        ports = f"from_port={port}, to_port={to_port}"
+    elif port == EPHEMERAL_PORT:
+        # The one probed port stands for the range; the fix opens the widest range clients use.
+        ports = f"from_port={LAMBDA_REPLY_PORTS[0]}, to_port={LAMBDA_REPLY_PORTS[1]}"
+    else:
+        ports = f"from_port={port}, to_port={port}"
     return (
         f"add aws.ec2.NetworkAclRule(network_acl_id={nacl_id}, egress={egress}, protocol='tcp', "
         f"rule_action='allow', cidr_block='{peer}', {ports}) before any deny"
@@ -275,7 +393,7 @@ def internet_egress(model: Model, src: Endpoint, port: int = 443) -> PathResult:
     if not src.subnet_ids:
         return PathResult("fail", missing=[f"{src.label} is not attached to any subnet"])
     for sid in src.subnet_ids:
-        result = result.merge(_subnet_to_internet(model, src.label, sid))
+        result = result.merge(_subnet_to_internet(model, src.label, sid, port))
     if result.status == "fail":
         return result
     rule, _ = sg_allows(model, src.sg_ids, True, port, (), [ANY_IPV4])
@@ -301,16 +419,16 @@ def internet_egress(model: Model, src: Endpoint, port: int = 443) -> PathResult:
         nacl = model.nacl_for(sid)
         if nacl is None:
             continue
-        for egress, p in ((True, port), (False, EPHEMERAL_PORT)):
-            ok, why = nacl.decide(egress, "tcp", p, ANY_IPV4)
-            if not ok:
-                result = result.merge(
-                    PathResult(
-                        "fail",
-                        missing=[f"subnet {sid}: {why}"],
-                        fixes=[_nacl_fix(nacl.id, egress, p, ANY_IPV4)],
-                    )
+        ok, why = nacl.decide(True, "tcp", port, ANY_IPV4)
+        if not ok:
+            result = result.merge(
+                PathResult(
+                    "fail",
+                    missing=[f"subnet {sid}: {why}"],
+                    fixes=[_nacl_fix(nacl.id, True, port, ANY_IPV4)],
                 )
+            )
+        result = result.merge(nacl_reply(nacl, src.label, sid, False, ANY_IPV4, src))
     return result
 
 
@@ -354,7 +472,76 @@ def _regional_nat_egress(
     )
 
 
-def _subnet_to_internet(model: Model, label: str, sid: str) -> PathResult:
+def _nat_instance_egress(model: Model, subnet: Subnet, eni_id: str, port: int) -> PathResult:
+    """A default route to a network interface: a NAT instance (resources/nat_instance.py). What must
+    hold, each named when missing: the interface is in the program with an instance behind it;
+    source/destination checking is off on both (sources.EC2_NAT_INSTANCE); it sits in a public subnet
+    with an Elastic IP; its security groups admit tcp ``port`` from the subnet's CIDR and let it out to
+    0.0.0.0/0. What runs on the instance (forwarding, masquerading) is not in a plan: not judged."""
+    eni = model.enis.get(eni_id)
+    if eni is None:
+        return PathResult(
+            "unknown",
+            unknown=[f"network interface {eni_id} (the default route's target) is not in the program"],
+        )
+    where = f"subnet {subnet.name} -> NAT instance interface {eni.name}"
+    missing: list[str] = []
+    fixes: list[str] = []
+    if eni.instance is None:
+        missing.append(f"{where}: no instance is attached to {eni.name}, so nothing forwards the traffic")
+        fixes.append(f"launch the NAT instance with {eni.name} as its primary network interface")
+    if eni.source_dest_check:
+        missing.append(
+            f"{where}: source/destination check is on for {eni.name}; EC2 drops the packets it would "
+            "forward (neither from nor to its own address)"
+        )
+        fixes.append(f"set source_dest_check=False on {eni.name}")
+    if eni.instance is not None and eni.instance_source_dest_check:
+        missing.append(f"{where}: source/destination check is on for instance {eni.instance}")
+        # Not "set source_dest_check=False on the instance": with primary_network_interface the provider
+        # refuses it (ConflictsWith, sources.TF_INSTANCE_PRIMARY_ENI_SOURCE_DEST_CHECK).
+        fixes.append(
+            f"attach {eni.name} to {eni.instance} through network_interfaces (device_index 0) and set no "
+            "source_dest_check on the instance: the interface's setting then rules"
+        )
+    if eni.subnet_id is None or not model.is_public_subnet(eni.subnet_id):
+        missing.append(
+            f"{where}: {eni.name} is in subnet {eni.subnet_id}, whose default route is not an "
+            "internet gateway"
+        )
+        fixes.append(f"put {eni.name} in a public subnet (0.0.0.0/0 to the VPC's internet gateway)")
+    if eni.public_ip is None:
+        missing.append(f"{where}: {eni.name} has no Elastic IP, so its traffic cannot leave the VPC")
+        fixes.append(f"aws.ec2.Eip(domain='vpc', network_interface=<{eni.name}>.id)")
+    unknown = _unknown_groups(model, eni.sg_ids)
+    if unknown:
+        return PathResult(
+            "unknown", unknown=[f"security groups not in the program: {', '.join(unknown)}"]
+        ).merge(PathResult("fail", missing=missing, fixes=fixes) if missing else PathResult("pass"))
+    source = [subnet.cidr] if subnet.cidr is not None else None
+    inbound, _ = sg_allows(model, eni.sg_ids, False, port, (), source)
+    if inbound is None:
+        missing.append(
+            f"{where}: the security groups of {eni.name} admit no tcp {port} from "
+            f"{subnet.cidr or subnet.name}"
+        )
+        fixes.append(f"allow tcp {port} in from {subnet.cidr or 'the private subnets'} on {eni.name}'s group")
+    outbound, _ = sg_allows(model, eni.sg_ids, True, port, (), [ANY_IPV4])
+    if outbound is None:
+        missing.append(f"{where}: the security groups of {eni.name} let no tcp {port} out to 0.0.0.0/0")
+        fixes.append(f"allow tcp {port} out to 0.0.0.0/0 on {eni.name}'s group")
+    if missing:
+        return PathResult("fail", missing=missing, fixes=fixes)
+    return PathResult(
+        "pass",
+        evidence=[
+            f"{where} ({eni.id}, instance {eni.instance}, source/destination check off, Elastic IP "
+            f"{eni.public_ip}) in public subnet {eni.subnet_id}; its group admits tcp {port}"
+        ],
+    )
+
+
+def _subnet_to_internet(model: Model, label: str, sid: str, port: int = 443) -> PathResult:
     subnet = model.subnets.get(sid)
     if subnet is None:
         return PathResult("unknown", unknown=[f"subnet {sid} is not in the program"])
@@ -381,6 +568,8 @@ def _subnet_to_internet(model: Model, label: str, sid: str) -> PathResult:
             ],
             fixes=["move the function to private subnets whose default route goes to a NAT gateway"],
         )
+    if default.target == "nat-instance":
+        return _nat_instance_egress(model, subnet, default.target_id, port)
     if default.target == "nat":
         nat = model.nats.get(default.target_id)
         if nat is None:

@@ -62,6 +62,10 @@ class Resource:
     """Input keys whose value is (or holds) a Pulumi secret: never printed, shown as ``[secret]``."""
     aliases: tuple[str, ...] = ()
     """URNs this resource was known by before (``opts.aliases``, its parents' aliases applied)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The Pulumi resource options the change list honours, as the program set them (``protect``,
+    ``ignoreChanges``, ``deleteBeforeReplace``, ``replaceOnChanges``, ``retainOnDelete``); empty when the
+    source does not say."""
 
     def get(self, key: str, default: Any = None) -> Any:
         """A property, outputs first (they include what the provider computed), then inputs."""
@@ -154,6 +158,7 @@ def from_dicts(items: Iterable[Mapping[str, Any]]) -> list[Resource]:
                 custom=bool(item.get("custom", True)),
                 secret_keys=frozenset(item.get("secret_keys") or ()),
                 aliases=tuple(item.get("aliases") or ()),
+                options=dict(item.get("options") or {}),
             )
         )
     return out
@@ -210,7 +215,17 @@ def _drop_stack_parent(resources: list[Resource]) -> list[Resource]:
         r
         if r.parent is None or r.parent in urns
         else Resource(
-            r.type, r.name, r.id, r.inputs, r.outputs, None, r.urn, r.custom, r.secret_keys, r.aliases
+            r.type,
+            r.name,
+            r.id,
+            r.inputs,
+            r.outputs,
+            None,
+            r.urn,
+            r.custom,
+            r.secret_keys,
+            r.aliases,
+            r.options,
         )
         for r in resources
     ]

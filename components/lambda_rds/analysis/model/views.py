@@ -72,6 +72,26 @@ class NatGateway:
 
 
 @dataclass(frozen=True)
+class NetworkInterface:
+    """An ENI the program creates (``aws:ec2/networkInterface``), with what a NAT instance behind it
+    needs: source/destination checking off (on the interface and on the instance, whose attribute is its
+    primary interface's), an Elastic IP, an instance attached."""
+
+    name: str
+    id: str
+    subnet_id: str | None
+    sg_ids: tuple[str, ...]
+    source_dest_check: bool
+    public_ip: str | None = None
+    """The Elastic IP resource associated with it (``aws:ec2/eip`` networkInterface), by name."""
+    instance: str | None = None
+    """The instance whose primary (device 0) or attached interface it is, by name."""
+    instance_source_dest_check: bool | None = None
+    """The instance's own setting: None when it leaves it to the interface (no instance, or unset with the
+    provider's `network_interface` block, which then never changes it)."""
+
+
+@dataclass(frozen=True)
 class SgRule:
     """One direction of one rule. ``peer_sg_ids`` are the referenced groups (self references resolved)."""
 
@@ -274,6 +294,7 @@ class Model:
     main_route_table: dict[str, str] = field(default_factory=dict)  # vpc id -> route table id
     igws: dict[str, str | None] = field(default_factory=dict)  # igw id -> vpc id
     nats: dict[str, NatGateway] = field(default_factory=dict)
+    enis: dict[str, NetworkInterface] = field(default_factory=dict)  # NAT instances' fixed interfaces
     sgs: dict[str, SecurityGroup] = field(default_factory=dict)
     nacls: dict[str, NetworkAcl] = field(default_factory=dict)
     endpoints: list[VpcEndpoint] = field(default_factory=list)
@@ -283,6 +304,8 @@ class Model:
     proxies: list[Proxy] = field(default_factory=list)
     secrets: list[Secret] = field(default_factory=list)
     region: str = "us-east-1"
+    # True when no resource ARN named a Region: `region` is then the default, and the report says so.
+    region_assumed: bool = False
     account_id: str | None = None
 
     # -- lookups ------------------------------------------------------------------------------------

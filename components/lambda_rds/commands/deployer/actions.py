@@ -89,7 +89,74 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         # The aws_eip read also asks for the address's attributes (its PTR record): DescribeAddressesAttribute
         # takes no resource type (sources.SAR_EC2).
         "ec2:DescribeAddressesAttribute",
+        # A NAT instance's address is associated with its fixed interface (network_interface).
+        "ec2:AssociateAddress",
         "ec2:DisassociateAddress",
+        *_TAGS_EC2,
+    ),
+    # NAT instances (network.nat_type: instance; resources/nat_instance.py). The interface: created with
+    # the stack's tags, then source/destination check turned off (ModifyNetworkInterfaceAttribute); a delete
+    # detaches it first when an instance still holds it (sources.TF_LINGERING_ENIS).
+    "aws:ec2/networkInterface:NetworkInterface": (
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DetachNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeNetworkInterfaceAttribute",
+        "ec2:ModifyNetworkInterfaceAttribute",
+        *_TAGS_EC2,
+    ),
+    # The image-only launch template: its ImageId `resolve:ssm:<AL2023 parameter>` is validated at create,
+    # which needs ssm:GetParameters on the parameter (sources.ASG_SSM_PARAMETER_PERMISSIONS); an update
+    # writes a new version and makes it the default.
+    "aws:ec2/launchTemplate:LaunchTemplate": (
+        "ec2:CreateLaunchTemplate",
+        "ec2:CreateLaunchTemplateVersion",
+        "ec2:ModifyLaunchTemplate",
+        "ec2:DeleteLaunchTemplate",
+        "ec2:DescribeLaunchTemplates",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ssm:GetParameters",
+        *_TAGS_EC2,
+    ),
+    # aws_instance (sources.TF_EC2_INSTANCE): create reads the launch template's data and launches with
+    # the instance's and volumes' tags; read describes the instance, its type, credit specification,
+    # volumes and their tags, VPC, image and attributes; an instance type or user data change stops,
+    # modifies and starts it; maintenance and metadata options are modified in place; delete first turns
+    # off termination protection (ModifyInstanceAttribute), then terminates. RunInstances resolves the
+    # image parameter (sources.SSM_AMI_ALIASES: ssm:GetParameters) and passes the Session Manager role's
+    # profile, which needs iam:PassRole (sources.EC2_PASS_ROLE).
+    "aws:ec2/instance:Instance": (
+        "ec2:RunInstances",
+        "ec2:TerminateInstances",
+        "ec2:DescribeInstances",
+        "ec2:DescribeInstanceAttribute",
+        "ec2:ModifyInstanceAttribute",
+        "ec2:StopInstances",
+        "ec2:StartInstances",
+        "ec2:ModifyInstanceMaintenanceOptions",
+        "ec2:ModifyInstanceMetadataOptions",
+        # Turning `network.nat_instance_ssm` on for a deployed stack, or a new profile, changes the
+        # instance's profile in place: described, then associated, replaced, or (stopped instance)
+        # disassociated and associated again; Associate and Replace pass the role (sources.SAR_EC2,
+        # TF_INSTANCE_PROFILE_UPDATE).
+        "ec2:DescribeIamInstanceProfileAssociations",
+        "ec2:AssociateIamInstanceProfile",
+        "ec2:ReplaceIamInstanceProfileAssociation",
+        "ec2:DisassociateIamInstanceProfile",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeInstanceCreditSpecifications",
+        # The read finds the template by the instance's aws:ec2launchtemplate:id tag (DescribeTags), then
+        # its name and versions (DescribeLaunchTemplates, DescribeLaunchTemplateVersions:
+        # sources.TF_EC2_INSTANCE, flattenInstanceLaunchTemplate).
+        "ec2:DescribeLaunchTemplates",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribeVolumes",
+        "ec2:DescribeTags",
+        "ec2:DescribeImages",
+        "ec2:DescribeVpcs",
+        "ssm:GetParameters",
+        "iam:PassRole",
         *_TAGS_EC2,
     ),
     "aws:ec2/natGateway:NatGateway": (
@@ -162,6 +229,18 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "iam:ListRolePolicies",
         "iam:ListAttachedRolePolicies",
         "iam:ListInstanceProfilesForRole",
+    ),
+    # Session Manager for NAT instances (network.nat_instance_ssm): the profile that carries the role.
+    # AddRoleToInstanceProfile has iam:PassRole as a dependent action (sources.SAR_IAM).
+    "aws:iam/instanceProfile:InstanceProfile": (
+        "iam:CreateInstanceProfile",
+        "iam:GetInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:TagInstanceProfile",
+        "iam:UntagInstanceProfile",
+        "iam:PassRole",
     ),
     "aws:iam/rolePolicy:RolePolicy": ("iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (
@@ -325,6 +404,63 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         # (sources.SM_ROTATE_SECRET).
         "lambda:InvokeFunction",
     ),
+    # Monitoring (issue 23, resources/monitoring.py), as terraform-provider-aws v6 calls them
+    # (sources.TF_MONITORING_CRUD): an alarm is created and updated by PutMetricAlarm (with its tags), read
+    # by DescribeAlarms and its tags, deleted by DeleteAlarms.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:ListTagsForResource",
+    ),
+    # A dashboard takes no tags (sources.SAR_CLOUDWATCH): PutDashboard creates and updates it.
+    "aws:cloudwatch/dashboard:Dashboard": (
+        "cloudwatch:PutDashboard",
+        "cloudwatch:GetDashboard",
+        "cloudwatch:DeleteDashboards",
+    ),
+    # The topic: CreateTopic with its tags, then SetTopicAttributes (KmsMasterKeyId); read by
+    # GetTopicAttributes and its tags. Publishing (and so kms:GenerateDataKey on the topic's key) is
+    # CloudWatch's, under the key policy, never the deployer's.
+    "aws:sns/topic:Topic": (
+        "sns:CreateTopic",
+        "sns:SetTopicAttributes",
+        "sns:GetTopicAttributes",
+        "sns:DeleteTopic",
+        "sns:TagResource",
+        "sns:UntagResource",
+        "sns:ListTagsForResource",
+    ),
+    # The e-mail subscription: Subscribe on the topic; an e-mail endpoint is not waited on
+    # (waitForConfirmation), so the read is GetSubscriptionAttributes alone (no ListSubscriptionsByTopic);
+    # Unsubscribe, then GetSubscriptionAttributes until it is gone.
+    "aws:sns/topicSubscription:TopicSubscription": (
+        "sns:Subscribe",
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+        "sns:Unsubscribe",
+    ),
+    # The topic's key: CreateKey (with its policy and tags), EnableKeyRotation, then the reads that wait
+    # for the policy, rotation and tags to show (DescribeKey, GetKeyPolicy, GetKeyRotationStatus,
+    # ListResourceTags); an update calls PutKeyPolicy, UpdateKeyDescription, Enable/DisableKeyRotation; a
+    # delete ScheduleKeyDeletion. EnableKey/DisableKey only for is_enabled false, which the component never
+    # sets. CreateKey's dependent kms:TagResource authorizes the tags it sends (sources.SAR_KMS).
+    "aws:kms/key:Key": (
+        "kms:CreateKey",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+        "kms:PutKeyPolicy",
+        "kms:UpdateKeyDescription",
+        "kms:EnableKeyRotation",
+        "kms:DisableKeyRotation",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+    ),
     # Computed locally by the random provider: no AWS call.
     "random:index/randomId:RandomId": (),
     "random:index/randomPassword:RandomPassword": (),
@@ -361,17 +497,25 @@ PERMISSION_ONLY = frozenset({"iam:PassRole"})
 ACTION_OPERATION = {"lambda:InvokeFunction": "Invoke"}
 
 # Actions that take no resource type in the Service Authorization Reference (its "Resource types" column
-# is empty): a policy must grant them on "*" (sources.SAR_EC2, SAR_LOGS, SAR_RDS; STS GetCallerIdentity
-# needs no permission at all but is listed so the document shows every call).
+# is empty): a policy must grant them on "*" (sources.SAR_EC2, SAR_LOGS, SAR_RDS, SAR_SNS; STS
+# GetCallerIdentity needs no permission at all but is listed so the document shows every call).
 NO_RESOURCE_TYPES = frozenset(
     {
         "ec2:DescribeAddresses",
         "ec2:DescribeAddressesAttribute",
         "ec2:DescribeAvailabilityZones",
         "ec2:DescribeFlowLogs",
+        "ec2:DescribeIamInstanceProfileAssociations",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceCreditSpecifications",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeInstances",
         "ec2:DescribeInternetGateways",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribeLaunchTemplates",
         "ec2:DescribeNatGateways",
         "ec2:DescribeNetworkAcls",
+        "ec2:DescribeNetworkInterfaceAttribute",
         "ec2:DescribeNetworkInterfaces",
         "ec2:DescribePrefixLists",
         "ec2:DescribeRegions",
@@ -379,10 +523,16 @@ NO_RESOURCE_TYPES = frozenset(
         "ec2:DescribeSecurityGroupRules",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSubnets",
+        "ec2:DescribeTags",
+        "ec2:DescribeVolumes",
         "ec2:DescribeVpcEndpointServices",
         "ec2:DescribeVpcEndpoints",
         "ec2:DescribeVpcs",
         "logs:DescribeLogGroups",
+        # A subscription's own actions name no topic (sources.SAR_SNS).
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+        "sns:Unsubscribe",
         "sts:GetCallerIdentity",
     }
 )

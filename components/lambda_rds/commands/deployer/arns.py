@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from lambda_rds.commands.deployer.groups import EC2_TAGGED_TYPES
 from lambda_rds.commands.deployer.target import Target, layer_prefix, log_group_prefix, replica_prefix
+from lambda_rds.rules.dashboard import dashboard_name
+from lambda_rds.rules.nat_instance import AL2023_SSM_PREFIX
 
 
 def star(_: Target) -> list[str]:
@@ -24,6 +26,36 @@ def roles(t: Target) -> list[str]:
     """The component's roles, by their auto-generated names."""
     # Every role is auto-named `<component>-<key>-role-<7 random>` (settings.names.derived_names).
     return [t.iam_arn(f"role/{t.name}-*-role-*")]
+
+
+def nat_ssm_role(t: Target) -> list[str]:
+    """The NAT instances' Session Manager role: `<component>-nat-ssm-role-<7 random>`
+    (resources/nat_instance.py)."""
+    return [t.iam_arn(f"role/{t.name}-nat-ssm-role-*")]
+
+
+def instance_profiles(t: Target) -> list[str]:
+    """The NAT instances' Session Manager profile, by its auto-generated name."""
+    # `<component>-nat-ssm-profile-<7 random>` (resources/nat_instance.py).
+    return [t.iam_arn(f"instance-profile/{t.name}-*-profile-*")]
+
+
+def amazon_images(t: Target) -> list[str]:
+    """Any image in the stack's region: image ARNs name no account (sources.SAR_EC2)."""
+    return [f"arn:{t.partition}:ec2:{t.region}::image/*"]
+
+
+def run_instances(t: Target) -> list[str]:
+    """The resources RunInstances requires every statement that grants it to name (sources.SAR_EC2)."""
+    return [*ec2(t, "instance", "network-interface", "security-group", "subnet"), *amazon_images(t)]
+
+
+def al2023_parameters(t: Target) -> list[str]:
+    """AWS's public Amazon Linux 2023 image parameters, which the NAT instances' template names."""
+    # Public parameters' ARNs name no account (sources.ASG_SSM_PARAMETER_PERMISSIONS), and the `aws` prefix is
+    # reserved to AWS, so no account can make one of these.
+    # The account is left `*` (it matches the empty one): a policy checker reads an empty account as invalid.
+    return [f"arn:{t.partition}:ssm:{t.region}:*:parameter{AL2023_SSM_PREFIX}*"]
 
 
 def functions(t: Target) -> list[str]:
@@ -107,6 +139,33 @@ def kms(t: Target) -> list[str]:
     return [t.kms_key_arn] if t.kms_key_arn else [t.arn("kms", "key/*")]
 
 
+def alarms(t: Target) -> list[str]:
+    """The component's alarms, auto-named `<component>-<signal>[-<target>]-<7 random>`
+    (resources/monitoring.py)."""
+    return [t.arn("cloudwatch", f"alarm:{t.name}-*")]
+
+
+def topics(t: Target) -> list[str]:
+    """The alarms' topic the component creates, auto-named `<component>-alarms-<7 random>`."""
+    return [t.arn("sns", f"{t.name}-alarms-*")]
+
+
+def keys(t: Target) -> list[str]:
+    """Any key: KMS gives a key a random id, so the stack's tags name the topic's key."""
+    return [t.arn("kms", "key/*")]
+
+
+def dashboards(t: Target) -> list[str]:
+    """The stack's dashboard, by its name; dashboards are global: the ARN names no region
+    (sources.SAR_CLOUDWATCH)."""
+    return [t.arn("cloudwatch", f"dashboard/{dashboard_name(t.project, t.stack, t.name)}", region="")]
+
+
+def monitoring_reads(t: Target) -> list[str]:
+    """What the alarm and topic reads name."""
+    return [*alarms(t), *topics(t)]
+
+
 def hosted_zones(t: Target) -> list[str]:
     """Any hosted zone: the private zone AWS keeps for an endpoint's service."""
     # Route 53 ARNs name neither region nor account (sources.SAR_ROUTE53); the zone is AWS's own.
@@ -115,7 +174,16 @@ def hosted_zones(t: Target) -> list[str]:
 
 def tagged_not_ec2(t: Target) -> list[str]:
     """What the component tags with the stack's tags outside EC2."""
-    return [*roles(t), *functions(t), *_rds_own(t), *app_secret(t)]
+    return [
+        *roles(t),
+        *instance_profiles(t),
+        *functions(t),
+        *_rds_own(t),
+        *app_secret(t),
+        *alarms(t),
+        *topics(t),
+        *keys(t),
+    ]
 
 
 def tagged(t: Target) -> list[str]:
@@ -125,8 +193,8 @@ def tagged(t: Target) -> list[str]:
 
 def created(t: Target) -> list[str]:
     """What the creates name: what the component tags, and AWS's default groups."""
-    # A create is also authorized on AWS's default groups it names.
-    return [*tagged(t), t.arn("rds", "og:default*"), t.arn("rds", "pg:default*")]
+    # A create is also authorized on AWS's default groups it names, and RunInstances on the image.
+    return [*tagged(t), t.arn("rds", "og:default*"), t.arn("rds", "pg:default*"), *amazon_images(t)]
 
 
 def with_untagged(t: Target) -> list[str]:
@@ -155,9 +223,13 @@ def every_taggable(t: Target) -> list[str]:
     return [
         t.arn("ec2", "*"),
         t.iam_arn("role/*"),
+        t.iam_arn("instance-profile/*"),
         t.arn("lambda", "function:*"),
         t.arn("rds", "*"),
         t.arn("secretsmanager", "secret:*"),
+        t.arn("cloudwatch", "alarm:*"),
+        t.arn("sns", "*"),
+        t.arn("kms", "key/*"),
     ]
 
 

@@ -18,8 +18,16 @@ PASSED_TO = (
     "monitoring.rds.amazonaws.com",
     "vpc-flow-logs.amazonaws.com",
 )
-# The one managed policy the component attaches (rules.iam.ENHANCED_MONITORING_POLICY_ARN, by name).
+# The NAT instances' Session Manager role goes to EC2 in its instance profile (sources.EC2_PASS_ROLE): that
+# role alone (`passed_to_ec2`), not every role of the stack.
+EC2_SERVICE = "ec2.amazonaws.com"
+# The managed policies the component attaches, by name: enhanced monitoring
+# (rules.iam.ENHANCED_MONITORING_POLICY_ARN) and Session Manager on NAT instances
+# (resources.nat_instance.SSM_CORE_POLICY_ARN).
 MONITORING_POLICY = "iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+SSM_CORE_POLICY = "iam::aws:policy/AmazonSSMManagedInstanceCore"
+# The owner alias of AWS's own images, Amazon Linux 2023 among them (sources.EC2_IMAGE_OWNER_AMAZON).
+AMAZON_IMAGE_OWNER = "amazon"
 
 
 def _stack_tags(key: str, t: Target) -> dict[str, str | list[str]]:
@@ -47,6 +55,14 @@ def retag(t: Target) -> Condition:
     # A tag the request sets on the stack keys must be this stack's (each key on its own: ...IfExists);
     # a change of another tag sends only that tag (sources.IAM_CONDITION_OPERATORS).
     return {**resource_tags(t), "StringEqualsIfExists": request_tags(t)["StringEquals"]}
+
+
+def request_and_existing_tags(t: Target) -> Condition:
+    """The request sets this stack's tags, and the resource, where it exists already, is this stack's."""
+    # PutMetricAlarm both creates (no resource tags yet: ...IfExists) and updates (the alarm's own tags;
+    # the request's are ignored then, sources.PUT_METRIC_ALARM): another stack's alarm with the same name
+    # pattern keeps its own stack tag and is refused.
+    return {**request_tags(t), "StringEqualsIfExists": _stack_tags("aws:ResourceTag", t)}
 
 
 def request_tags_if_sent(t: Target) -> Condition:
@@ -107,6 +123,13 @@ def stack_tag_keys(_: Target) -> Condition:
     return {"ForAnyValue:StringLike": {"aws:TagKeys": "lambda-rds:*"}}
 
 
+def key_has_an_alias(_: Target) -> Condition:
+    """The key has at least one alias."""
+    # kms:ResourceAliases is multivalued and absent on a key without an alias, as on the key CreateKey is
+    # making (sources.KMS_ALIAS_AUTHORIZATION): Null false holds only where the key has one.
+    return {"Null": {"kms:ResourceAliases": "false"}}
+
+
 def via_rds_and_secrets(t: Target) -> Condition:
     """The key is used through RDS or Secrets Manager in the stack's region."""
     # kms:ViaService is `<service>.<region>.<endpoint domain>` (sources.KMS_VIA_SERVICE):
@@ -126,12 +149,38 @@ def passed_to(t: Target) -> Condition:
     return {"StringEquals": {"iam:PassedToService": list(PASSED_TO), **_stack_tags("aws:ResourceTag", t)}}
 
 
-def monitoring_policy(t: Target) -> Condition:
-    """Only the enhanced-monitoring managed policy, on the stack's roles."""
+def passed_to_ec2(t: Target) -> Condition:
+    """The NAT instances' role, tagged with the stack, passed only to EC2."""
+    # AddRoleToInstanceProfile needs iam:PassRole on the role (sources.IAM_ADD_ROLE_TO_INSTANCE_PROFILE),
+    # and no AWS page says which iam:PassedToService, if any, IAM sets there: ...IfExists lets a pass that
+    # names no service through. A pass that names one (RunInstances, AssociateIamInstanceProfile) must name
+    # EC2; and the role's trust policy lets only EC2 assume it (resources/nat_instance.py).
     return {
-        "ArnEquals": {"iam:PolicyARN": f"arn:{t.partition}:{MONITORING_POLICY}"},
-        **resource_tags(t),
+        "StringEquals": _stack_tags("aws:ResourceTag", t),
+        "StringEqualsIfExists": {"iam:PassedToService": EC2_SERVICE},
     }
+
+
+def monitoring_policy(t: Target) -> Condition:
+    """Only the enhanced-monitoring and Session Manager managed policies, on the stack's roles."""
+    policies = [f"arn:{t.partition}:{MONITORING_POLICY}", f"arn:{t.partition}:{SSM_CORE_POLICY}"]
+    return {"ArnEquals": {"iam:PolicyARN": policies}, **resource_tags(t)}
+
+
+def amazon_images(_: Target) -> Condition:
+    """The image is AWS's own (the Amazon Linux 2023 the NAT instances boot)."""
+    # ec2:Owner is listed for RunInstances' image row only (sources.SAR_EC2): the other resources of the
+    # launch lack the key, so this statement grants nothing on them.
+    return {"StringEquals": {"ec2:Owner": AMAZON_IMAGE_OWNER}}
+
+
+def interfaces_here(t: Target) -> Condition:
+    """The network interface is in a subnet of the stack's region and account."""
+    # RunInstances lists no tag key for the interface it launches on (sources.SAR_EC2): ec2:Subnet is
+    # listed for that row only, so this statement grants nothing on the other resources of the launch.
+    # The instance itself must still carry the stack's tags, and an interface can be the primary one of a
+    # single instance: another stack's running NAT keeps its own.
+    return {"ArnLike": {"ec2:Subnet": t.arn("ec2", "subnet/*")}}
 
 
 def rds_service_name(_: Target) -> Condition:

@@ -30,12 +30,17 @@ EC2_CREATE_ACTIONS = (
     "AuthorizeSecurityGroupIngress",
     "CreateFlowLogs",
     "CreateInternetGateway",
+    "CreateLaunchTemplate",
     "CreateNatGateway",
+    "CreateNetworkInterface",
     "CreateRouteTable",
     "CreateSecurityGroup",
     "CreateSubnet",
     "CreateVpc",
     "CreateVpcEndpoint",
+    # NAT instances: the instance and its root volume are tagged by RunInstances (TagSpecifications for
+    # `instance` and `volume`, sources.TF_EC2_INSTANCE).
+    "RunInstances",
 )
 # Creates whose request carries the resource's tags in terraform-provider-aws v6 (TagSpecifications for
 # EC2, Tags for the others: sources.TF_TAGS_ON_CREATE), held to requests carrying the stack's tags. The
@@ -45,6 +50,7 @@ EC2_CREATE_ACTIONS = (
 CREATE_WITH_TAGS = frozenset(
     {f"ec2:{a}" for a in EC2_CREATE_ACTIONS}
     | {
+        "iam:CreateInstanceProfile",
         "iam:CreateRole",
         "lambda:CreateFunction",
         "rds:CreateDBCluster",
@@ -55,6 +61,7 @@ CREATE_WITH_TAGS = frozenset(
         "rds:CreateDBProxyEndpoint",
         "rds:CreateDBSubnetGroup",
         "secretsmanager:CreateSecret",
+        "sns:CreateTopic",
     }
 )
 # Adding tags. IAM, Lambda, RDS and Secrets Manager authorize tags sent with a create as these actions
@@ -62,26 +69,55 @@ CREATE_WITH_TAGS = frozenset(
 # action of the RDS creates); EC2 as ec2:CreateTags with ec2:CreateAction (sources.EC2_TAG_ON_CREATE).
 TAG_ADD = frozenset(
     {
+        "cloudwatch:TagResource",
         "ec2:CreateTags",
+        "iam:TagInstanceProfile",
         "iam:TagRole",
+        "kms:TagResource",
         "lambda:TagResource",
         "rds:AddTagsToResource",
         "secretsmanager:TagResource",
+        "sns:TagResource",
     }
 )
 TAG_REMOVE = frozenset(
     {
+        "cloudwatch:UntagResource",
         "ec2:DeleteTags",
+        "iam:UntagInstanceProfile",
         "iam:UntagRole",
+        "kms:UntagResource",
         "lambda:UntagResource",
         "rds:RemoveTagsFromResource",
         "secretsmanager:UntagResource",
+        "sns:UntagResource",
     }
 )
 # Changes, deletes, invokes and secret reads on the component's own tagged resources, and the creates'
 # parents (the VPC, subnets and groups the component made).
 CHANGE_TAGGED = TAG_REMOVE | frozenset(
     {
+        # NAT instances: the interface, its address, the image template and the instance are the stack's.
+        # DescribeInstanceAttribute is a read, held to the tags too: it returns an instance's user data.
+        "ec2:AssociateAddress",
+        "ec2:AssociateIamInstanceProfile",
+        "ec2:CreateLaunchTemplateVersion",
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteLaunchTemplate",
+        "ec2:DescribeInstanceAttribute",
+        "ec2:DisassociateIamInstanceProfile",
+        "ec2:ModifyInstanceAttribute",
+        "ec2:ModifyInstanceMaintenanceOptions",
+        "ec2:ModifyInstanceMetadataOptions",
+        "ec2:ModifyLaunchTemplate",
+        "ec2:ModifyNetworkInterfaceAttribute",
+        "ec2:ReplaceIamInstanceProfileAssociation",
+        "ec2:StartInstances",
+        "ec2:StopInstances",
+        "ec2:TerminateInstances",
+        "iam:AddRoleToInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
         "ec2:AssociateRouteTable",
         "ec2:AttachInternetGateway",
         "ec2:AuthorizeSecurityGroupEgress",
@@ -150,6 +186,17 @@ CHANGE_TAGGED = TAG_REMOVE | frozenset(
         "secretsmanager:RotateSecret",
         "secretsmanager:UpdateSecret",
         "secretsmanager:UpdateSecretVersionStage",
+        # Monitoring (issue 23): the alarms, their topic and the topic's key carry the stack's tags. The
+        # key's changes are held to them: its id is random, so no name could hold them (its reads and
+        # EnableKeyRotation: NEW_KEY_CHECKS).
+        "cloudwatch:DeleteAlarms",
+        "kms:DisableKeyRotation",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:UpdateKeyDescription",
+        "sns:DeleteTopic",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
     }
 )
 # Changes that also name something that carries no tag of the stack: Lambda's lingering network
@@ -220,4 +267,60 @@ EC2_TAGGED_TYPES = (
     "security-group-rule",
     "vpc-endpoint",
     "vpc-flow-log",
+    # NAT instances (network.nat_type: instance): the fixed interface, the image template, the instance and
+    # its root volume (volume_tags).
+    "network-interface",
+    "launch-template",
+    "instance",
+    "volume",
+)
+# ec2:RunInstances names every resource of the launch, each authorized on its own (sources.SAR_EC2): the
+# instance and its volume carry the request's tags (CreateWithStackTags); the group, subnet and launch
+# template are the stack's (aws:ResourceTag); the image is AWS's (ec2:Owner); the fixed interface is
+# named by no tag key for this action, only by where it is (ec2:Subnet).
+RUN_INSTANCES = frozenset({"ec2:RunInstances"})
+# PutMetricAlarm both creates and updates an alarm, with the alarm's tags in every request (TagResource
+# changes an existing alarm's tags; PutMetricAlarm's are applied at create only: sources.PUT_METRIC_ALARM,
+# aws/aws-sdk#27): the request must carry this stack's tags, and an existing alarm must be this stack's.
+PUT_ALARM = frozenset({"cloudwatch:PutMetricAlarm"})
+# CreateKey takes no resource type (sources.SAR_KMS) but lists aws:RequestTag: the new key carries the
+# stack's tags.
+CREATE_KEY = frozenset({"kms:CreateKey"})
+# Dashboards take no tags: named `<project>-<stack>-<component>` (rules.dashboard.dashboard_name).
+DASHBOARD_ACTIONS = frozenset(
+    {"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"}
+)
+# The topic key's changes, held to the stack's tags like everything else; but KMS gives a key a random id,
+# so they are granted on any key (`key/*`), and tagging at create needs kms:TagResource on every key
+# (sources.KMS_TAG_PERMISSIONS): an untagged key of the account could be tagged for this stack and then
+# changed or deleted. A key with an alias is never the component's (it gives its key none): these are
+# refused on one (kms:ResourceAliases, sources.KMS_ALIAS_AUTHORIZATION). kms:DescribeKey stays out: the
+# database's key, which may well have an alias, is read through RDS and Secrets Manager.
+KEY_WITH_ALIAS_DENIED = frozenset(
+    {
+        "kms:DisableKeyRotation",
+        "kms:EnableKeyRotation",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateKeyDescription",
+    }
+)
+# What the provider calls on the topic key within seconds of CreateKey (sources.TF_MONITORING_CRUD:
+# EnableKeyRotation, retried only on NotFound or Disabled, then the waits on the policy, rotation and tags)
+# and on every read. A key's tags "might take up to five minutes" to take effect in authorization, though
+# ListResourceTags already shows them (sources.KMS_ABAC; the provider retries SNS's first SetTopicAttributes
+# on that very permissions error, not KMS's EnableKeyRotation: sources.TF_ABAC_PROPAGATION): held to the
+# tags, the first `up` could fail AccessDenied. Reads, and turning rotation on, of any key of the account and
+# region instead (never on one with an alias: KEY_WITH_ALIAS_DENIED); what changes or deletes a key stays held
+# to the tags.
+NEW_KEY_CHECKS = frozenset(
+    {
+        "kms:DescribeKey",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+    }
 )

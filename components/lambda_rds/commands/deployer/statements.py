@@ -15,11 +15,17 @@ from lambda_rds.commands.deployer.conditions import Condition
 from lambda_rds.commands.deployer.groups import (
     BROUGHT_VPC_CREATES,
     CHANGE_TAGGED,
+    CREATE_KEY,
     CREATE_WITH_TAGS,
+    DASHBOARD_ACTIONS,
     DEFAULT_GROUP_CLOSED,
     EC2_TAGGED_TYPES,
+    KEY_WITH_ALIAS_DENIED,
+    NEW_KEY_CHECKS,
     NOT_ANOTHER_STACKS,
+    PUT_ALARM,
     RDS_BY_FILTER,
+    RUN_INSTANCES,
     TAG_ADD,
     TAG_REMOVE,
     UNTAGGED_DENIED,
@@ -68,6 +74,13 @@ SCOPES: tuple[Scope, ...] = (
         conditions.request_tags,
     ),
     Scope(
+        "CreateKeyWithStackTags",
+        "`kms:CreateKey` takes no resource type; its request must carry the stack's tags (the alarms' topic"
+        " key)",
+        arns.star,
+        conditions.request_tags,
+    ),
+    Scope(
         "CreateWithStackTags",
         "creates whose request carries the stack's tags (`aws:RequestTag`), on the names the component gives",
         arns.created,
@@ -77,8 +90,34 @@ SCOPES: tuple[Scope, ...] = (
         "ChangeOnlyThisStack",
         "only what carries this project's and stack's tags (`aws:ResourceTag`): the names are alike in"
         " every stack",
-        arns.tagged,
+        # RunInstances requires the image named too: AWS's carry no tags of ours, so nothing is granted on it.
+        lambda t: [*arns.tagged(t), *arns.amazon_images(t)],
         conditions.resource_tags,
+    ),
+    Scope(
+        "PutAlarmsOfTheStack",
+        "PutMetricAlarm creates and updates: the request carries the stack's tags, and an alarm that"
+        " exists is this stack's",
+        arns.alarms,
+        conditions.request_and_existing_tags,
+    ),
+    Scope(
+        "LaunchFromAmazonImages",
+        "a NAT instance's launch: the image is AWS's own (`ec2:Owner`), Amazon Linux 2023",
+        arns.run_instances,
+        conditions.amazon_images,
+    ),
+    Scope(
+        "LaunchOnItsInterface",
+        "a NAT instance's launch on its fixed interface: RunInstances lists no tag key for it, only where"
+        " it is (`ec2:Subnet`); the instance must carry the stack's tags",
+        arns.run_instances,
+        conditions.interfaces_here,
+    ),
+    Scope(
+        "ResolveAmazonLinuxImage",
+        "the NAT instances' template names AWS's public Amazon Linux 2023 parameter: read it, nothing else",
+        arns.al2023_parameters,
     ),
     Scope(
         "RetagOnlyThisStack",
@@ -136,16 +175,19 @@ SCOPES: tuple[Scope, ...] = (
         "reads only (a secret's value excepted), on the names the component gives and a VPC you bring",
         lambda t: [
             *arns.roles(t),
+            *arns.instance_profiles(t),
             *arns.functions(t),
             *arns.rds(t),
             t.arn("rds", "target-group:*"),
             *arns.app_secret(t),
             *arns.ec2(t, "vpc"),
+            *arns.monitoring_reads(t),
         ],
     ),
     Scope(
         "AttachOnlyTheMonitoringPolicy",
-        "its roles, tagged with the stack, and only `AmazonRDSEnhancedMonitoringRole`",
+        "its roles, tagged with the stack, and only `AmazonRDSEnhancedMonitoringRole` or (NAT instances'"
+        " Session Manager) `AmazonSSMManagedInstanceCore`",
         arns.roles,
         conditions.monitoring_policy,
     ),
@@ -154,6 +196,13 @@ SCOPES: tuple[Scope, ...] = (
         "its roles, tagged with the stack, only to the services that run them",
         arns.roles,
         conditions.passed_to,
+    ),
+    Scope(
+        "PassTheNatRoleToEc2",
+        "the NAT instances' Session Manager role (`network.nat_instance_ssm`), tagged with the stack, only"
+        " to EC2",
+        arns.nat_ssm_role,
+        conditions.passed_to_ec2,
     ),
     Scope(
         "RdsServiceLinkedRole",
@@ -165,6 +214,11 @@ SCOPES: tuple[Scope, ...] = (
         "LambdaLayersOfTheStack",
         "layers cannot be tagged; their names `<component>-<project>-<stack>-deps-*` carry the stack",
         arns.layers,
+    ),
+    Scope(
+        "DashboardOfTheStack",
+        "dashboards take no tags; its name `<project>-<stack>-<component>` carries the stack",
+        arns.dashboards,
     ),
     Scope(
         "LogGroupsOfTheStack",
@@ -183,6 +237,12 @@ SCOPES: tuple[Scope, ...] = (
         arns.master_secret,
     ),
     Scope(
+        "CheckTheNewKey",
+        "the topic key is read and its rotation turned on seconds after CreateKey, before its tags may take"
+        " effect (up to five minutes): reads and EnableKeyRotation only, on the account's keys",
+        arns.keys,
+    ),
+    Scope(
         "KmsThroughRdsAndSecretsManager",
         "the database's key (`database.kms_key_arn`, else any), only through RDS and Secrets Manager",
         arns.kms,
@@ -199,6 +259,14 @@ SCOPES: tuple[Scope, ...] = (
         " stack tag (`...IfExists` above is keyed per action; not in `--migrate`)",
         arns.always_tagged,
         conditions.no_stack_tag,
+        effect="Deny",
+    ),
+    Scope(
+        "DenyKeysWithAnAlias",
+        "Deny: the topic key's changes are granted by its tags on `key/*` (its id is random); a key with an"
+        " alias is never the component's, whatever its tags",
+        arns.keys,
+        conditions.key_has_an_alias,
         effect="Deny",
     ),
     Scope(
@@ -227,8 +295,19 @@ SCOPE_BY_SID = {s.sid: s for s in SCOPES}
 
 _BY_SID: dict[str, frozenset[str]] = {
     "CreateProxyWithStackTags": frozenset({"rds:CreateDBProxy"}),
+    "CreateKeyWithStackTags": CREATE_KEY,
+    "PutAlarmsOfTheStack": PUT_ALARM,
+    "DashboardOfTheStack": DASHBOARD_ACTIONS,
+    # The database's key is read through RDS and Secrets Manager; the topic's key, also right after its
+    # create (CheckTheNewKey).
+    "KmsThroughRdsAndSecretsManager": frozenset({"kms:DescribeKey"}),
+    "CheckTheNewKey": NEW_KEY_CHECKS,
     "CreateWithStackTags": CREATE_WITH_TAGS,
-    "ChangeOnlyThisStack": CHANGE_TAGGED,
+    # A NAT instance's launch: its group, subnet and launch template carry the stack's tags.
+    "ChangeOnlyThisStack": CHANGE_TAGGED | RUN_INSTANCES,
+    "LaunchFromAmazonImages": RUN_INSTANCES,
+    "LaunchOnItsInterface": RUN_INSTANCES,
+    "ResolveAmazonLinuxImage": frozenset({"ssm:GetParameters"}),
     "RetagOnlyThisStack": TAG_ADD,
     "TagEc2AtCreate": frozenset({"ec2:CreateTags"}),
     "TagNewForThisStack": TAG_ADD - {"ec2:CreateTags"},
@@ -239,6 +318,7 @@ _BY_SID: dict[str, frozenset[str]] = {
     "ChangeEndpointsInTheVpcYouBring": frozenset({"ec2:ModifyVpcEndpoint"}),
     "AttachOnlyTheMonitoringPolicy": frozenset({"iam:AttachRolePolicy", "iam:DetachRolePolicy"}),
     "PassRolesOfTheStack": frozenset({"iam:PassRole"}),
+    "PassTheNatRoleToEc2": frozenset({"iam:PassRole"}),
     "RdsServiceLinkedRole": frozenset({"iam:CreateServiceLinkedRole"}),
     "LambdaLayersOfTheStack": frozenset(
         {"lambda:PublishLayerVersion", "lambda:GetLayerVersion", "lambda:DeleteLayerVersion"}
@@ -246,12 +326,14 @@ _BY_SID: dict[str, frozenset[str]] = {
     "RdsDescribeByFilter": RDS_BY_FILTER,
     "RdsManagedMasterSecret": frozenset(MASTER_SECRET_ACTIONS),
     "DenyUntaggedOfOurKinds": UNTAGGED_DENIED,
+    "DenyKeysWithAnAlias": KEY_WITH_ALIAS_DENIED,
     "DenyStackTagRemoval": TAG_REMOVE,
     "KeepTheDefaultGroupClosed": DEFAULT_GROUP_CLOSED,
     "KeepTheDefaultGroupName": frozenset({"ec2:CreateTags", "ec2:DeleteTags"}),
 }
 # The rest, by service: logs and KMS are held by name and key; what remains of EC2 (DescribeVpcAttribute),
-# IAM, Lambda, RDS and Secrets Manager is read-only.
+# IAM, Lambda, RDS, Secrets Manager, CloudWatch (DescribeAlarms, ListTagsForResource) and SNS
+# (GetTopicAttributes, ListTagsForResource) is read-only.
 _BY_SERVICE = {
     "logs": "LogGroupsOfTheStack",
     "kms": "KmsThroughRdsAndSecretsManager",
@@ -261,6 +343,8 @@ _BY_SERVICE = {
     "lambda": "ReadByName",
     "rds": "ReadByName",
     "secretsmanager": "ReadByName",
+    "cloudwatch": "ReadByName",
+    "sns": "ReadByName",
 }
 
 

@@ -5,10 +5,11 @@ Pure functions over the SDK's response dicts. Each fills exactly the camelCase k
 over a live account. Ids are AWS ids; ``urn`` is the ARN or id (there are no URNs outside Pulumi); names
 are the ``Name`` tag when there is one, else the AWS name or id, because the report quotes them.
 
-One module per AWS family: ``network`` (VPCs, subnets, route tables, gateways, endpoints), ``firewalls``
-(security groups, network ACLs), ``databases`` (RDS and Aurora, subnet and parameter groups, RDS Proxy) and
-``functions`` (Lambda, IAM, Secrets Manager; function environments keep only the runtime's ``DB_*``
-contract variables). ``common`` holds the record builder and the ``Name`` tag lookup they share.
+One module per AWS family: ``network`` (VPCs, subnets, route tables, gateways, endpoints, and the interfaces
+and instances of NAT instances), ``firewalls`` (security groups, network ACLs), ``databases`` (RDS and
+Aurora, subnet and parameter groups, RDS Proxy) and ``functions`` (Lambda, IAM, Secrets Manager; function
+environments keep only the runtime's ``DB_*`` contract variables). ``common`` holds the record builder and
+the ``Name`` tag lookup they share.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from lambda_rds.doctor.normalise.databases import (
     db_proxy,
     db_subnet_group,
     parameter_group,
+    proxy_endpoint,
     proxy_target_group,
     proxy_targets,
 )
@@ -34,9 +36,11 @@ from lambda_rds.doctor.normalise.functions import (
     secret,
 )
 from lambda_rds.doctor.normalise.network import (
+    instance,
     internet_gateway,
     main_route_table_ids,
     nat_gateway,
+    network_interface,
     route_table,
     subnet,
     vpc,
@@ -51,13 +55,16 @@ __all__ = [
     "db_proxy",
     "db_subnet_group",
     "function",
+    "instance",
     "internet_gateway",
     "main_route_table_ids",
     "managed_policy",
     "nat_gateway",
     "network_acl",
+    "network_interface",
     "parameter_group",
     "policy_document",
+    "proxy_endpoint",
     "proxy_target_group",
     "proxy_targets",
     "role",

@@ -14,6 +14,7 @@ from lambda_rds.analysis.model.tokens import (
     T_DB_SUBNET_GROUP,
     T_PARAM_GROUP,
     T_PROXY,
+    T_PROXY_ENDPOINT,
     T_PROXY_TARGET,
     T_PROXY_TG,
 )
@@ -53,7 +54,10 @@ def _master_secret(item: Mapping[str, Any]) -> list[dict[str, Any]] | None:
     return [{"secretArn": arn}] if arn else None
 
 
-def db_instance(item: Mapping[str, Any]) -> Resource:
+def db_instance(item: Mapping[str, Any], *, replica_of: str | None = None) -> Resource:
+    """An instance; with ``replica_of`` (the source's identifier) a read replica read as its source's reader:
+    the model folds it into the source (its read capacity and reader host). Never set for the target
+    itself, which stays a database of its own even when it is a replica."""
     ident = str(item["DBInstanceIdentifier"])
     endpoint = item.get("Endpoint") or {}
     address, port = endpoint.get("Address"), endpoint.get("Port") or item.get("DbInstancePort") or None
@@ -87,6 +91,7 @@ def db_instance(item: Mapping[str, Any]) -> Resource:
             "multiAz": item.get("MultiAZ"),
             "iamDatabaseAuthenticationEnabled": item.get("IAMDatabaseAuthenticationEnabled"),
             "status": item.get("DBInstanceStatus"),
+            "replicateSourceDb": replica_of,
         },
         str(item.get("DBInstanceArn") or ident),
     )
@@ -180,6 +185,25 @@ def db_proxy(item: Mapping[str, Any], endpoint_override: Mapping[str, Any] | Non
             "status": item.get("Status"),
         },
         str(item.get("DBProxyArn") or name),
+    )
+
+
+def proxy_endpoint(item: Mapping[str, Any]) -> Resource:
+    """A ``DescribeDBProxyEndpoints`` item: a READ_ONLY one is the proxy's reader (DB_READ_HOST)."""
+    name = str(item["DBProxyEndpointName"])
+    return record(
+        T_PROXY_ENDPOINT,
+        name,
+        name,
+        {
+            "dbProxyName": item.get("DBProxyName"),
+            "dbProxyEndpointName": name,
+            "endpoint": item.get("Endpoint"),
+            "targetRole": item.get("TargetRole"),
+            "vpcSubnetIds": list(item.get("VpcSubnetIds") or []),
+            "vpcSecurityGroupIds": list(item.get("VpcSecurityGroupIds") or []),
+        },
+        str(item.get("DBProxyEndpointArn") or name),
     )
 
 

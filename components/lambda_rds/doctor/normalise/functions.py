@@ -26,6 +26,7 @@ CONTRACT_ENV = frozenset(
     {
         "DB_ENGINE",
         "DB_HOST",
+        "DB_READ_HOST",  # the readers (database.readers): reach.db-read checks each host's path
         "DB_PORT",
         "DB_NAME",
         "DB_USER",

@@ -1,4 +1,7 @@
-"""EC2 network answers -> ``Resource``: VPCs, subnets, route tables, internet and NAT gateways, endpoints."""
+"""EC2 network answers -> ``Resource``: the VPC, its routes and gateways, endpoints and NAT instances.
+
+VPCs, subnets, route tables, internet and NAT gateways, endpoints, and the network interfaces
+and instances of NAT instances (a default route to a network interface)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ from typing import Any
 
 from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.model.tokens import (
+    T_EIP,
+    T_ENI,
     T_IGW,
+    T_INSTANCE,
     T_MAIN_RTA,
     T_NAT,
     T_RT,
@@ -46,6 +52,8 @@ def subnet(item: Mapping[str, Any]) -> Resource:
             "availabilityZoneId": item.get("AvailabilityZoneId"),
             "cidrBlock": item.get("CidrBlock"),
             "mapPublicIpOnLaunch": bool(item.get("MapPublicIpOnLaunch")),
+            # Doctor's own (the analysis ignores it): Lambda needs a free address to create an ENI there.
+            "availableIpAddressCount": item.get("AvailableIpAddressCount"),
         },
         str(item.get("SubnetArn") or sid),
     )
@@ -170,4 +178,77 @@ def vpc_endpoint(item: Mapping[str, Any]) -> Resource:
             "privateDnsEnabled": bool(item.get("PrivateDnsEnabled")),
             "routeTableIds": list(item.get("RouteTableIds") or []),
         },
+    )
+
+
+def network_interface(item: Mapping[str, Any]) -> list[Resource]:
+    """A DescribeNetworkInterfaces item -> the ENI record (``aws:ec2/networkInterface``) and, when it has a
+    public address (``Association.PublicIp``: an Elastic IP, or a public IPv4 address EC2 gave it), an
+    ``aws:ec2/eip`` record naming it, which is how the analysis model learns an interface can reach the
+    internet gateway (``NetworkInterface.public_ip``)."""
+    eid = str(item["NetworkInterfaceId"])
+    name = tag_name({"Tags": item.get("TagSet") or []}, eid)
+    out = [
+        record(
+            T_ENI,
+            name,
+            eid,
+            {
+                "subnetId": item.get("SubnetId"),
+                "vpcId": item.get("VpcId"),
+                "securityGroups": [g["GroupId"] for g in item.get("Groups") or [] if g.get("GroupId")],
+                # EC2's default for a new interface is on; AWS always answers it.
+                "sourceDestCheck": item.get("SourceDestCheck"),
+            },
+        )
+    ]
+    association = item.get("Association") or {}
+    public_ip = association.get("PublicIp")
+    if public_ip:
+        allocation = association.get("AllocationId")
+        out.append(
+            record(
+                T_EIP,
+                str(public_ip),
+                str(allocation or f"{eid}/public-ip"),
+                {"networkInterface": eid, "publicIp": public_ip, "allocationId": allocation},
+            )
+        )
+    return out
+
+
+def instance(item: Mapping[str, Any]) -> Resource:
+    """A DescribeInstances instance -> ``aws:ec2/instance`` with the keys the model reads: its primary
+    interface (device 0), the others, and ``sourceDestCheck`` (the instance attribute is its primary
+    interface's: ModifyInstanceAttribute SourceDestCheck,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html). Doctor's own
+    keys (the analysis ignores them): ``instanceState`` (State.Name: pending | running | shutting-down |
+    terminated | stopping | stopped) and ``httpTokens`` (MetadataOptions.HttpTokens: ``required`` means
+    IMDSv2 only)."""
+    iid = str(item["InstanceId"])
+    primary: str | None = None
+    others: list[dict[str, str]] = []
+    for ni in item.get("NetworkInterfaces") or []:
+        nid = ni.get("NetworkInterfaceId")
+        if not nid:
+            continue
+        if (ni.get("Attachment") or {}).get("DeviceIndex") == 0:
+            primary = str(nid)
+        else:
+            others.append({"networkInterfaceId": str(nid)})
+    return record(
+        T_INSTANCE,
+        tag_name(item, iid),
+        iid,
+        {
+            "instanceId": iid,
+            "primaryNetworkInterface": {"networkInterfaceId": primary} if primary else None,
+            "networkInterfaces": others,
+            "sourceDestCheck": item.get("SourceDestCheck"),
+            "instanceType": item.get("InstanceType"),
+            "subnetId": item.get("SubnetId"),
+            "instanceState": (item.get("State") or {}).get("Name"),
+            "httpTokens": (item.get("MetadataOptions") or {}).get("HttpTokens"),
+        },
+        str(item.get("InstanceArn") or iid),
     )

@@ -25,6 +25,8 @@ def build(
     db_in_other_vpc: bool = False,
     secrets_egress: str = "endpoint",  # endpoint | nat | none
     reserved_concurrency: int = 20,
+    nacl_reply_from: int | None = None,
+    peering: str = "none",  # none | one-way | both (with db_in_other_vpc)
 ) -> None:
     cfg = pulumi.Config()
     instance_class = cfg.get("instance_class") or "db.t4g.micro"
@@ -77,6 +79,28 @@ def build(
             )
             for i, az in enumerate(("us-east-1a", "us-east-1b"))
         ]
+        if peering != "none":
+            # Peered VPCs: the function's side always routes to the database's VPC; the database's side
+            # routes back only with peering="both" (both directions are needed for a reply).
+            pcx = aws.ec2.VpcPeeringConnection("pcx", vpc_id=vpc.id, peer_vpc_id=db_vpc.id, auto_accept=True)
+            aws.ec2.Route(
+                "to-db-vpc",
+                route_table_id=private_rt.id,
+                destination_cidr_block="10.30.0.0/16",
+                vpc_peering_connection_id=pcx.id,
+            )
+            db_rt = aws.ec2.RouteTable("db-rt", vpc_id=db_vpc.id)
+            for i, sub in enumerate(db_subnets):
+                aws.ec2.RouteTableAssociation(
+                    f"db-private-{i}-rta", subnet_id=sub.id, route_table_id=db_rt.id
+                )
+            if peering == "both":
+                aws.ec2.Route(
+                    "to-fn-vpc",
+                    route_table_id=db_rt.id,
+                    destination_cidr_block="10.20.0.0/16",
+                    vpc_peering_connection_id=pcx.id,
+                )
     db_sg = aws.ec2.SecurityGroup("db-sg", vpc_id=db_vpc.id, description="RDS")
     if db_ingress_by_cidr:
         aws.vpc.SecurityGroupIngressRule(
@@ -131,6 +155,42 @@ def build(
             private_dns_enabled=True,
             subnet_ids=[s.id for s in private],
             security_group_ids=[ep_sg.id],
+        )
+
+    if nacl_reply_from is not None:
+        # The database in subnets of its own; a NACL on the private subnets (the function's and the
+        # endpoint's) admitting HTTPS requests, and TCP replies only from nacl_reply_from to 65535.
+        db_subnets = [
+            aws.ec2.Subnet(f"db-{i}", vpc_id=vpc.id, cidr_block=f"10.20.{i + 11}.0/24", availability_zone=az)
+            for i, az in enumerate(("us-east-1a", "us-east-1b"))
+        ]
+        aws.ec2.NetworkAcl(
+            "private-nacl",
+            vpc_id=vpc.id,
+            subnet_ids=[s.id for s in private],
+            ingress=[
+                aws.ec2.NetworkAclIngressArgs(
+                    rule_no=95,
+                    protocol="tcp",
+                    action="allow",
+                    cidr_block="10.20.0.0/16",
+                    from_port=443,
+                    to_port=443,
+                ),
+                aws.ec2.NetworkAclIngressArgs(
+                    rule_no=100,
+                    protocol="tcp",
+                    action="allow",
+                    cidr_block="0.0.0.0/0",
+                    from_port=nacl_reply_from,
+                    to_port=65535,
+                ),
+            ],
+            egress=[
+                aws.ec2.NetworkAclEgressArgs(
+                    rule_no=100, protocol="-1", action="allow", cidr_block="0.0.0.0/0", from_port=0, to_port=0
+                )
+            ],
         )
 
     subnet_group = aws.rds.SubnetGroup("db-subnets", subnet_ids=[s.id for s in db_subnets])

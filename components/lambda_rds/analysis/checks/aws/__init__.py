@@ -8,13 +8,13 @@ validation before anything is registered. ``docs/aws-rules.md`` is generated fro
 (``scripts/gen_docs.py``).
 
 Modules: ``api`` (field validity read from botocore's service models, mapped by ``api_map``), ``iam_`` /
-``lambda_`` / ``names`` / ``rds`` / ``versions`` (the rules); the references and curated facts are in
-``rules/`` (``aws_sources``, ``facts_*``). ``RULES`` lists the modules' rules in that order.
+``lambda_`` / ``names`` / ``rds`` / ``versions`` / ``alarms`` (the rules); the references and curated facts
+are in ``rules/`` (``aws_sources``, ``facts_*``). ``RULES`` lists the modules' rules in that order.
 """
 
 from __future__ import annotations
 
-from lambda_rds.analysis.checks.aws import api, iam_, lambda_, names, rds, versions
+from lambda_rds.analysis.checks.aws import alarms, api, iam_, lambda_, names, rds, versions
 from lambda_rds.analysis.checks.registry import Policy, Registry
 
 RULE_PREFIX = "aws."
@@ -27,6 +27,7 @@ RULES: list[Policy] = Registry(
         *names.REGISTRY.policies,
         *rds.REGISTRY.policies,
         *versions.REGISTRY.policies,
+        *alarms.REGISTRY.policies,
     ]
 ).policies
 """Every AWS rule (ids start with ``aws.``), in registry order."""

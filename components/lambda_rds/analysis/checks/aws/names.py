@@ -24,7 +24,7 @@ policy = REGISTRY.policy
     source=sources.CREATE_DB_INSTANCE,
     read_on=sources.READ_ON,
     requires="Each physical name fits its kind: "
-    + "; ".join(f"{r.what} {r.pattern} (max {r.max_len})" for r in facts_names.RULES.values())
+    + "; ".join(f"{r.what} `{r.pattern}` (max {r.max_len})" for r in facts_names.RULES.values())
     + f". Auto-named resources get logical name + 7 random characters ({facts_names.AUTONAME_SOURCE}).",
 )
 def _names(m: Model) -> Iterator[Violation]:

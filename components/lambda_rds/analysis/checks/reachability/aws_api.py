@@ -105,7 +105,10 @@ def check_aws_api(model: Model, fn: Function, service: str) -> Verdict:
         )
     via_nat = internet_egress(model, src, 443)
     if via_nat.status == "pass":
-        return _verdict("reach.aws-api", fn.name, service, via_nat, f"reaches {service} via NAT gateway", "")
+        kind = (
+            "NAT instance" if any("NAT instance interface" in e for e in via_nat.evidence) else "NAT gateway"
+        )
+        return _verdict("reach.aws-api", fn.name, service, via_nat, f"reaches {service} via {kind}", "")
     if "unknown" in (via_nat.status, via_endpoint.status):
         merged = PathResult(
             "unknown",
@@ -127,7 +130,7 @@ def check_aws_api(model: Model, fn: Function, service: str) -> Verdict:
         + via_nat.fixes
         + [
             f"add an interface endpoint for {fqdn} (private DNS on, SG allowing 443 from the function), "
-            "or a NAT gateway"
+            "or a NAT gateway or NAT instance"
         ],
     )
     return _verdict(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lambda_rds.analysis.checks.verdict import Verdict
 from lambda_rds.analysis.checks.verdict import from_path as _verdict
-from lambda_rds.analysis.model.paths import Endpoint, PathResult, tcp_path
+from lambda_rds.analysis.model.paths import LAMBDA_REPLY_PORTS, Endpoint, PathResult, tcp_path
 from lambda_rds.analysis.model.values import as_int, as_str, as_strs
 from lambda_rds.analysis.model.views import Database, Function, Model, Proxy
 from lambda_rds.rules import iam
@@ -21,7 +21,8 @@ def target_endpoint(target: Proxy | Database) -> Endpoint:
 
 def function_endpoint(fn: Function) -> Endpoint:
     """The function as the near end of a network path: its subnets and security groups."""
-    return Endpoint(f"function {fn.name}", fn.subnet_ids, fn.sg_ids)
+    # Its connections' source ports are Lambda's documented range: a NACL must admit every reply port.
+    return Endpoint(f"function {fn.name}", fn.subnet_ids, fn.sg_ids, LAMBDA_REPLY_PORTS)
 
 
 def check_db_port(model: Model, fn: Function, target: Proxy | Database) -> Verdict:

@@ -24,6 +24,7 @@ from lambda_rds.analysis.checks.reachability.resilience import (
     check_azs,
     check_timeout,
 )
+from lambda_rds.analysis.checks.reachability.throttle import check_throttled, throttled
 from lambda_rds.analysis.checks.verdict import Verdict
 from lambda_rds.analysis.model.views import Database, Function, Model, Proxy
 
@@ -59,7 +60,10 @@ def evaluate(model: Model, account_limit: int = ACCOUNT_CONCURRENCY) -> list[Ver
             verdicts.append(check_db_port(model, fn, target))
             if fn.env.get("DB_READ_HOST"):
                 verdicts.extend(check_db_read(model, fn))
-            if not fn.env.get(ROTATION_SECRET_ENV):
+            if throttled(fn):
+                # Never runs: fail it, and keep it out of the target's sum (0 is not headroom).
+                verdicts.append(check_throttled(fn, target))
+            elif not fn.env.get(ROTATION_SECRET_ENV):
                 # The rotation function runs one step at a time (Secrets Manager serialises a secret's
                 # rotation): one connection, in the headroom sizing.RESERVED_CONNECTIONS keeps.
                 by_target.setdefault(target.name, (target, []))[1].append(fn)

@@ -6,8 +6,15 @@ from collections.abc import Iterator
 
 from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.model.resources import Resource
-from lambda_rds.analysis.model.tokens import T_DEFAULT_SG, T_FLOW_LOG, T_SG
-from lambda_rds.analysis.model.values import ANY_IPV4, as_str
+from lambda_rds.analysis.model.tokens import (
+    T_DEFAULT_SG,
+    T_EIP,
+    T_FLOW_LOG,
+    T_INSTANCE,
+    T_LAUNCH_TEMPLATE,
+    T_SG,
+)
+from lambda_rds.analysis.model.values import ANY_IPV4, as_bool, as_list, as_mapping, as_str, physical_id
 from lambda_rds.analysis.model.views import Model
 
 REGISTRY = Registry()
@@ -59,13 +66,22 @@ def _nat_same_az(m: Model) -> Iterator[Violation]:
             if rt is not None
             else None
         )
-        if default is None or default.target != "nat" or subnet.id not in by_id:
+        if default is None or default.target not in ("nat", "nat-instance") or subnet.id not in by_id:
             continue
-        nat = m.nats.get(default.target_id)
-        if nat is None or nat.regional or nat.subnet_id is None:
+        # A NAT instance (its fixed interface) has a home AZ like a zonal NAT gateway.
+        nat = m.nats.get(default.target_id) or m.enis.get(default.target_id)
+        if nat is None or getattr(nat, "regional", False) or nat.subnet_id is None:
             continue
         home = m.subnets.get(nat.subnet_id)
         if home is None or home.az is None or subnet.az is None or home.az == subnet.az:
+            continue
+        if default.target == "nat-instance":
+            yield (
+                by_id[subnet.id],
+                f"routes 0.0.0.0/0 from {subnet.az} to NAT instance {nat.name} in {home.az}: losing "
+                f"{home.az} (or that one instance) cuts this subnet's egress; use nat_gateways 'per_az' "
+                "(one NAT instance per AZ)",
+            )
             continue
         yield (
             by_id[subnet.id],
@@ -177,3 +193,105 @@ def _sg_reference(m: Model) -> Iterator[Violation]:
                         ),
                     )
                     break
+
+
+# ---- EC2 instances (NAT instances, resources/nat_instance.py; issue 22) ----------------------------------
+_FSBP_EC2 = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html"
+
+
+@policy(
+    "EC2.8",
+    "EC2 instances use IMDSv2 (metadata options httpTokens required)",
+    "high",
+    mandatory=True,
+    source=_FSBP_EC2,
+    read_on="2026-12-06",
+)
+def _ec2_8(m: Model) -> Iterator[Violation]:
+    # FSBP EC2.8 "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)": it fails when
+    # HttpTokens is optional. RunInstances leaves it optional unless the image or account says otherwise
+    # (InstanceMetadataOptionsRequest HttpTokens), so unset is a violation here.
+    for r in m.of_type(T_INSTANCE):
+        tokens = as_str(as_mapping(r.get("metadataOptions")).get("httpTokens"))
+        if tokens != "required":
+            yield r, f"metadataOptions.httpTokens is {tokens or 'unset'}: set it to 'required' (IMDSv2 only)"
+
+
+@policy(
+    "EC2.3",
+    "EC2 instances' root and attached EBS volumes are encrypted",
+    "medium",
+    mandatory=True,
+    source=_FSBP_EC2,
+    read_on="2026-12-06",
+)
+def _ec2_3(m: Model) -> Iterator[Violation]:
+    # FSBP EC2.3 "Attached Amazon EBS volumes should be encrypted at-rest". Unset follows the account's
+    # EBS encryption-by-default, which the plan cannot see: a violation, named as such.
+    templates = {physical_id(t): t for t in m.of_type(T_LAUNCH_TEMPLATE)}
+    for r in m.of_type(T_INSTANCE):
+        root = as_mapping(r.get("rootBlockDevice"))
+        template = templates.get(as_str(as_mapping(r.get("launchTemplate")).get("id")) or "")
+        encrypted = as_bool(root.get("encrypted"))
+        # Set on the instance, it decides (it overrides the template's mapping); unset, the template does.
+        if encrypted is False or (encrypted is None and not _template_encrypts_root(template, root)):
+            yield r, "root volume not encrypted (set encrypted=True; unset follows the account default)"
+        for dev in as_list(r.get("ebsBlockDevices")):
+            if as_bool(as_mapping(dev).get("encrypted")) is not True:
+                yield r, "EBS volume not encrypted (set encrypted=True; unset follows the account default)"
+
+
+# EC2 reserves these names for the root device, "differs by AMI" (sources.EC2_DEVICE_NAMING).
+_ROOT_DEVICE_NAMES = frozenset({"/dev/sda1", "/dev/xvda"})
+
+
+def _template_encrypts_root(template: Resource | None, root: object) -> bool:
+    """Whether the instance's launch template maps its root device to an encrypted EBS volume (the NAT
+    instance sets it there: resources/nat_instance.py). The root device's name is the instance's when the
+    provider reported it, else either name EC2 reserves for a root device."""
+    if template is None:
+        return False
+    name = as_str(as_mapping(root).get("deviceName"))
+    names = {name} if name else _ROOT_DEVICE_NAMES
+    for mapping in as_list(template.get("blockDeviceMappings")):
+        bdm = as_mapping(mapping)
+        if as_str(bdm.get("deviceName")) in names:
+            return as_bool(as_mapping(bdm.get("ebs")).get("encrypted")) is True
+    return False
+
+
+@policy(
+    "LR.PUBLIC-IP-NAT-ONLY",
+    "Only NAT instances' fixed interfaces hold public IPv4 addresses",
+    "high",
+    mandatory=True,
+    source=_FSBP_EC2,
+    read_on="2026-12-06",
+)
+def _public_ip_nat_only(m: Model) -> Iterator[Violation]:
+    # FSBP EC2.9 ("EC2 instances should not have a public IPv4 address") would flag the NAT instance
+    # itself; the component's rule is narrower: an address only on an interface a private route table
+    # sends 0.0.0.0/0 to, with source/destination check off (a NAT), and nowhere else.
+    nat_enis = {
+        route.target_id
+        for rt in m.route_tables.values()
+        for route in rt.routes
+        if route.target == "nat-instance" and route.destination is not None and route.covers(ANY_IPV4)
+    }
+    # What the program asked for (inputs), not what the provider reads back: once deployed, an instance
+    # whose primary interface holds an Elastic IP reads associatePublicIpAddress=true, and that address
+    # reads back the instance the interface is attached to (sources.TF_EIP_READ).
+    for r in m.of_type(T_INSTANCE):
+        if as_bool(r.inputs.get("associatePublicIpAddress")):
+            yield r, "associatePublicIpAddress is on: the instance gets a public IPv4 address of its own"
+    for r in m.of_type(T_EIP):
+        if as_str(r.inputs.get("instance")):
+            yield r, "Elastic IP associated with an instance directly (only a NAT interface may hold one)"
+        eni_id = as_str(r.get("networkInterface"))
+        eni = m.enis.get(eni_id or "")
+        if eni_id and eni is not None and (eni_id not in nat_enis or eni.source_dest_check):
+            yield (
+                r,
+                f"Elastic IP on interface {eni.name}, which is not a NAT instance's (no private "
+                "default route to it)",
+            )

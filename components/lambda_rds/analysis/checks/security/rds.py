@@ -24,11 +24,18 @@ def _replica(r: Resource) -> bool:
     return bool(as_str(r.get("replicateSourceDb")))
 
 
+def public_instances(m: Model) -> list[Resource]:
+    """The instances FSBP RDS.2 flags: ``publiclyAccessible`` true, stand-alone (replicas included) or in a
+    cluster. The setting alone decides, whatever the security group admits
+    (https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-2). ``doctor`` fails
+    ``reach.db-internet`` for the databases holding these, so both judge from this one list."""
+    return [r for r in standalone_instances(m) + cluster_members(m) if as_bool(r.get("publiclyAccessible"))]
+
+
 @policy("RDS.2", "RDS instances prohibit public access", "critical", mandatory=True)
 def _rds2(m: Model) -> Iterator[Violation]:
-    for r in standalone_instances(m) + cluster_members(m):
-        if as_bool(r.get("publiclyAccessible")):
-            yield r, "publiclyAccessible is true"
+    for r in public_instances(m):
+        yield r, "publiclyAccessible is true"
 
 
 @policy("RDS.18", "RDS instances are deployed in a VPC", "high", mandatory=True)
