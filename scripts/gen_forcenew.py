@@ -22,6 +22,14 @@ source, tagged per provider release), as the search tool's ``fetch`` brings it
   / ``resourceForceNewIfRegionChangesInterceptor``: it is added for every type whose SDK inputs have it.
 - ``optional_computed``: top-level inputs that are Optional and Computed (removing the value keeps the
   state's: no diff).
+- ``framework``: per type, whether its schema is a plugin-framework one (else SDKv2). SDKv2 diffs an input
+  left out of the program as its schema ``Default``, else its type's zero value (false, 0, "", empty), so
+  ``false`` <-> unset is no change there; the framework compares null with a value exactly.
+- ``kinds``: per SDKv2 type, each top-level input's schema type (bool, int, float, string, list, set, map).
+- ``defaults``: per SDKv2 type, the schema ``Default`` of top-level inputs where it is a literal (or a
+  package-level constant holding one, read from its own index file), overridden by a default the installed
+  Pulumi SDK applies itself (``sdk_defaults``); ``defaults_not_literal``: inputs whose
+  ``Default``/``DefaultFunc`` cannot be read as a literal (an unset one is compared as is, not as zero).
 
 Terraform snake_case names become the Pulumi camelCase input keys; the few that pulumi-aws renames are in
 ``RENAMES`` and every key is checked against the installed SDK's input properties (the script fails on a key
@@ -34,6 +42,7 @@ script and ``git diff --exit-code components/lambda_rds/analysis/changes/forcene
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import importlib.metadata
 import inspect
@@ -493,6 +502,9 @@ def _key_name(key: str, consts: dict[str, str]) -> str:
 _SDK_FORCE = re.compile(r"ForceNew:\s*true")
 _FW_FORCE = re.compile(r"\bRequiresReplace\(\)")
 _OPTIONAL = re.compile(r"\bOptional:\s*true")
+_TYPE = re.compile(r"\bType:\s*schema\.Type(Bool|Int|Float|String|List|Set|Map)\b")
+_DEFAULT = re.compile(r"\bDefault(?P<func>Func)?:\s*(?P<expr>[^\n]+?),?\s*(?://[^\n]*)?\n")
+_LITERAL = re.compile(r'(?:true|false|-?[0-9]+(?:\.[0-9]+)?|"(?:[^"\\]|\\.)*")')
 _COMPUTED = re.compile(r"\bComputed:\s*true")
 
 
@@ -583,6 +595,45 @@ class Schema:
         self.nested: dict[str, list[str]] = {}  # block -> forcing sub-paths (the block itself does not force)
         self.optional_computed: list[str] = []
         self.attributes: list[str] = []
+        self.framework = False
+        self.kinds: dict[str, str] = {}  # SDKv2 only: attribute -> bool/int/float/string/list/set/map
+        self.defaults: dict[str, bool | int | float | str] = {}  # literal schema Default
+        self.defaults_not_literal: list[str] = []  # Default/DefaultFunc not readable as a literal
+
+
+def _literal(expr: str) -> bool | int | float | str | None:
+    """A Go literal's value (``true``, ``16``, ``"provisioned"``); None when ``expr`` is none."""
+    expr = expr.strip()
+    if not _LITERAL.fullmatch(expr):
+        return None
+    if expr in ("true", "false"):
+        return expr == "true"
+    if expr.startswith('"'):
+        value: str = json.loads(expr)
+        return value
+    return float(expr) if "." in expr else int(expr)
+
+
+def _constant(
+    ident: str, text: str, source: IndexSource | None, service: str
+) -> bool | int | float | str | None:
+    """The literal a package-level constant or variable holds (``engineModeProvisioned = "provisioned"``),
+    looked for in ``text`` and then in its own index file; None when it is not found or not a literal."""
+    if not re.fullmatch(r"[A-Za-z_]\w*", ident):
+        return None
+    pattern = re.compile(rf"^\s*{ident}\s*(?:\w+\s*)?=\s*(?P<expr>[^\n]+?)\s*(?://[^\n]*)?$", re.M)
+    texts = [text]
+    if source is not None:
+        for kind in ("var", "const"):
+            try:
+                texts.append(source.function(service, f"{kind}.{ident}"))
+            except FileNotFoundError:
+                continue
+    for t in texts:
+        m = pattern.search(t)
+        if m:
+            return _literal(m.group("expr"))
+    return None
 
 
 def read_schema(
@@ -591,6 +642,7 @@ def read_schema(
     block, fw = _schema_block(text, anchor, source, service)
     force = _FW_FORCE if fw else _SDK_FORCE
     out = Schema()
+    out.framework = fw
     for key, value in _entries(block):
         name = _key_name(key, consts)
         if not re.fullmatch(r"[a-z0-9_]+", name):
@@ -604,6 +656,21 @@ def read_schema(
             out.nested[name] = paths
         if _OPTIONAL.search(own) and _COMPUTED.search(own):
             out.optional_computed.append(name)
+        if fw:
+            continue
+        kind = _TYPE.search(own)
+        if kind:
+            out.kinds[name] = kind.group(1).lower()
+        default = _DEFAULT.search(own + "\n")
+        if default:
+            expr = default.group("expr").strip()
+            lit = None if default.group("func") else _literal(expr)
+            if lit is None and not default.group("func"):
+                lit = _constant(expr, text, source, service)
+            if lit is None:
+                out.defaults_not_literal.append(name)
+            else:
+                out.defaults[name] = lit
     return out
 
 
@@ -640,6 +707,35 @@ def sdk_inputs(token: str) -> set[str] | None:
         if isinstance(member, property) and member.fget is not None:
             keys.add(getattr(member.fget, "_pulumi_name", None) or camel(member.fget.__name__))
     return keys
+
+
+_SDK_DEFAULT = re.compile(
+    r"^\s+if (\w+) is None:\n\s+\1 = ('[^'\n]*'|\"[^\"\n]*\"|True|False|-?[0-9]+)$", re.M
+)
+
+
+def sdk_defaults(token: str) -> dict[str, bool | int | str]:
+    """Defaults the installed Pulumi SDK sets itself when an input is left out (pulumi-aws gives a
+    security group ``description`` 'Managed by Pulumi', not the provider's 'Managed by Terraform'): an
+    absent input reaches the provider with this value, so it is the one an unset input compares as."""
+    pkg, mod_cls, cls = token.split(":")
+    module = {"lambda": "lambda_", "index": ""}.get(mod_cls.split("/")[0], mod_cls.split("/")[0])
+    package = {"aws": "pulumi_aws", "random": "pulumi_random"}[pkg]
+    try:
+        mod = importlib.import_module(f"{package}.{module}" if module else package)
+        # The constructor body only: the class docstring's examples have `if x is None:` lines too.
+        text = inspect.getsource(getattr(mod, cls)._internal_init)
+    except (ImportError, AttributeError, OSError, TypeError):
+        return {}
+    args_cls = getattr(mod, f"{cls}Args", None)
+    out: dict[str, bool | int | str] = {}
+    for name, expr in _SDK_DEFAULT.findall(text):
+        prop = getattr(args_cls, name, None)
+        fget = prop.fget if isinstance(prop, property) else None
+        if fget is None:
+            continue  # not an input of the resource
+        out[getattr(fget, "_pulumi_name", None) or camel(name)] = ast.literal_eval(expr)
+    return out
 
 
 def check_conditional(source: IndexSource) -> list[str]:
@@ -694,6 +790,10 @@ def build(source: IndexSource) -> dict[str, Any]:
     nested: dict[str, dict[str, list[str]]] = {}
     conditional: dict[str, list[dict[str, Any]]] = {}
     optional_computed: dict[str, list[str]] = {}
+    framework: dict[str, bool] = {}
+    kinds: dict[str, dict[str, str]] = {}
+    defaults: dict[str, dict[str, bool | int | float | str]] = {}
+    defaults_not_literal: dict[str, list[str]] = {}
     not_in_sdk: dict[str, list[str]] = {}
     problems: list[str] = []
     for token, (tf_type, service, fn) in {**COMPONENT_TYPES, **NEIGHBOUR_TYPES}.items():
@@ -724,6 +824,20 @@ def build(source: IndexSource) -> dict[str, Any]:
         oc = _pulumi_keys(token, s.optional_computed, known, [])
         if oc:
             optional_computed[token] = sorted(oc)
+        framework[token] = s.framework
+        if not s.framework:
+            # Keys as the installed SDK names them; an attribute it lacks is already in `missing`.
+            kinds[token] = {
+                key[0]: kind for a, kind in s.kinds.items() if (key := _pulumi_keys(token, [a], known, []))
+            }
+            kinds[token] = dict(sorted(kinds[token].items()))
+            lit = {key[0]: v for a, v in s.defaults.items() if (key := _pulumi_keys(token, [a], known, []))}
+            lit.update(sdk_defaults(token))
+            if lit:
+                defaults[token] = dict(sorted(lit.items()))
+            opaque = _pulumi_keys(token, s.defaults_not_literal, known, [])
+            if opaque:
+                defaults_not_literal[token] = sorted(opaque)
         for c in cond_keys:
             if known is not None and c not in known:
                 problems.append(f"{token}: conditional key {c} is not an SDK input")
@@ -735,6 +849,10 @@ def build(source: IndexSource) -> dict[str, Any]:
         "nested": dict(sorted(nested.items())),
         "conditional": dict(sorted(conditional.items())),
         "optional_computed": dict(sorted(optional_computed.items())),
+        "framework": dict(sorted(framework.items())),
+        "kinds": dict(sorted(kinds.items())),
+        "defaults": dict(sorted(defaults.items())),
+        "defaults_not_literal": dict(sorted(defaults_not_literal.items())),
         "not_in_installed_sdk": not_in_sdk,
         "problems": problems,
     }

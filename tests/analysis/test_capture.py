@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from lambda_rds.commands.capture import SECRET_PLACEHOLDER, CaptureError, capture, load_config
+from lambda_rds.commands.capture import CaptureError, capture, load_config, secret_placeholder
 
 from tests.analysis.conftest import PROGRAMS, REPO
 
@@ -51,7 +51,7 @@ def test_config_defaults_stack_values_structured_and_secure(tmp_path: Path) -> N
         "demo:name": "x",
         "aws:region": "eu-west-1",
         "demo:settings": {"a": [1, 2]},
-        "demo:password": SECRET_PLACEHOLDER,
+        "demo:password": secret_placeholder("AAABAxyz"),
     }
 
 

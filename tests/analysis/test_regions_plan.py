@@ -18,22 +18,11 @@ from lambda_rds.commands.cli import main
 from lambda_rds.rules import regions
 
 from tests.analysis.conftest import REPO, RunPlan
+from tests.analysis.test_prices_regions import REQUIRED as PRICED_REGIONS
 
 STACKS = ("dev", "staging", "prod")
 # The ten Regions the issue prices, and one outside them.
-REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-central-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ca-central-1",
-    "sa-east-1",
-)
+REGIONS = (*PRICED_REGIONS, "sa-east-1")
 ASSUMED = "Region: us-east-1 assumed"
 
 

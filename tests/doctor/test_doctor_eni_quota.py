@@ -7,6 +7,7 @@ the moto server end to end (moto serves Service Quotas' VPC defaults).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -129,9 +130,11 @@ def test_interfaces_not_readable_give_no_headroom_only_the_note(
     stubs["ec2"].add_client_error(
         "describe_network_interfaces", service_error_code="UnauthorizedOperation", http_status_code=403
     )
+    _quota(stubs["service-quotas"], 5000.0)
     reader = QuotaReads(aws)
     assert reader.eni_headroom() is None
-    assert aws.calls.get("service-quotas:GetServiceQuota", 0) == 0
+    # The quota is read first (before a count the deadline could stop): one call, its answer unused here.
+    assert aws.calls.get("service-quotas:GetServiceQuota", 0) == 1
     assert any("ec2:DescribeNetworkInterfaces (the region's count)" in n for n in reader.notes)
 
 
@@ -174,9 +177,11 @@ def test_the_deadline_mid_count_leaves_a_lower_bound_that_still_warns(
 def test_the_deadline_before_any_page_is_a_note_not_a_guess(
     stubbed: tuple[Aws, dict[str, Stubber]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aws, _ = stubbed
+    aws, stubs = stubbed
+    _quota(stubs["service-quotas"], 5000.0)
     ec2 = _Ec2(_Paginator([], 45))
-    monkeypatch.setattr(aws, "client", lambda service, **kw: ec2)
+    real = aws.client
+    monkeypatch.setattr(aws, "client", lambda service, **kw: ec2 if service == "ec2" else real(service, **kw))
     reader = QuotaReads(aws)
     assert reader.eni_headroom() is None
     assert any(
@@ -193,3 +198,46 @@ def test_doctor_reports_the_headroom_against_moto(moto: MotoServer, scenario: An
     (note,) = [n for n in report["notes"] if n.startswith(("network interfaces in", "warning: network"))]
     assert f"of quota 5000 (Service Quotas vpc/{ENI_QUOTA_CODE})" in note, note
     assert report["api_calls"]["service-quotas:GetServiceQuota"] == 1
+
+
+# ---- review: a large account is not warned about a quota it has already raised ---------------------------
+def test_the_quota_is_read_before_the_count_so_the_deadline_does_not_lose_it(
+    stubbed: tuple[Aws, dict[str, Stubber]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 50,000 raised, 30,000 counted before the deadline: 60% at least, not "600% of the default 5,000".
+    aws, stubs = stubbed
+    _quota(stubs["service-quotas"], 50000.0)
+
+    class _Expiring(_Paginator):
+        """The deadline really passes during the count: no request is sent after it."""
+
+        def paginate(self, **kw: Any) -> Iterator[dict[str, Any]]:
+            aws._deadline_at = time.monotonic() - 1
+            yield from super().paginate(**kw)
+
+    ec2 = _Ec2(_Expiring([1000] * 30, 45))
+    real, real_call = aws.client, aws.call
+    monkeypatch.setattr(aws, "client", lambda service, **kw: ec2 if service == "ec2" else real(service, **kw))
+
+    def call(service: str, operation: str, **params: Any) -> dict[str, Any]:
+        # A stubbed answer is never sent, so the guard's before-send never sees it: refuse here as it would.
+        left = aws.remaining()
+        if left is not None and left <= 0:
+            raise DeadlineExceeded(seconds=45)
+        return real_call(service, operation, **params)
+
+    monkeypatch.setattr(aws, "call", call)
+    aws._deadline_at = time.monotonic() + 60
+    headroom = QuotaReads(aws).eni_headroom()
+    assert headroom == EniHeadroom(REGION, 30000, False, 50000, True)
+    assert not headroom.warn
+
+
+def test_more_interfaces_than_the_default_with_the_quota_unread_is_no_warning() -> None:
+    # AWS refuses an interface past the quota: 6,000 of them prove it was raised above 6,000.
+    headroom = EniHeadroom(REGION, 6000, True, DEFAULT_ENI_QUOTA, False)
+    assert not headroom.warn
+    note = headroom.note()
+    assert not note.startswith("warning") and "raised" in note and "%" not in note, note
+    # Near the default, unread, it still warns: the default may be what applies.
+    assert EniHeadroom(REGION, 4600, True, DEFAULT_ENI_QUOTA, False).warn

@@ -111,7 +111,7 @@ def _allow_from_cidr(a: Account, sg: str, port: int, cidr: str) -> None:
 
 
 def _network(
-    a: Account, name: str, cidr_prefix: str
+    a: Account, name: str, cidr_prefix: str, zones: int = 2, main_table: bool = False
 ) -> tuple[str, list[str], list[str], list[str], str, str]:
     """VPC with public, private (function) and data (database) subnets in two AZs, IGW, route tables."""
     vpc = str(
@@ -126,7 +126,7 @@ def _network(
     a.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     igw = str(a.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"])
     a.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    azs = ("us-east-1a", "us-east-1b")
+    azs = ("us-east-1a", "us-east-1b", "us-east-1c")[:zones]
     public = [
         _subnet(a, vpc, f"{cidr_prefix}.{101 + i}.0/24", az, f"{name}-public-{az[-1]}")
         for i, az in enumerate(azs)
@@ -141,7 +141,18 @@ def _network(
     ]
     public_rt = _route_table(a, vpc, public, f"{name}-public-rt")
     a.ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-    private_rt = _route_table(a, vpc, private + data, f"{name}-private-rt")
+    if main_table:
+        # A brought VPC's private subnets often have no explicit association: they use the main table.
+        private_rt = str(
+            a.ec2.describe_route_tables(
+                Filters=[
+                    {"Name": "vpc-id", "Values": [vpc]},
+                    {"Name": "association.main", "Values": ["true"]},
+                ]
+            )["RouteTables"][0]["RouteTableId"]
+        )
+    else:
+        private_rt = _route_table(a, vpc, private + data, f"{name}-private-rt")
     return vpc, public, private, data, private_rt, igw
 
 
@@ -169,7 +180,13 @@ def _cluster(a: Account, name: str, sg: str, max_acu: float) -> tuple[str, str, 
 
 
 def _database(
-    a: Account, name: str, subnets: list[str], sg: str, instance_class: str, max_connections: int | None
+    a: Account,
+    name: str,
+    subnets: list[str],
+    sg: str,
+    instance_class: str,
+    max_connections: int | None,
+    multi_az: bool = False,
 ) -> dict[str, Any]:
     a.rds.create_db_subnet_group(
         DBSubnetGroupName=f"{name}-db-subnets", DBSubnetGroupDescription=name, SubnetIds=subnets
@@ -203,6 +220,7 @@ def _database(
         EnableIAMDatabaseAuthentication=True,
         StorageEncrypted=True,
         PubliclyAccessible=False,
+        MultiAZ=multi_az,
         **extra,
     )["DBInstance"]
     return dict(db)
@@ -290,14 +308,37 @@ def build(
     nat_source_dest_check: Literal["off", "on-interface", "on-instance"] = "off",
     nat_instance_state: Literal["running", "stopped"] = "running",
     nat_http_tokens: Literal["required", "optional"] = "required",
+    zones: int = 2,
+    multi_az: bool = False,
+    nat_gateways: Literal["single", "per_az"] = "single",
+    proxy_auth: Literal["secrets-iam-required", "secrets"] = "secrets-iam-required",
+    main_table: bool = False,
 ) -> Scenario:
-    vpc, public, private, data, private_rt, _igw = _network(a, name, cidr_prefix)
+    vpc, public, private, data, private_rt, _igw = _network(a, name, cidr_prefix, zones, main_table)
     ids: dict[str, str] = {"private_rt": private_rt}
     if egress == "nat":
         eip = a.ec2.allocate_address(Domain="vpc")["AllocationId"]
         nat = a.ec2.create_nat_gateway(SubnetId=public[0], AllocationId=eip)["NatGateway"]["NatGatewayId"]
         a.ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
         ids["nat"] = nat
+        if nat_gateways == "per_az":
+            # One NAT gateway and one table per AZ, as the component's per_az: the other AZs' function
+            # subnets move to their own table whose default route is their AZ's gateway.
+            for i in range(1, zones):
+                eip = a.ec2.allocate_address(Domain="vpc")["AllocationId"]
+                nat_i = a.ec2.create_nat_gateway(SubnetId=public[i], AllocationId=eip)["NatGateway"][
+                    "NatGatewayId"
+                ]
+                rt = a.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+                a.ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat_i)
+                assoc = a.ec2.describe_route_tables(
+                    Filters=[{"Name": "association.subnet-id", "Values": [private[i]]}]
+                )["RouteTables"][0]["Associations"]
+                old = next(x for x in assoc if x.get("SubnetId") == private[i])
+                a.ec2.replace_route_table_association(
+                    AssociationId=old["RouteTableAssociationId"], RouteTableId=rt
+                )
+                ids[f"nat_{i}"] = nat_i
     if egress == "nat-instance":
         ids.update(
             _nat_instance(
@@ -357,7 +398,7 @@ def build(
         ids["nacl"] = nacl
 
     if serverless_cluster_max_acu is None:
-        db = _database(a, name, db_subnets, db_sg, instance_class, max_connections)
+        db = _database(a, name, db_subnets, db_sg, instance_class, max_connections, multi_az)
         db_id, db_host = str(db["DBInstanceIdentifier"]), str(db["Endpoint"]["Address"])
         connect_arn = iam.rds_db_connect_arn(REGION, ACCOUNT, "instance", db["DbiResourceId"], "app")
     else:
@@ -384,8 +425,14 @@ def build(
             Auth=[
                 {
                     "AuthScheme": "SECRETS",
-                    "IAMAuth": "REQUIRED",
+                    # The component's secret mode: the proxy takes the secret's password, IAM off.
+                    "IAMAuth": "REQUIRED" if proxy_auth == "secrets-iam-required" else "DISABLED",
                     "SecretArn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-proxy-AbCdEf",
+                    **(
+                        {"ClientPasswordAuthType": "POSTGRES_SCRAM_SHA_256"}
+                        if proxy_auth == "secrets"
+                        else {}
+                    ),
                 }
             ],
         )["DBProxy"]

@@ -194,3 +194,141 @@ def test_the_base_is_planned_with_the_same_cost_and_policy_options(tmp_path: Pat
     # Nothing given, nothing forwarded: the base gets the same defaults as the head.
     bare = base_ref._base_plan_argv(argparse.Namespace(stack="dev"), tmp_path, tmp_path / "b.json")
     assert not {"--usage", "--prices", "--production", "--no-production"} & set(bare)
+
+
+# ---- review (issue 19): the caller's git state is never touched, and every failure is an exit 2 ------------
+def _status(repo: Path) -> str:
+    return _git(repo, "status", "--porcelain")
+
+
+def test_a_hooks_index_variable_leaves_the_users_index_alone(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from a pre-commit hook, git exports GIT_INDEX_FILE: a `worktree add` inheriting it would check
+    # the base out into the user's own index (their staging area then holds the base's files).
+    monkeypatch.setenv("GIT_INDEX_FILE", str(repo / ".git" / "index"))
+    assert _status(repo) == ""
+    commit = base_ref.resolve_ref(repo, "HEAD~1")
+    with base_ref.worktree(repo, commit) as tree:
+        assert "lambda-rds:proxy: false" in (tree / "infra" / "Pulumi.dev.yaml").read_text()
+        assert _status(repo) == ""
+    assert _status(repo) == ""
+    assert len(_worktrees(repo)) == 1
+
+
+def test_the_users_other_worktrees_are_left_alone(repo: Path, tmp_path: Path) -> None:
+    # A worktree of the user's whose folder is away (an unmounted disk): `git worktree prune` would drop
+    # its record; the base's cleanup removes its own worktree only.
+    away = tmp_path / "on-a-usb-disk"
+    _git(repo, "worktree", "add", "--detach", "--quiet", str(away), "HEAD")
+    away.rename(tmp_path / "unplugged")
+    with base_ref.worktree(repo, base_ref.resolve_ref(repo, "HEAD~1")):
+        pass
+    assert f"worktree {away}" in _worktrees(repo)
+    assert len(_worktrees(repo)) == 2
+
+
+def test_the_repositorys_hooks_do_not_run_in_the_base_tree(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "hook-ran"
+    hook = repo / ".git" / "hooks" / "post-checkout"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\nexit 1\n")
+    hook.chmod(0o755)
+    with base_ref.worktree(repo, base_ref.resolve_ref(repo, "HEAD~1")) as tree:
+        assert (tree / "infra" / "Pulumi.yaml").is_file()
+    assert not marker.exists()
+    assert len(_worktrees(repo)) == 1
+
+
+def test_a_hung_git_fails_cleanly_and_the_worktree_is_still_removed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    real_run = subprocess.run
+    hung: list[str] = []
+
+    def hangs_once(argv: list[str], **kwargs: Any) -> Any:
+        verb = next((v for v in ("add", "remove") if v in argv), None)
+        if verb is not None and verb not in hung:
+            hung.append(verb)
+            if verb == "add":  # the worktree is made, then git hangs (a slow disk, a lock)
+                real_run(argv, **kwargs)
+            raise subprocess.TimeoutExpired(argv, 120)
+        return real_run(argv, **kwargs)
+
+    monkeypatch.setattr(base_ref.subprocess, "run", hangs_once)
+    with (
+        pytest.raises(base_ref.BaseRefError, match="git worktree add failed"),
+        base_ref.worktree(repo, base_ref.resolve_ref(repo, "HEAD~1")),
+    ):
+        pass
+    assert hung == ["add", "remove"]
+    assert list(scratch.iterdir()) == []
+    assert len(_worktrees(repo)) == 1
+
+
+def test_without_git_the_plan_exits_2_naming_git(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    code, report, err = _plan(capsys, "--program", str(repo / "infra"), "--base-ref", "HEAD~1")
+    assert code == 2 and report == {}
+    assert "--base-ref needs git on the PATH" in err and "Traceback" not in err
+
+
+def test_an_untracked_stack_config_plans_the_base_with_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The stack's config kept out of git (.gitignore): no ref holds it, so the base would be planned with
+    # the project's defaults and every setting of the stack would read as a change of this branch.
+    (repo / ".gitignore").write_text("Pulumi.dev.yaml\n")
+    _git(repo, "rm", "--cached", "--quiet", "infra/Pulumi.dev.yaml")
+    _commit(repo, "the dev stack's config kept out of git")
+    _commit_empty = [*GIT, "-C", str(repo), "commit", "--quiet", "--allow-empty", "-m", "head"]
+    subprocess.run(_commit_empty, check=True)
+    assert "Pulumi.dev.yaml" not in _git(repo, "ls-files")
+    code, report, err = _plan(capsys, "--program", str(repo / "infra"), "--base-ref", "HEAD~1")
+    assert code in (0, 1), err
+    summary = report["changes_summary"]
+    assert (summary["create"], summary["update"], summary["replace"], summary["delete"]) == (0, 0, 0, 0)
+    assert "infra/Pulumi.dev.yaml is not tracked by git" in err
+    assert (repo / "infra" / "Pulumi.dev.yaml").is_file() and len(_worktrees(repo)) == 1
+
+
+def test_a_project_reached_through_a_symlink(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = tmp_path / "link-to-infra"
+    link.symlink_to(repo / "infra", target_is_directory=True)
+    code, report, err = _plan(capsys, "--program", str(link), "--base-ref", "HEAD~1")
+    assert code in (0, 1), err
+    assert report["changes_summary"]["create"] >= 1 and len(_worktrees(repo)) == 1
+
+
+def test_two_base_trees_at_once_are_apart_and_both_removed(repo: Path) -> None:
+    # Two plans at once (two terminals, a CI matrix on one runner): each its own folder and git record.
+    commit = base_ref.resolve_ref(repo, "HEAD~1")
+    with base_ref.worktree(repo, commit) as first, base_ref.worktree(repo, commit) as second:
+        assert first != second and first.is_dir() and second.is_dir()
+        assert len(_worktrees(repo)) == 3
+    assert not first.exists() and not second.exists()
+    assert len(_worktrees(repo)) == 1
+
+
+def test_a_stack_the_branch_adds_is_not_given_to_the_base(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Tracked in git, the stack's config belongs to its commit: the base has none and says so.
+    shutil.copy(repo / "infra" / "Pulumi.dev.yaml", repo / "infra" / "Pulumi.staging.yaml")
+    _commit(repo, "a staging stack")
+    code, report, err = _plan(
+        capsys, "--stack", "staging", "--program", str(repo / "infra"), "--base-ref", "HEAD~1"
+    )
+    assert code == 2 and report == {}
+    assert "Pulumi.staging.yaml not found" in err and "not tracked by git" not in err
+    assert len(_worktrees(repo)) == 1

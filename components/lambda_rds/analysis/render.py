@@ -188,15 +188,22 @@ def _changes_text(report: PlanReport) -> list[str]:
         out.extend(f"{'':13}{d.short()}" for d in c.diffs)
         out.extend(f"{'':13}consequence: {q.text} ({q.source})" for q in c.consequences)
         if "blocked-by-protect" in c.flags:
-            out.append(f"{'':13}{_protect_way_out(c.urn)}")
+            out.append(f"{'':13}{_protect_way_out(c.urn, c.action)}")
     out.extend(f"  note: {n}" for n in cs.notes)
     return out
 
 
-def _protect_way_out(urn: str) -> str:
-    """What to do when `protect` blocks a delete or replacement (the `up` would fail at it)."""
+def _protect_way_out(urn: str, action: str = "delete") -> str:
+    """What to do when `protect` blocks a delete or replacement (the `up` would fail at it). A replacement is
+    refused only while the program keeps `protect` (sources.PULUMI_PROTECT_REPLACE_ENGINE): lifting it in
+    the same change is enough; a delete needs one `up` without it first."""
+    if action == "replace":
+        return (
+            "blocked by protect: `pulumi up` refuses to replace it. Way out: set protect=False in this same "
+            f"change (or `pulumi state unprotect '{urn}'` first)"
+        )
     return (
-        "blocked by protect: `pulumi up` refuses to delete or replace it. Way out: set protect=False and run "
+        "blocked by protect: `pulumi up` refuses to delete it. Way out: set protect=False and run "
         f"one `pulumi up` first (or `pulumi state unprotect '{urn}'`), then this change"
     )
 

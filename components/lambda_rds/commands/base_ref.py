@@ -20,6 +20,7 @@ base's modules.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -41,10 +42,46 @@ class BaseRefError(Exception):
         self.details = details
 
 
-def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(repo), *argv], capture_output=True, text=True, check=False, timeout=120
+# What git exports to its hooks to pin the repository and index of the command running them: the
+# repository-locating part of ``git rev-parse --local-env-vars`` (the config ones stay: CI sets
+# GIT_CONFIG_COUNT for safe.directory). Inherited from a hook (pre-commit exports GIT_INDEX_FILE), they
+# would send `git worktree add` to the caller's index: the base's files staged in the user's own index.
+_GIT_REPOSITORY_ENV = frozenset(
+    (
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_IMPLICIT_WORK_TREE",
+        "GIT_GRAFT_FILE",
+        "GIT_INDEX_FILE",
+        "GIT_NO_REPLACE_OBJECTS",
+        "GIT_REPLACE_REF_BASE",
+        "GIT_PREFIX",
+        "GIT_INTERNAL_SUPER_PREFIX",
+        "GIT_SHALLOW_FILE",
+        "GIT_COMMON_DIR",
     )
+)
+# The base tree is a scratch copy to read: the repository's hooks (post-checkout...) neither run in it
+# nor fail its creation.
+_NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
+
+
+def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``git -C repo argv``, never raising: a git that vanished or hung reads as a failed command."""
+    command = ["git", *_NO_HOOKS, "-C", str(repo), *argv]
+    try:
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if k not in _GIT_REPOSITORY_ENV},
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(command, 127, "", f"git {argv[0]}: {exc}")
 
 
 def repository_root(project: Path) -> Path:
@@ -83,10 +120,12 @@ def worktree(repo: Path, commit: str) -> Iterator[Path]:
             raise BaseRefError(f"--base-ref: git worktree add failed: {done.stderr.strip()}")
         yield tree
     finally:
-        _git(repo, "worktree", "remove", "--force", str(tree))
+        removed = _git(repo, "worktree", "remove", "--force", str(tree)).returncode == 0
         shutil.rmtree(holder, ignore_errors=True)
-        # A worktree whose folder is gone but whose record stayed (a remove that failed) is dropped here.
-        _git(repo, "worktree", "prune")
+        if not removed:
+            # Once its folder is gone, git drops the record of this worktree alone. Never `worktree prune`:
+            # it drops every record whose folder is missing, the user's worktrees on an unmounted disk too.
+            _git(repo, "worktree", "remove", "--force", str(tree))
 
 
 def _base_plan_argv(args: argparse.Namespace, program: Path, output: Path) -> list[str]:
@@ -105,22 +144,48 @@ def _base_plan_argv(args: argparse.Namespace, program: Path, output: Path) -> li
     return argv
 
 
+def _carry_untracked_stack_config(
+    repo: Path, project: Path, base_program: Path, relative: Path, stack: str
+) -> None:
+    """Give the base the head's ``Pulumi.<stack>.yaml`` when git does not track it (ignored or never added).
+
+    Such a file is not part of any ref, so the worktree lacks it and the base would be planned with the
+    project's defaults: every difference from the stack's config would read as a change of the pull
+    request (a replaced database, an exit 1). A tracked file is the base's own, absent or not: a stack the
+    change adds has no base plan, here (exit 2, the base's error shown) as in the workflow (no change list).
+    """
+    name = f"Pulumi.{stack}.yaml"
+    head_file = project / name
+    if not head_file.is_file() or (base_program / name).exists():
+        return
+    tracked = _git(repo, "ls-files", "--error-unmatch", "--", f":(literal){(relative / name).as_posix()}")
+    if tracked.returncode == 0:
+        return
+    shutil.copyfile(head_file, base_program / name)
+    sys.stderr.write(
+        f"lambda-rds plan: {relative / name} is not tracked by git; the base is planned with it as is\n"
+    )
+
+
 @contextmanager
 def planned_base(args: argparse.Namespace, program: Path) -> Iterator[Path]:
     """The base plan JSON of ``args.stack`` at ``args.base_ref``, planned from a temporary worktree."""
     project = program.resolve()
     repo = repository_root(project)
     commit = resolve_ref(repo, args.base_ref)
-    try:
-        relative = project.relative_to(repo)
-    except ValueError:  # a symlinked project folder: git reports the real path
-        relative = project.resolve().relative_to(repo)
+    # Where the project sits in the repository, as git sees it: right through symlinks and bind mounts,
+    # where comparing this process's paths with git's top level could fail.
+    prefix = _git(project, "rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise BaseRefError(f"--base-ref: git cannot place {project} in {repo}: {prefix.stderr.strip()}")
+    relative = Path(prefix.stdout.strip() or ".")
     with worktree(repo, commit) as tree, tempfile.TemporaryDirectory(prefix="lambda-rds-base-plan-") as out:
         base_program = tree / relative
         if not (base_program / "Pulumi.yaml").is_file():
             raise BaseRefError(
                 f"--base-ref {args.base_ref}: {relative}/Pulumi.yaml does not exist at that ref"
             )
+        _carry_untracked_stack_config(repo, project, base_program, relative, args.stack)
         output = Path(out) / f"base-{args.stack}.json"
         try:
             done = subprocess.run(

@@ -9,6 +9,7 @@ parent URN that ``MockResourceArgs`` does not carry.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import runpy
@@ -33,6 +34,17 @@ from lambda_rds.testing.mocks import RecordingMocks, encode_config, run_program
 
 # Values we cannot decrypt (``secure:`` config) are replaced by this placeholder: no secret is needed to plan.
 SECRET_PLACEHOLDER = "mock-secret-value"
+
+
+def secret_placeholder(ciphertext: object) -> str:
+    """The mock value of one ``secure:`` config value: the placeholder and a short digest of its ciphertext.
+    Why the digest: a real preview sees a new secret value (a changed API key makes its function an update,
+    its secret version a replacement), and so must the change list; a constant placeholder hid it. A new
+    ciphertext is a new value as far as the plan can tell (re-setting the same value re-encrypts it with a
+    new nonce, so it also reads as changed). The ciphertext is in the stack file already: its digest tells
+    nothing about the value."""
+    digest = hashlib.sha256(str(ciphertext).encode("utf-8")).hexdigest()[:12]
+    return f"{SECRET_PLACEHOLDER}-{digest}"
 
 
 class CaptureError(Exception):
@@ -120,7 +132,7 @@ def load_config(program_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
     if stack_file.is_file():
         for key, value in (_read_yaml(stack_file).get("config") or {}).items():
             if isinstance(value, Mapping) and set(value) == {"secure"}:
-                value = SECRET_PLACEHOLDER
+                value = secret_placeholder(value["secure"])
             values[_qualify(str(key), project)] = value
     else:
         others = sorted(p.name for p in program_dir.glob("Pulumi.*.yaml"))

@@ -98,10 +98,15 @@ class AlarmReads(Reads):
         self.alarms: list[AlarmFinding] = []
 
     def function_tags(self, function_arn: str) -> dict[str, str]:
+        """The function's tags. Asked of the unqualified ARN: ``--function app:live`` gives a FunctionArn
+        ending in ``:live``, and tags belong to the function, never to an alias or version ("Lambda does not
+        support adding tags to aliases or versions": https://docs.aws.amazon.com/lambda/latest/api/
+        API_ListTags.html)."""
+        unqualified = ":".join(function_arn.split(":")[:7])  # arn:aws:lambda:region:account:function:name
         empty: dict[str, Any] = {}
         answer = self.optional(
-            f"lambda:ListTags {function_arn}",
-            functools.partial(self.aws.call, "lambda", "list_tags", Resource=function_arn),
+            f"lambda:ListTags {unqualified}",
+            functools.partial(self.aws.call, "lambda", "list_tags", Resource=unqualified),
             empty,
         )
         return {str(k): str(v) for k, v in (answer.get("Tags") or {}).items()}

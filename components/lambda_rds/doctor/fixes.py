@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_rds.analysis.checks.reachability import Verdict
-from lambda_rds.analysis.model.tokens import T_INSTANCE
+from lambda_rds.analysis.model.tokens import T_INSTANCE, T_RT
 from lambda_rds.analysis.model.values import ANY_IPV4, as_list, as_mapping, as_str
 from lambda_rds.analysis.model.views import Function, Model, NetworkInterface
 from lambda_rds.rules import iam
@@ -409,8 +409,14 @@ def _route_to_nat(found: re.Match[str], ctx: FixContext) -> list[str]:
             f"aws ec2 allocate-address --domain vpc, then "
             f"aws ec2 create-nat-gateway --subnet-id {where} --allocation-id <eipalloc-id>"
         )
+    # A blackhole 0.0.0.0/0 (its NAT gateway deleted) still occupies the destination: CreateRoute refuses
+    # it (RouteAlreadyExists), ReplaceRoute repoints it
+    # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html).
+    record = next((r for r in model.resources if r.type == T_RT and r.id == table.id), None)
+    blackholes = as_list(record.get("blackholeDestinations")) if record is not None else []
+    verb = "replace-route" if "0.0.0.0/0" in blackholes else "create-route"
     commands.append(
-        f"aws ec2 create-route --route-table-id {table.id} --destination-cidr-block 0.0.0.0/0 "
+        f"aws ec2 {verb} --route-table-id {table.id} --destination-cidr-block 0.0.0.0/0 "
         f"--nat-gateway-id {_q(nat or '<nat-gateway-id>')}"
     )
     return commands

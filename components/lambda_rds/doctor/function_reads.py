@@ -8,7 +8,6 @@ functions whose DB_HOST names the same database (their concurrency shares its co
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from lambda_rds.analysis.model.resources import Resource
@@ -16,6 +15,10 @@ from lambda_rds.doctor import locate, normalise
 from lambda_rds.doctor.reads import Reads, no_items
 from lambda_rds.doctor.status import status_notes
 from lambda_rds.rules import iam
+
+# Secrets Manager's AWS managed key: a secret made without a KmsKeyId is encrypted with it
+# (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html, KmsKeyId).
+AWS_MANAGED_SECRETS_KEY = "alias/aws/secretsmanager"
 
 
 def role_name_from_arn(arn: str) -> str:
@@ -145,9 +148,12 @@ class FunctionReads(Reads):
         (a false alarm). ``kms:DescribeKey`` accepts all
         four forms and answers ``KeyMetadata.Arn``
         (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html). An AWS managed key
-        (``KeyManager`` AWS, ``alias/aws/secretsmanager``) keeps its alias: its key policy, not the role,
-        lets Secrets Manager use it, and the check skips ``alias/aws/`` keys. Unreadable: kept as given."""
-        if key.startswith("alias/aws/") or re.match(r"arn:aws[\w-]*:kms:[^:]*:\d+:key/", key):
+        (``KeyManager`` AWS) becomes ``alias/aws/secretsmanager``, the one AWS managed key Secrets Manager
+        encrypts with, however it was recorded (key id, key ARN, alias ARN): the service keeps its key policy
+        (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html), the role needs no
+        grant, and the check skips ``alias/aws/`` keys. A key ARN is described too: it may be that key's.
+        Unreadable: kept as given."""
+        if key.startswith("alias/aws/"):
             return key
         empty: dict[str, Any] = {}
         meta = self.optional(
@@ -156,12 +162,13 @@ class FunctionReads(Reads):
             empty,
         )
         if not meta.get("Arn"):
-            self.notes.append(
-                f"the secret's KMS key {key} could not be resolved to its ARN: matched as given"
-            )
+            if ":key/" not in key:  # a key ARN is already what the role's grant names
+                self.notes.append(
+                    f"the secret's KMS key {key} could not be resolved to its ARN: matched as given"
+                )
             return key
         if meta.get("KeyManager") == "AWS":
-            return key
+            return AWS_MANAGED_SECRETS_KEY
         return str(meta["Arn"])
 
     # -- functions sharing the database -----------------------------------------------------------------

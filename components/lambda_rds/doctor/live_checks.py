@@ -60,6 +60,7 @@ def review(
     verdicts: Sequence[Verdict],
     *,
     vpc_dns: Mapping[str, Mapping[str, bool]] | None = None,
+    vpc_zones: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Verdict]:
     """``verdicts`` with doctor's own findings about ``function`` merged in (see the module docstring).
 
@@ -74,6 +75,7 @@ def review(
     out = _free_addresses(model, fn, out)
     out = _endpoint_only(model, fn, out)
     out = _endpoint_dns(model, fn, out, vpc_dns or {})
+    out = _central_endpoint(model, fn, out, vpc_zones or {})
     out = _public_database(model, out)
     out = _nat_in_private_subnet(model, fn, out)
     out = _nat_instance_down(model, fn, out)
@@ -260,6 +262,48 @@ def _endpoint_dns(
                 tuple(f"turn on {attribute} in {vpc}" for vpc, attribute in off),
             )
         out.append(v)
+    return out
+
+
+# ---- an endpoint shared from a central VPC ------------------------------------------------------------
+def _central_endpoint(
+    model: Model, fn: Function, verdicts: list[Verdict], vpc_zones: Mapping[str, Mapping[str, str]]
+) -> list[Verdict]:
+    """A private hosted zone named like the service's private DNS name (``<service>.<region>.amazonaws.com``,
+    the PrivateDnsName DescribeVpcEndpointServices gives: brought_vpc.py) associated with the function's VPC
+    is how endpoints in a central VPC are shared: the name resolves to that endpoint, so neither a missing
+    local endpoint nor a NAT path says anything. The path through the hub (peering or transit gateway, the
+    hub endpoint's security group) is in another VPC, often another account: unknown, with the zone named,
+    and no "add an endpoint" (AWS refuses private DNS while the zone is associated: conflicting domain)."""
+    zones = {
+        name: (vpc, zone_id)
+        for vpc in sorted(model.vpc_of_subnets(fn.subnet_ids))
+        for name, zone_id in (vpc_zones.get(vpc) or {}).items()
+    }
+    if not zones:
+        return verdicts
+    out = []
+    for v in verdicts:
+        hit = zones.get(f"{v.target}.{model.region}.amazonaws.com") if v.target else None
+        if v.id != "reach.aws-api" or v.subject != fn.name or hit is None:
+            out.append(v)
+            continue
+        vpc, zone_id = hit
+        out.append(
+            Verdict(
+                v.id,
+                v.subject,
+                v.target,
+                "unknown",
+                f"{v.target} resolves through private hosted zone {v.target}.{model.region}.amazonaws.com "
+                f"({zone_id.rsplit('/', 1)[-1]}) associated with {vpc}: an endpoint shared from another VPC, "
+                "whose path doctor does not follow",
+                (
+                    "check the hub endpoint's security group admits tcp 443 from the function's subnets, and "
+                    "the route to the hub VPC (peering or transit gateway) both ways",
+                ),
+            )
+        )
     return out
 
 

@@ -166,6 +166,33 @@ class NetworkReads(Reads):
                         "--http-tokens required --http-endpoint enabled"
                     )
 
+    def hosted_zones(self, vpc_ids: Iterable[str]) -> None:
+        """Each VPC's private hosted zones (route53:ListHostedZonesByVPC; botocore has no paginator for it,
+        so NextToken is followed here) into ``vpc_zones``: name (no trailing dot, lower case) -> zone id."""
+        for vpc_id in sorted(set(vpc_ids)):
+
+            def read(vpc_id: str = vpc_id) -> dict[str, str]:
+                found: dict[str, str] = {}
+                token: str | None = None
+                while True:
+                    extra = {"NextToken": token} if token else {}
+                    page = self.aws.call(
+                        "route53",
+                        "list_hosted_zones_by_vpc",
+                        VPCId=vpc_id,
+                        VPCRegion=self.aws.region,
+                        **extra,
+                    )
+                    for z in page.get("HostedZoneSummaries") or []:
+                        found[str(z.get("Name") or "").rstrip(".").lower()] = str(z.get("HostedZoneId") or "")
+                    token = page.get("NextToken")
+                    if not token:
+                        return found
+
+            zones = self.optional(f"route53:ListHostedZonesByVPC {vpc_id}", read, None)
+            if zones is not None:
+                self.vpc_zones[vpc_id] = zones
+
     def dns_attributes(self, vpc_id: str) -> dict[str, bool]:
         """enableDnsSupport and enableDnsHostnames (DescribeVpcAttribute, one attribute per call); read only
         for a VPC with an interface endpoint with private DNS, which needs both on."""

@@ -43,9 +43,15 @@ class EniHeadroom:
     """True: the applied value from Service Quotas; False: AWS's documented default."""
 
     @property
+    def raised_unread(self) -> bool:
+        """More interfaces than the documented default, the applied quota unread: AWS refuses an interface
+        past the quota, so it was raised above the count, and the headroom is unknown."""
+        return not self.quota_read and self.count > self.quota
+
+    @property
     def warn(self) -> bool:
         """At or past ``WARN_SHARE`` of the quota (a lower bound already there is enough)."""
-        return self.count >= WARN_SHARE * self.quota
+        return not self.raised_unread and self.count >= WARN_SHARE * self.quota
 
     def note(self) -> str:
         """The headroom, as the report's note (a warning from ``WARN_SHARE``)."""
@@ -57,6 +63,12 @@ class EniHeadroom:
             if self.quota_read
             else f"quota {self.quota} (AWS's documented default; Service Quotas could not be read)"
         )
+        if self.raised_unread:
+            return (
+                f"network interfaces in {self.region}: {counted}, more than AWS's documented default quota "
+                f"{self.quota}, so the account's quota was raised; Service Quotas could not be read "
+                f"({ENI_QUOTA_SERVICE}/{ENI_QUOTA_CODE}): headroom unknown"
+            )
         share = round(100 * self.count / self.quota) if self.quota else 100
         text = f"network interfaces in {self.region}: {counted} of {quota}, {share}% used"
         if not self.warn:
@@ -68,7 +80,7 @@ class EniHeadroom:
             "limit): past the quota Lambda cannot create the network interfaces its VPC functions need. "
             "Delete unused network interfaces, or request an increase: "
             f"aws service-quotas request-service-quota-increase --service-code {ENI_QUOTA_SERVICE} "
-            f"--quota-code {ENI_QUOTA_CODE} --desired-value <new quota>"
+            f"--quota-code {ENI_QUOTA_CODE} --desired-value '<new quota>'"
         )
 
 
@@ -76,13 +88,10 @@ class QuotaReads(Reads):
     """The network interface quota and its use (read last: no check depends on it)."""
 
     def eni_headroom(self) -> EniHeadroom | None:
-        """The region's network interfaces against the quota; None when they could not be counted (noted)."""
-        counted = self.optional(
-            "ec2:DescribeNetworkInterfaces (the region's count)", self._count_interfaces, None
-        )
-        if counted is None:
-            return None
-        count, complete = counted
+        """The region's network interfaces against the quota; None when they could not be counted (noted).
+
+        The quota first (one call): a count the deadline stops would otherwise leave no time to read it, and
+        a large account's raised quota would be judged against the default."""
         empty: dict[str, Any] = {}
         answer = self.optional(
             f"service-quotas:GetServiceQuota {ENI_QUOTA_SERVICE}/{ENI_QUOTA_CODE}",
@@ -91,6 +100,12 @@ class QuotaReads(Reads):
             ),
             empty,
         )
+        counted = self.optional(
+            "ec2:DescribeNetworkInterfaces (the region's count)", self._count_interfaces, None
+        )
+        if counted is None:
+            return None
+        count, complete = counted
         value = (answer.get("Quota") or {}).get("Value")
         if isinstance(value, (int, float)) and value > 0:
             return EniHeadroom(self.aws.region, count, complete, int(value), True)

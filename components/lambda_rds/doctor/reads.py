@@ -66,6 +66,9 @@ class Reads:
         self.read_hosts: list[str] = []
         # DNS attributes of the VPCs with an interface endpoint with private DNS (vpc id -> attribute -> on).
         self.vpc_dns: dict[str, dict[str, bool]] = {}
+        # Private hosted zones associated with the function's VPCs (vpc id -> zone name -> zone id), read
+        # only when a service it calls has no interface endpoint with private DNS there (a central one?).
+        self.vpc_zones: dict[str, dict[str, str]] = {}
 
     def add(self, *items: Resource | None) -> None:
         for r in items:

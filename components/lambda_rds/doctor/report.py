@@ -82,7 +82,9 @@ def diagnose(snapshot: Snapshot) -> tuple[Model, list[Verdict], list[fixes.Step]
     # The account's own concurrency quota (GetAccountSettings) where it could be read, else AWS's default.
     limit = snapshot.account_concurrency_limit or capacity.ACCOUNT_CONCURRENCY
     verdicts = [v for v in reachability.evaluate(model, limit) if v.subject in snapshot.related]
-    verdicts = live_checks.review(model, snapshot.function, verdicts, vpc_dns=snapshot.vpc_dns)
+    verdicts = live_checks.review(
+        model, snapshot.function, verdicts, vpc_dns=snapshot.vpc_dns, vpc_zones=snapshot.vpc_zones
+    )
     verdicts.sort(key=lambda v: fixes.rank(v.id))
     return model, verdicts, fixes.plan_steps(verdicts, model, snapshot.function)
 

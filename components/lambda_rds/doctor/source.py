@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.analysis.model.tokens import T_VPCE
 from lambda_rds.doctor import locate, normalise
 from lambda_rds.doctor.alarm_reads import AlarmFinding, AlarmReads
 from lambda_rds.doctor.aws import Aws
@@ -50,6 +51,7 @@ class Snapshot:
     unreserved_concurrency: int | None = None
     """AccountLimit.UnreservedConcurrentExecutions: what unreserved functions share (at least 100)."""
     vpc_dns: dict[str, dict[str, bool]] = field(default_factory=dict)
+    vpc_zones: dict[str, dict[str, str]] = field(default_factory=dict)
     """enableDnsSupport / enableDnsHostnames of each VPC with an interface endpoint with private DNS."""
     alarms: list[AlarmFinding] = field(default_factory=list)
     """The component's alarms in ALARM (warnings: they do not fail the run)."""
@@ -71,6 +73,16 @@ def _target_hosts(match: locate.Match) -> set[str]:
     else:
         hosts.add(str(item.get("Endpoint") or ""))
     return {locate.normalise_host(h) for h in hosts if h}
+
+
+def _private_dns_endpoint_vpcs(resources: list[Resource], region: str, service: str) -> set[str]:
+    """The VPCs holding an interface endpoint with private DNS for ``service``."""
+    name = f"com.amazonaws.{region}.{service}"
+    return {
+        str(r.get("vpcId"))
+        for r in resources
+        if r.type == T_VPCE and r.get("serviceName") == name and r.get("privateDnsEnabled")
+    }
 
 
 def _model_hosts(match: locate.Match) -> set[str]:
@@ -155,8 +167,15 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
         reader.secret(str(env["DB_SECRET_ARN"]))
 
     fn_subnets = list((fn.outputs.get("vpcConfig") or {}).get("subnetIds") or [])
-    vpcs |= reader.vpcs_of_subnets(fn_subnets)
+    fn_vpcs = reader.vpcs_of_subnets(fn_subnets)
+    vpcs |= fn_vpcs
     reader.networks(vpcs)
+    if env.get("DB_SECRET_ARN") or env.get("DB_AUTH") == "secret":
+        # No interface endpoint of its own with private DNS: the service's name may still resolve to an
+        # endpoint in a central VPC, through a private hosted zone associated with this one.
+        reader.hosted_zones(
+            fn_vpcs - _private_dns_endpoint_vpcs(reader.resources, aws.region, "secretsmanager")
+        )
 
     hosts = _target_hosts(match)
     current = str(env.get("DB_HOST") or "")
@@ -218,5 +237,6 @@ def read(aws: Aws, function: str, db: str | None = None, *, include_siblings: bo
         account_concurrency_limit=account_limit,
         unreserved_concurrency=unreserved,
         vpc_dns=reader.vpc_dns,
+        vpc_zones=reader.vpc_zones,
         alarms=reader.alarms,
     )

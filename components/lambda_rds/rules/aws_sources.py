@@ -945,3 +945,13 @@ TF_ABAC_PROPAGATION = f"{TF_MONITORING_CRUD}/sns/func.putTopicAttributes.goindex
 # deleting or replacing the resource ... the resource will not be deleted from the backing cloud provider,
 # but will be removed from the Pulumi state."
 PULUMI_RETAIN_ON_DELETE = "https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/"
+# Pulumi `replaceOnChanges`: property paths (names, `[0]` indices, `["key"]` quoted keys, `*` wildcards, as
+# resource.ParsePropertyPath reads them); the engine replaces when a changed diff path lies under one of them
+# (pkg/resource/deploy/step_generator.go applyReplaceOnChanges, PropertyPath.Contains).
+PULUMI_REPLACE_ON_CHANGES = "https://www.pulumi.com/docs/iac/concepts/resources/options/replaceonchanges/"
+# Pulumi engine, replacing a protected resource: refused only when the program keeps `protect` ("we do allow
+# unprotecting and replacing to happen in a single update cycle": `if new.Protect && old.Protect`); a delete
+# is refused whenever the state has it (DeleteStep: `if !s.replacing && s.old.Protect`).
+PULUMI_PROTECT_REPLACE_ENGINE = (
+    "https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step_generator.go"
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
+import functools
 import json
 import threading
 from collections.abc import Awaitable, Callable, Mapping
@@ -124,7 +125,7 @@ def _make_reentrant(loop: asyncio.AbstractEventLoop) -> None:
     alone and Pulumi's own ``_sync_await`` serves it, padding included.
     """
     ready = getattr(loop, "_ready", None)
-    if type(ready) is not collections.deque or ready:
+    if type(ready) is not collections.deque or ready or not _sdk_has_the_copied_sync_await():
         return
     skipped = asyncio.Handle(lambda: None, (), loop)
     skipped.cancel()
@@ -134,6 +135,59 @@ def _make_reentrant(loop: asyncio.AbstractEventLoop) -> None:
 
 _SYNC_AWAIT_LOCK = threading.Lock()
 _SYNC_AWAIT_MODULES = ("pulumi.runtime.invoke", "pulumi.runtime.stack", "pulumi.output")
+
+# The SDK function `_sync_await` below was copied from (pulumi 3.272.0, pulumi/runtime/sync_await.py), as
+# `_code_digest` reads it. A Pulumi release (pyproject allows any 3.x) that changes that function, or
+# moves it, keeps its own, padding and all: slower, never different; tests/analysis/test_sync_await_copy.py
+# fails until the copy is checked against the new function and this digest is updated.
+COPIED_SYNC_AWAIT_DIGEST = "08361c3904db6039d339b53f1e247725ea65790dc711963f4cd0ac12ddbd538d"
+
+
+@functools.cache
+def _code_digest(fn: Callable[..., Any]) -> str | None:
+    """SHA-256 of ``fn``'s code: its tokens and the indent of each line; comments, docstring, blank lines
+    and spacing inside a line do not count (the same on Python 3.10 to 3.13). None without source."""
+    import ast
+    import hashlib
+    import inspect
+    import io
+    import textwrap
+    import tokenize
+
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+        node = ast.parse(source).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    lines = source.splitlines(keepends=True)
+    first = (getattr(node, "body", None) or [None])[0]
+    docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+    if docstring and isinstance(first.value.value, str) and first.end_lineno is not None:
+        del lines[first.lineno - 1 : first.end_lineno]
+    kept = {tokenize.NAME, tokenize.OP, tokenize.NUMBER, tokenize.STRING}
+    words: list[str] = []
+    row = 0
+    for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+        if token.type not in kept:
+            continue
+        if token.start[0] != row:
+            row = token.start[0]
+            words.append(f"@{token.start[1]}")
+        words.append(token.string)
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()
+
+
+def _sdk_has_the_copied_sync_await() -> bool:
+    """True when the installed SDK's ``_sync_await`` is the one `_sync_await` copies, and what it uses is
+    where the copy looks for it."""
+    try:
+        from pulumi.runtime import sync_await
+    except ImportError:
+        return False
+    if not callable(getattr(sync_await, "_ensure_event_loop", None)):
+        return False
+    sdk = getattr(sync_await, "_sync_await", None)
+    return callable(sdk) and _code_digest(sdk) == COPIED_SYNC_AWAIT_DIGEST
 
 
 def _install_sync_await() -> None:

@@ -197,6 +197,18 @@ def _protect_finding(change: Change, what: str | None) -> policies.Finding:
     why = ""
     if change.action == "replace" and change.replace_keys:
         why = f" ({', '.join(change.replace_keys)} forces a new resource)"
+    if change.action == "replace":
+        # The engine refuses a replacement only while the program keeps `protect` (new and old state both
+        # protected: sources.PULUMI_PROTECT_REPLACE_ENGINE), so lifting it in this same change is enough.
+        lift = (
+            "set protect=False for it in this same change (the engine allows unprotecting and replacing in "
+            f"one `up`), or `pulumi state unprotect '{change.urn}'` first"
+        )
+    else:
+        lift = (
+            "set protect=False and run one `pulumi up` first (or "
+            f"`pulumi state unprotect '{change.urn}'`), then apply this change"
+        )
     data = (
         f" It holds data ({what.split(' (')[0]}): lift the protection only when losing it is intended; "
         f"otherwise {_way_out(change, what.split(' (')[0])}"
@@ -212,8 +224,7 @@ def _protect_finding(change: Change, what: str | None) -> policies.Finding:
         resource_type=change.type,
         message=(
             f"blocked by protect: this change {verb} {change.name}{why}, and its state has Pulumi `protect` "
-            "on, so `pulumi up` fails at it. Way out: set protect=False and run one `pulumi up` first (or "
-            f"`pulumi state unprotect '{change.urn}'`), then apply this change; or keep the old value.{data}"
+            f"on, so `pulumi up` fails at it. Way out: {lift}; or keep the old value.{data}"
         ),
         source=sources.PULUMI_PROTECT,
     )

@@ -8,7 +8,9 @@ replacement carries on to the resources whose forcing inputs hold the replaced r
 new database means a new resource id, so the bootstrap that fingerprints it re-runs).
 
 What a real preview does besides, and so does this diff: secret inputs compare by salted digest
-(``secrets``); an Optional+Computed key removed from the program keeps the state's value (no change); the
+(``secrets``); an Optional+Computed key removed from the program keeps the state's value (no change); an
+input of an SDKv2 type left out compares as its schema default, else its zero value (``storageEncrypted:
+false`` removed is no change; ``forcenew.unset_values``); the
 resource options recorded in the plan are honoured (``ignoreChanges``, ``replaceOnChanges``, ``protect``,
 ``deleteBeforeReplace``, ``retainOnDelete``); a new stack Region replaces every regional resource. Each
 change carries its values (old -> new) and the consequences AWS documents (``consequences``).
@@ -22,9 +24,15 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from lambda_rds.analysis.changes import property_paths
 from lambda_rds.analysis.changes.change_set import Change, ChangeSet, Consequence, KeyDiff, sort_changes
 from lambda_rds.analysis.changes.consequences import consequences
-from lambda_rds.analysis.changes.forcenew import is_regional, optional_computed, replacing_keys
+from lambda_rds.analysis.changes.forcenew import (
+    is_regional,
+    optional_computed,
+    replacing_keys,
+    unset_values,
+)
 from lambda_rds.analysis.changes.secrets import SECRET_CHANGED, digest_mark, is_digest, secret_digests
 from lambda_rds.analysis.changes.upgrades import MajorUpgrade, flag, major_upgrade
 from lambda_rds.analysis.model.resources import (
@@ -122,33 +130,45 @@ def _inputs(r: Resource, salt: str | None = None) -> dict[str, Any]:
     return out
 
 
-def _strip(value: Any, path: Sequence[str]) -> Any:
-    """``value`` without the sub-path ``path`` (an ``ignoreChanges`` entry below the top-level key)."""
-    if not path:
-        return None
-    if isinstance(value, Mapping):
-        return {k: (_strip(v, path[1:]) if k == path[0] else v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strip(v, path) for v in value]
-    return value
+def _apply_ignore(
+    before: Mapping[str, Any], after: Mapping[str, Any], ignore: Sequence[str]
+) -> dict[str, Any]:
+    """``after`` as the engine diffs it under ``ignoreChanges``: at each ignored path the old value is put
+    back (a path the old inputs lack is removed), so a difference there is no change and cannot force a
+    replacement either. Paths as the engine reads them (``property_paths``: ``tags.owner``,
+    ``tags["owner"]``, ``vpcConfig.subnetIds[0]``, ``tags.*``, ``*``); sources.PULUMI_IGNORE_CHANGES."""
+    out = dict(after)
+    for entry in ignore:
+        path = property_paths.parse(entry)
+        if not path:
+            continue
+        keys = list({*before, *out}) if path[0] == property_paths.WILDCARD else [path[0]]
+        for key in keys:
+            if not isinstance(key, str):
+                continue
+            kept = property_paths.keep_old(before.get(key), out.get(key), path[1:])
+            if kept is None:
+                out.pop(key, None)
+            else:
+                out[key] = kept
+    return out
 
 
-def _ignored(key: str, old: Any, new: Any, ignore: Sequence[str]) -> bool:
-    """Whether ``ignoreChanges`` hides the whole change of ``key``: the key itself (or ``*``) is ignored,
-    or every difference lies under ignored sub-paths (``tags.owner``, ``vpcConfig.subnetIds``)."""
-    subpaths = []
-    for path in ignore:
-        parts = path.replace("[", ".").replace("]", "").split(".")
-        if path == "*" or parts == [key]:
-            return True
-        if parts[0] == key:
-            subpaths.append(parts[1:])
-    if not subpaths:
-        return False
+def _replaces_on_change(key: str, old: Any, new: Any, on_changes: Sequence[str]) -> bool:
+    """Whether a ``replaceOnChanges`` entry covers the change of ``key``: the engine replaces when a changed
+    path lies under an entry (``PropertyPath.Contains``), so ``tags.owner`` replaces on that tag only and
+    ``*`` on any key (sources.PULUMI_REPLACE_ON_CHANGES)."""
     o, n = _canonical(old), _canonical(new)
-    for sub in subpaths:
-        o, n = _strip(o, sub), _strip(n, sub)
-    return _same(o, n)
+    for entry in on_changes:
+        path = property_paths.parse(entry)
+        if not path or path[0] not in (key, property_paths.WILDCARD):
+            continue
+        if len(path) == 1:
+            return True
+        rest = path[1:]
+        if not _same(property_paths.select(o, rest), property_paths.select(n, rest)):
+            return True
+    return False
 
 
 def _kept_by_state(type_token: str, key: str, old: Any, new: Any) -> bool:
@@ -156,6 +176,30 @@ def _kept_by_state(type_token: str, key: str, old: Any, new: Any) -> bool:
     diff, no replacement: ``kmsKeyId`` left out of a database keeps its key)."""
     unset = new in (None, "", [], {})
     return unset and old not in (None, "", [], {}) and key in optional_computed(type_token)
+
+
+def _with_unset_values(
+    type_token: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``before`` and ``after`` with an input set on one side only given, on the other, the value the
+    provider diffs an unset input as (``forcenew.unset_values``: SDKv2 types only, the schema default else
+    the zero value). ``storageEncrypted: false`` removed is then no change; ``autoMinorVersionUpgrade:
+    false`` removed is a change to its default ``true``. Framework and unknown types are left as they are."""
+    unset = unset_values(type_token)
+    old, new = dict(before), dict(after)
+    if not unset:
+        return old, new
+    for key, value in unset.items():
+        o, n = old.get(key), new.get(key)
+        if (o is None) == (n is None):
+            continue  # both set or both unset: nothing to stand in for
+        if SECRET_MARK in (o, n) or is_digest(o) or is_digest(n):
+            continue  # a secret is compared by its digest, never against a default
+        if o is None:
+            old[key] = value
+        else:
+            new[key] = value
+    return old, new
 
 
 def _region_moved(regions: tuple[str | None, str | None]) -> bool:
@@ -209,22 +253,18 @@ def diff_plans(
         old_in, new_in = _inputs(old), _inputs(r, old.urn or old.key)
         if moved and is_regional(r.type):
             old_in, new_in = {**old_in, "region": regions[0]}, {**new_in, "region": regions[1]}
-        values[key] = (old_in, new_in)
-        keys = changed_keys(old_in, new_in) if inputs_known else ()
-        ignore = [str(p) for p in r.options.get("ignoreChanges") or ()]
-        keys = tuple(
-            k
-            for k in keys
-            if not _kept_by_state(r.type, k, old_in.get(k), new_in.get(k))
-            and not _ignored(k, old_in.get(k), new_in.get(k), ignore)
-        )
+        new_in = _apply_ignore(old_in, new_in, [str(p) for p in r.options.get("ignoreChanges") or ()])
+        # Shown as the provider diffs them: an unset SDKv2 input as its default or zero value.
+        values[key] = _with_unset_values(r.type, old_in, new_in)
+        keys = changed_keys(*values[key]) if inputs_known else ()
+        keys = tuple(k for k in keys if not _kept_by_state(r.type, k, old_in.get(k), new_in.get(k)))
         replace_keys = replacing_keys(r.type, keys, old_in, new_in)
         # `replaceOnChanges`: the engine replaces on a change of these keys, whatever the provider says.
         on_changes = [str(p) for p in r.options.get("replaceOnChanges") or ()]
         replace_keys += tuple(
             k
             for k in keys
-            if k not in replace_keys and ("*" in on_changes or any(p.split(".")[0] == k for p in on_changes))
+            if k not in replace_keys and _replaces_on_change(k, old_in.get(k), new_in.get(k), on_changes)
         )
         if replace_keys:
             replaced[key] = Change(r.type, r.name, "replace", keys, replace_keys, key, renamed.get(key))
@@ -303,7 +343,12 @@ def _detail(
     flags = list(change.flags)
     old_opts = old.options if old is not None else {}
     new_opts = new.options if new is not None else {}
-    if change.action in ("replace", "delete") and old_opts.get("protect"):
+    # The engine refuses a delete when the state has `protect`, and a replacement only when the program
+    # keeps it too ("we do allow unprotecting and replacing to happen in a single update cycle":
+    # step_generator's `new.Protect && old.Protect`; sources.PULUMI_PROTECT).
+    if old_opts.get("protect") and (
+        change.action == "delete" or (change.action == "replace" and new_opts.get("protect"))
+    ):
         flags.append("blocked-by-protect")
     if change.action == "replace" and new_opts.get("deleteBeforeReplace"):
         flags.append("delete-before-replace")
@@ -385,10 +430,18 @@ def _carry_replacements(
                 if key == src_key or key not in matched or key in replaced:
                     continue
                 deps = r.options.get("propertyDependencies")
+                # A key the program ignores keeps the state's value, the old identity included.
+                ignored = {
+                    str(p[0])
+                    for e in r.options.get("ignoreChanges") or ()
+                    if len(p := property_paths.parse(str(e))) == 1
+                }
                 holding = tuple(
                     k
                     for k, v in r.inputs.items()
                     if k not in r.secret_keys
+                    and k not in ignored
+                    and property_paths.WILDCARD not in ignored
                     and (
                         _holds(v, needles)
                         # The id alone (an explicit name): only where the input came from src (a

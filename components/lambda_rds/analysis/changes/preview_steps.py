@@ -41,6 +41,7 @@ def from_preview_steps(document: Mapping[str, Any] | str) -> ChangeSet:
     by_urn: dict[str, Change] = {}
     old: dict[str, Resource] = {}
     protected: set[str] = set()
+    keeps_protect: dict[str, bool] = {}
     unchanged = 0
     notes: list[str] = []
     for step in doc.get("steps") or []:
@@ -78,6 +79,13 @@ def from_preview_steps(document: Mapping[str, Any] | str) -> ChangeSet:
             old.setdefault(urn, _old_resource(urn, type_token, old_state))
         if action in ("replace", "delete") and old_state.get("protect") is True:
             protected.add(urn)  # Pulumi refuses to delete it (a reader protected by an earlier version?)
+        if isinstance(step.get("newState"), Mapping):
+            # A replacement is refused only when the program keeps `protect` too: unprotecting and replacing
+            # in one `up` is allowed (sources.PULUMI_PROTECT_REPLACE_ENGINE).
+            keeps_protect[urn] = keeps_protect.get(urn, False) or step["newState"].get("protect") is True
+    protected = {
+        u for u in protected if by_urn[u].action == "delete" or keeps_protect.get(u, True)
+    }  # a replacement whose new state says nothing is kept as refused (the cautious reading)
     upgrades = from_states(doc.get("steps") or [])  # major engine upgrades: flagged, with a downtime note
     notes.extend(u.note() for u in upgrades)
     return ChangeSet(

@@ -8,8 +8,8 @@ are the ``Name`` tag when there is one, else the AWS name or id, because the rep
 One module per AWS family: ``network`` (VPCs, subnets, route tables, gateways, endpoints, and the interfaces
 and instances of NAT instances), ``firewalls`` (security groups, network ACLs), ``databases`` (RDS and
 Aurora, subnet and parameter groups, RDS Proxy) and ``functions`` (Lambda, IAM, Secrets Manager; function
-environments keep only the runtime's ``DB_*`` contract variables). ``common`` holds the record builder and
-the ``Name`` tag lookup they share.
+environments keep only the runtime's ``DB_*`` contract variables and the component's markers). ``common``
+holds the record builder and the ``Name`` tag lookup they share.
 """
 
 from __future__ import annotations

@@ -1,16 +1,20 @@
 """Lambda, IAM and Secrets Manager answers -> ``Resource``: functions, roles, managed policies, secrets.
 
-Function environments keep only the runtime's contract variables (``DB_*``): anything else may be a
-secret and is none of the analysis's business.
+Function environments keep only the runtime's contract variables (``DB_*``, a connection URL's password cut
+out of the hosts) and the two markers of the component's own functions (``MARKER_ENV``): anything else may
+be a secret and is none of the analysis's business.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lambda_rds.analysis.checks.capacity import DEPLOY_TASK_ENV
+from lambda_rds.analysis.checks.reachability.aws_api import ROTATION_SECRET_ENV
 from lambda_rds.analysis.model.resources import Resource
 from lambda_rds.analysis.model.tokens import (
     T_FUNCTION,
@@ -36,6 +40,12 @@ CONTRACT_ENV = frozenset(
         "DB_CONNECT_TIMEOUT",
     }
 )
+# The component's own functions say what they are in their environment, and the checks read it: the
+# rotation function (ROTATION_SECRET_ARN, an ARN like DB_SECRET_ARN) runs one step at a time in the reserved
+# headroom, the deploy-time bootstrap (LAMBDA_RDS_DEPLOY_TASK, a flag) once per deploy. Dropped, a healthy
+# stack's rotation function counts as an unreserved function on the database: a false capacity failure.
+MARKER_ENV = frozenset({ROTATION_SECRET_ENV, DEPLOY_TASK_ENV})
+KEPT_ENV = CONTRACT_ENV | MARKER_ENV
 
 
 def policy_document(value: Any) -> dict[str, Any] | None:
@@ -52,6 +62,18 @@ def policy_document(value: Any) -> dict[str, Any] | None:
     return None
 
 
+# The contract's host variables: a host name never has "user:password@" in it, but a connection URL pasted
+# there does, and doctor prints DB_HOST when it matches nothing.
+HOST_ENV = frozenset({"DB_HOST", "DB_READ_HOST"})
+_USERINFO = re.compile(r"(^|://|,)(\s*)[^/@\s,]+@")
+
+
+def without_credentials(value: str) -> str:
+    """``postgresql://app:pw@db.example.com/app`` -> ``postgresql://<credentials removed>@db.example.com/app``
+    (each comma-separated host too); a plain host name is returned unchanged."""
+    return _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}<credentials removed>@", value)
+
+
 def function(config: Mapping[str, Any], reserved: int | None) -> Resource:
     """``GetFunctionConfiguration`` (or a ``ListFunctions`` item) plus ``GetFunctionConcurrency``."""
     name = str(config["FunctionName"])
@@ -64,7 +86,13 @@ def function(config: Mapping[str, Any], reserved: int | None) -> Resource:
         "timeout": config.get("Timeout"),
         "memorySize": config.get("MemorySize"),
         "reservedConcurrentExecutions": reserved,
-        "environment": {"variables": {k: v for k, v in variables.items() if k in CONTRACT_ENV}},
+        "environment": {
+            "variables": {
+                k: without_credentials(str(v)) if k in HOST_ENV else v
+                for k, v in variables.items()
+                if k in KEPT_ENV
+            }
+        },
         "runtime": config.get("Runtime"),
         "architectures": list(config.get("Architectures") or ["x86_64"]),
     }

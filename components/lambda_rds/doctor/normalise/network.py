@@ -92,6 +92,7 @@ def route_table(item: Mapping[str, Any]) -> tuple[list[Resource], list[str]]:
     name = tag_name(item, rid)
     notes: list[str] = []
     routes = []
+    blackholes: list[str] = []
     for route in item.get("Routes") or []:
         if str(route.get("State", "active")).lower() == "blackhole":
             dest = route.get("DestinationCidrBlock") or route.get("DestinationPrefixListId") or "?"
@@ -102,10 +103,12 @@ def route_table(item: Mapping[str, Any]) -> tuple[list[Resource], list[str]]:
                 f"route table {name} ({rid}): route {dest} -> {target} is a blackhole (its target no longer "
                 "exists); traffic there is dropped"
             )
+            # Still in the table: a new route to the same destination is refused (replace it instead).
+            blackholes.append(str(dest))
             continue
         routes.append(_route_entry(route))
     vpc_id = item.get("VpcId")
-    out = [record(T_RT, name, rid, {"vpcId": vpc_id, "routes": routes})]
+    out = [record(T_RT, name, rid, {"vpcId": vpc_id, "routes": routes, "blackholeDestinations": blackholes})]
     for assoc in item.get("Associations") or []:
         state = str((assoc.get("AssociationState") or {}).get("State", "associated"))
         if state not in ("associated", "associating"):

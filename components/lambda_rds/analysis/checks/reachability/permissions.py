@@ -134,7 +134,9 @@ def check_secret_read(model: Model, fn: Function) -> Verdict:
     evidence = [f"role {fn.role.name} allows secretsmanager:GetSecretValue on {arn}"]
     secret = next((s for s in model.secrets if s.arn == arn), None)
     key = secret.kms_key_id if secret else None
-    if key and not key.startswith("alias/aws/") and not iam.allows(docs, "kms:Decrypt", key):
+    # An AWS managed key (alias/aws/..., by name or alias ARN) is the service's to grant: no role grant.
+    aws_managed = key is not None and (key.startswith("alias/aws/") or ":alias/aws/" in key)
+    if key and not aws_managed and not iam.allows(docs, "kms:Decrypt", key):
         return Verdict(
             "iam.secret-read",
             fn.name,
