@@ -16,6 +16,7 @@ from typing import Any
 from lambda_rds.rules import iam
 
 from tests.doctor.moto_server import REPO, MotoServer, run_doctor
+from tests.doctor.report_reads import commands, failed_ids, step
 from tests.doctor.topology import Account, Scenario, add_function
 
 Make = Callable[..., Scenario]
@@ -50,20 +51,6 @@ def verdict(report: dict[str, Any], check: str) -> dict[str, Any]:
     found = [v for v in report["verdicts"] if v["id"] == check]
     assert len(found) == 1, [(v["id"], v["target"]) for v in report["verdicts"]]
     return dict(found[0])
-
-
-def failed_ids(report: dict[str, Any]) -> list[str]:
-    return [v["id"] for v in report["verdicts"] if v["status"] == "fail"]
-
-
-def step(report: dict[str, Any], check: str) -> dict[str, Any]:
-    found = [s for s in report["fix_order"] if s["check"] == check]
-    assert len(found) == 1, report["fix_order"]
-    return dict(found[0])
-
-
-def commands(st: dict[str, Any]) -> list[str]:
-    return [c for f in st["fixes"] for c in f["aws_cli"]]
 
 
 # ---- working topologies -------------------------------------------------------------------------------

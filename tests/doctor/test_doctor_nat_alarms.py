@@ -21,7 +21,8 @@ from lambda_rds.doctor.network_reads import routed_interfaces
 from lambda_rds.doctor.source import Reader
 
 from tests.doctor.moto_server import MotoServer, run_doctor
-from tests.doctor.test_doctor_moto import commands, doctor, step, verdict
+from tests.doctor.report_reads import commands, step
+from tests.doctor.test_doctor_moto import doctor, verdict
 from tests.doctor.topology import Account, Scenario
 
 Make = Callable[..., Scenario]

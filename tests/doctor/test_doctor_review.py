@@ -25,6 +25,7 @@ from lambda_rds.rules import iam
 
 from tests.doctor.moto_server import ACCOUNT as ACCOUNT_ID
 from tests.doctor.moto_server import REGION, MotoServer, run_doctor
+from tests.doctor.report_reads import commands, failed_ids, step
 from tests.doctor.test_doctor_recorded import PROXY, READ_ONLY_ENDPOINT
 from tests.doctor.test_doctor_recorded import stubbed as stubbed  # the fixture
 from tests.doctor.topology import Account, Scenario
@@ -43,20 +44,6 @@ def doctor(moto: MotoServer, s: Scenario, *extra: str) -> dict[str, Any]:
 
 def verdicts(report: dict[str, Any], check: str) -> list[dict[str, Any]]:
     return [v for v in report["verdicts"] if v["id"] == check]
-
-
-def failed_ids(report: dict[str, Any]) -> list[str]:
-    return [v["id"] for v in report["verdicts"] if v["status"] == "fail"]
-
-
-def step(report: dict[str, Any], check: str) -> dict[str, Any]:
-    found = [s for s in report["fix_order"] if s["check"] == check]
-    assert len(found) == 1, report["fix_order"]
-    return dict(found[0])
-
-
-def commands(st: dict[str, Any]) -> list[str]:
-    return [c for f in st["fixes"] for c in f["aws_cli"]]
 
 
 def set_env(account: Account, s: Scenario, **values: str) -> None:
