@@ -137,7 +137,7 @@ class LambdaRds(pulumi.ComponentResource):
         bootstrap = build_bootstrap(scope, s, net, db, secret, layers)
         build_rotation(scope, s, net, db, secret, layers, bootstrap)  # `database.rotation_days` only
         deployed = build_functions(scope, s, net, db, proxy, connection, layers, bootstrap)
-        monitoring = build_monitoring(scope, s, net, db, proxy, deployed)  # `monitoring` alarms/dashboard
+        monitoring = build_monitoring(scope, s, net, proxy, deployed)  # `monitoring` alarms/dashboard
 
         # The contract for functions you attach yourself, with the default connect timeout (longer when an
         # Aurora Serverless v2 database may be paused: settings.functions.default_connect_timeout).

@@ -73,7 +73,8 @@ def shutdown_socket(fd: int) -> None:
 
 
 class HandshakeCutoff:
-    """One deadline for a whole connect handshake that the driver bounds only per socket operation.
+    """One deadline for a whole connect handshake (or one statement: bootstrap/bounded.py) that the driver
+    bounds only per socket operation.
 
     PyMySQL applies its timeouts to each read and write, so a peer that drips one byte just inside the
     timeout keeps the greeting, the TLS handshake and the login going for ever. A timer thread shuts the

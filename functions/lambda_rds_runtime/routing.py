@@ -168,15 +168,16 @@ class ReadRouter:
     def execute(self, sql: str, params: Any) -> Result:
         """Run a statement declared read-only: on the reader when it is safe and the reader is up."""
         writer = self._writer
+        refused = was_refused(sql)
         if (
             not self.host
             or not reads_only(sql)
-            or was_refused(sql)
+            or refused
             or (self._down and self._clock() < self._down_until)
         ):
             self.reads_on_writer += 1
             # A statement a reader refused as a write is not retried on a fresh connection either.
-            return writer._execute(writer._ready(), sql, params, not was_refused(sql))
+            return writer._execute(writer._ready(), sql, params, not refused)
         bound = self._reader_deadline(writer._deadline)
         if bound is None:  # the invocation has no time left: the writer says so, the reader is not at fault
             return writer._execute(writer._ready(), sql, params, True)

@@ -403,3 +403,21 @@ def test_a_retained_resource_that_goes_is_a_note_not_a_finding(
     assert cluster["action"] == "replace" and "retain-on-delete" in cluster["flags"]
     assert [f for f in at_risk(run) if f["resource"] == "orders"] == []
     assert any("retainOnDelete" in n for n in run.report["changes_summary"]["notes"])
+
+
+def test_an_assumed_region_is_not_recorded_and_never_reads_as_a_move() -> None:
+    """Resources with no ARN naming a Region (a preview of a new stack): the report assumes us-east-1 and says
+    so, but records no Region, so a later plan whose ARNs say eu-west-1 is not a move of every resource."""
+    from lambda_rds.analysis.model.resources import Resource
+    from lambda_rds.analysis.plan import analyze
+
+    urn = "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v"
+    base = Resource(type="aws:ec2/vpc:Vpc", name="v", urn=urn, inputs={"cidrBlock": "10.0.0.0/16"})
+    assumed = analyze([base], stack="dev", project="p").to_json()
+    assert assumed["region"] is None
+    arn = "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1"
+    head = Resource(type=base.type, name="v", urn=urn, inputs=base.inputs, outputs={"arn": arn})
+    report = analyze([head], stack="dev", project="p", base_resources=[base], base_region=assumed["region"])
+    assert report.to_json()["region"] == "eu-west-1"
+    assert report.changes is not None
+    assert [c.action for c in report.changes.changes if c.action == "replace"] == []

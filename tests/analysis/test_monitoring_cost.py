@@ -17,14 +17,11 @@ from lambda_rds.analysis.cost.monitoring import (
     ALARM_HIGH_RES_KEY,
     ALARM_STANDARD_KEY,
     DASHBOARD_KEY,
-    T_DASHBOARD,
-    T_METRIC_ALARM,
-    T_SNS_TOPIC,
 )
 from lambda_rds.analysis.cost.prices import load
 from lambda_rds.analysis.cost.usage import parse_usage
 from lambda_rds.analysis.model.build import build_model
-from lambda_rds.analysis.model.tokens import T_KMS_KEY
+from lambda_rds.analysis.model.tokens import T_DASHBOARD, T_KMS_KEY, T_METRIC_ALARM, T_SNS_TOPIC
 
 from tests.analysis.builders import Topo, baseline
 from tests.analysis.conftest import REPO, RunPlan

@@ -183,3 +183,13 @@ def bounded(call: Any, limit: float) -> tuple[BaseException | None, float]:
     thread.join(limit)
     assert outcome, f"still blocked after {limit:g}s: it is not bounded"
     return outcome[0], time.monotonic() - started
+
+
+class LambdaContext:
+    """The part of the Lambda context the runtime reads: the time left in the invocation."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms

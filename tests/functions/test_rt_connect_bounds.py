@@ -23,7 +23,8 @@ from lambda_rds_runtime import (
     TransactionRolledBackError,
 )
 from lambda_rds_runtime.bootstrap import BootstrapError, run_bootstrap
-from rt_helpers import MariaTarget, PgTarget, bounded, new_password, unique
+from rt_helpers import LambdaContext, MariaTarget, PgTarget, bounded, new_password, unique
+from rt_relay import Relay
 from rt_servers import ADMIN_PASSWORD, TlsFiles
 
 
@@ -224,65 +225,6 @@ def test_mysql_bootstrap_connect_has_one_deadline_for_the_whole_handshake(
     assert 1.9 < elapsed < 2.6
 
 
-class FreezableRelay:
-    """A TCP relay to the real server (TLS passes through end to end) that can freeze: it keeps every
-    connection open and accepted, reads what the client sends and never answers any more."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.frozen = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = int(self.sock.getsockname()[1])
-        self.sockets: list[socket.socket] = [self.sock]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            self.sockets.append(client)
-            if self.frozen.is_set():
-                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
-            upstream.settimeout(None)
-            self.sockets.append(upstream)
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
-
-    def _pump(self, source: socket.socket, target: socket.socket | None) -> None:
-        while True:
-            try:
-                data = source.recv(65536)
-            except OSError:
-                return
-            if not data:
-                return
-            if target is not None and not self.frozen.is_set():
-                try:
-                    target.sendall(data)
-                except OSError:
-                    return
-
-    def close(self) -> None:
-        for sock in self.sockets:
-            sock.close()
-
-
-class FakeContext:
-    """The part of the Lambda context the runtime reads."""
-
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 ENGINES = [
     pytest.param("postgres", marks=pytest.mark.xdist_group("postgres")),
     pytest.param("mariadb", marks=pytest.mark.xdist_group("mariadb")),
@@ -292,7 +234,7 @@ ENGINES = [
 @pytest.mark.parametrize("engine", ENGINES)
 def test_idle_ping_to_a_silent_peer_isbounded(request: pytest.FixtureRequest, engine: str) -> None:
     tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
-    relay = FreezableRelay(tgt.server.port)
+    relay = Relay(tgt.server.port)
     try:
         plain = tgt.database_for(port=relay.port, connect_timeout=2)
         db = Database(plain.config, source=plain._source, idle_ping_seconds=0.0)  # ping before every call
@@ -311,13 +253,13 @@ def test_statement_to_a_silent_peer_is_bounded_by_the_context(
     request: pytest.FixtureRequest, engine: str
 ) -> None:
     tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
-    relay = FreezableRelay(tgt.server.port)
+    relay = Relay(tgt.server.port)
     try:
         db = tgt.database_for(port=relay.port, connect_timeout=2)
-        db.deadline_from(FakeContext(30_000))
+        db.deadline_from(LambdaContext(30_000))
         assert db.query("SELECT 1") == [(1,)]
         relay.frozen.set()
-        db.deadline_from(FakeContext(1_500))  # the next invocation: 1.5 s left, 0.5 s kept as margin
+        db.deadline_from(LambdaContext(1_500))  # the next invocation: 1.5 s left, 0.5 s kept as margin
         error, elapsed = bounded(lambda: db.query("SELECT 2", read_only=True), 15)
     finally:
         relay.close()
@@ -332,7 +274,7 @@ def test_transaction_to_a_silent_peer_is_bounded_by_the_context(
     request: pytest.FixtureRequest, engine: str
 ) -> None:
     tgt = request.getfixturevalue("pg_target" if engine == "postgres" else "maria_target")
-    relay = FreezableRelay(tgt.server.port)
+    relay = Relay(tgt.server.port)
     db = tgt.database_for(port=relay.port, connect_timeout=2)
     db.execute("CREATE TABLE t (id INT)")
 
@@ -361,7 +303,7 @@ def test_watchdog_is_armed_once_and_ends_with_the_database(pg_target: PgTarget) 
     before = watchdogs()
     db = pg_target.database_for()
     for _ in range(50):  # one invocation after another: no thread per invocation or per statement
-        db.deadline_from(FakeContext(30_000))
+        db.deadline_from(LambdaContext(30_000))
         assert db.query("SELECT 1") == [(1,)]
     assert watchdogs() == before + 1
     db.close()

@@ -27,7 +27,7 @@ import rt_servers
 from lambda_rds_runtime import Database, DbConfig
 from lambda_rds_runtime.read_classifier import reads_only
 from lambda_rds_runtime.routing import ReadRouter, parse_hosts
-from rt_helpers import LogCapture, MariaTarget, PgTarget
+from rt_helpers import LambdaContext, LogCapture, MariaTarget, PgTarget
 
 CALLS = 40
 
@@ -273,16 +273,6 @@ def test_pg_killed_standby_falls_back_with_no_failed_call(
 # -- a reader that accepted the connection and stopped answering (issue 18, item 5) ------------------------
 
 
-class _Context:
-    """The part of the Lambda context the runtime reads."""
-
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 def _children(pid: int) -> list[int]:
     """Direct children of `pid` (from /proc)."""
     found = []
@@ -341,10 +331,12 @@ def _check_frozen_reader(
 ) -> dict[str, float]:
     """A read-only call on a frozen reader, with 5.5 s left before the deadline: the reader gets half, the
     writer answers in the other half; the next read skips the reader at once."""
-    db.deadline_from(_Context(30_000))
+    db.deadline_from(LambdaContext(30_000))
     assert _port(db, family, read_only=True) == reader_port  # the reader's connection is open
     with _frozen(reader):
-        db.deadline_from(_Context(6_000))  # 6 s left, 0.5 s margin: deadline in 5.5 s, reader gets 2.75 s
+        db.deadline_from(
+            LambdaContext(6_000)
+        )  # 6 s left, 0.5 s margin: deadline in 5.5 s, reader gets 2.75 s
         port, first = _timed(lambda: _port(db, family, read_only=True), 12)
         assert port == writer_port
         port, second = _timed(lambda: _port(db, family, read_only=True), 12)
@@ -511,7 +503,7 @@ def test_reader_connect_is_limited_to_the_reader_share(
         db = tgt.database_for(read_host=f"localhost:{port}")
         try:
             writer_port = _port(db, family, read_only=False)
-            db.deadline_from(_Context(2_400))
+            db.deadline_from(LambdaContext(2_400))
             got, elapsed = _timed(lambda: _port(db, family, read_only=True), 10)
         finally:
             db.close()
@@ -527,16 +519,16 @@ def _check_slow_reader(
     """A read that needs a little more than the reader's share (2.6 s of 2.75 s, 5.5 s before the
     deadline): the reader stops it itself (server-side limit), is not marked down, and the writer runs it
     in the time left; the next read goes to the reader again."""
-    db.deadline_from(_Context(30_000))
+    db.deadline_from(LambdaContext(30_000))
     assert _port(db, family, read_only=True) == reader_port
-    db.deadline_from(_Context(6_000))
+    db.deadline_from(LambdaContext(6_000))
     rows, elapsed = _timed(lambda: db.query(sleep_sql, read_only=True), 12)
     assert len(rows) == 1
     assert elapsed < 5.5, elapsed
     assert not logs.named("reader_unavailable")
     stopped = logs.named("reader_statement_timeout")
     assert len(stopped) == 1 and 2.3 < stopped[0]["seconds"] < 2.75, stopped
-    db.deadline_from(_Context(30_000))
+    db.deadline_from(LambdaContext(30_000))
     assert _port(db, family, read_only=True) == reader_port
     assert _router(db).fallbacks == 0 and _router(db).reader_timeouts == 1
     return stopped[0]["seconds"], elapsed
@@ -686,7 +678,7 @@ def test_pg_reader_connect_keeps_the_applications_wait_callback(
     db = pg_target.database_for(read_host=f"localhost:{pg_standby.port}")
     psycopg2.extensions.set_wait_callback(psycopg2.extras.wait_select)
     try:
-        db.deadline_from(_Context(3_000))  # the reader's connect gets at most 1.5 s
+        db.deadline_from(LambdaContext(3_000))  # the reader's connect gets at most 1.5 s
         assert _port(db, "postgres", read_only=True) == pg_standby.port
         assert psycopg2.extensions.get_wait_callback() is psycopg2.extras.wait_select
     finally:
@@ -750,7 +742,9 @@ def test_pg_reader_error_does_not_show_the_time_limit(
     rt_replicas.pg_wait_replayed(pg, pg_standby)
     db = pg_target.database_for(read_host=f"localhost:{pg_standby.port}")
     try:
-        db.deadline_from(_Context(10_000))  # a reader bound below any server default: the limit is written
+        db.deadline_from(
+            LambdaContext(10_000)
+        )  # a reader bound below any server default: the limit is written
         sql = "SELECT id FROM no_such_table"
         with pytest.raises(psycopg2.errors.UndefinedTable) as on_reader:
             db.query(sql, read_only=True)

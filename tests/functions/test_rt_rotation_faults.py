@@ -10,14 +10,13 @@ code are all real.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from lambda_rds_runtime.rotation import CUT_MARGIN_S, RotationError, Rotator, Target
 from rt_helpers import LogCapture, bounded
+from rt_relay import Relay
 from rt_servers import PostgresServer
 from test_rt_rotation import STEPS, Deployed, _check_rotated
 from test_rt_rotation import maria_app as maria_app  # the fixtures, re-exported for pytest
@@ -25,87 +24,6 @@ from test_rt_rotation import pg_app as pg_app
 
 BOUND_S = 2.0  # the rotation's bound is its connect timeout (DB_CONNECT_TIMEOUT) ...
 CUT_S = BOUND_S + CUT_MARGIN_S  # ... on the server; a silent one is cut 0.5 s later
-
-
-class Relay:
-    """A TCP relay to `upstream_port` that can freeze, or cut one connection after its next request."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.frozen = threading.Event()
-        self.cut_armed = threading.Event()
-        self.cut_done = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = int(self.sock.getsockname()[1])
-        self.sockets: list[socket.socket] = [self.sock]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
-            upstream.settimeout(None)
-            self.sockets += [client, upstream]
-            sent = threading.Event()  # this connection forwarded a request since the cut was armed
-            threading.Thread(target=self._to_server, args=(client, upstream, sent), daemon=True).start()
-            threading.Thread(target=self._to_client, args=(upstream, client, sent), daemon=True).start()
-
-    def _to_server(self, client: socket.socket, upstream: socket.socket, sent: threading.Event) -> None:
-        while (data := _recv(client)) is not None:
-            if self.frozen.is_set():
-                continue  # read and dropped: the peer stays "alive" and silent
-            # Marked before forwarding: the server's answer may reach _to_client before _send returns here.
-            if self.cut_armed.is_set():
-                sent.set()
-            if not _send(upstream, data):
-                return
-
-    def _to_client(self, upstream: socket.socket, client: socket.socket, sent: threading.Event) -> None:
-        while (data := _recv(upstream)) is not None:
-            if self.frozen.is_set():
-                continue
-            if sent.is_set() and self.cut_armed.is_set():
-                # The server answered the request: drop the answer and cut the connection.
-                self.cut_armed.clear()
-                self.cut_done.set()  # before the cut: the client notices it at once
-                for sock in (client, upstream):
-                    _shutdown(sock)
-                return
-            if not _send(client, data):
-                return
-
-    def close(self) -> None:
-        for sock in self.sockets:
-            _shutdown(sock)
-            sock.close()
-
-
-def _recv(sock: socket.socket) -> bytes | None:
-    try:
-        data = sock.recv(65536)
-    except OSError:
-        return None
-    return data or None
-
-
-def _send(sock: socket.socket, data: bytes) -> bool:
-    try:
-        sock.sendall(data)
-    except OSError:
-        return False
-    return True
-
-
-def _shutdown(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        return
 
 
 class FaultyRotator(Rotator):

@@ -9,6 +9,7 @@ import pytest
 from lambda_rds import settings
 from lambda_rds.rules import alarms, dashboard, metrics, sizing
 from lambda_rds.rules.alarms import AlarmSpec, Ref, alarm_specs
+from lambda_rds.rules.regions import partition_of
 from lambda_rds.settings.model import Settings
 
 
@@ -174,7 +175,7 @@ def test_a_long_name_is_caught() -> None:
 
 
 def test_topic_key_policy_lets_cloudwatch_use_the_key() -> None:
-    policy = alarms.topic_key_policy("123456789012", alarms.partition_of("cn-north-1"))
+    policy = alarms.topic_key_policy("123456789012", partition_of("cn-north-1"))
     stmts = policy["Statement"]
     assert isinstance(stmts, list)
     cw = [st for st in stmts if st["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lambda_rds.analysis.checks.verdict import Verdict
 from lambda_rds.analysis.model.views import Database, Function, Model, Proxy
 
-_MARK = {"pass": "✅", "fail": "❌", "unknown": "❔"}
+MARK = {"pass": "✅", "fail": "❌", "unknown": "❔"}  # a verdict status as the reports show it (render too)
 _ID_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -59,7 +59,7 @@ def _status(v: Verdict | None) -> str:
 
 
 def _hop(v: Verdict | None, fallback: str) -> str:
-    return f"{_MARK[_status(v)]} {v.summary if v is not None else fallback}"
+    return f"{MARK[_status(v)]} {v.summary if v is not None else fallback}"
 
 
 def _sg_label(model: Model, fn: Function) -> str:
@@ -108,7 +108,7 @@ def _build(model: Model, verdicts: list[Verdict]) -> _Graph:
         apis = [v for v in verdicts if v.id == "reach.aws-api" and v.subject == fn.name]
         for v in apis:
             said = v.summary if str(v.target) in v.summary else f"{v.target}: {v.summary}"
-            g.edge(sg, egress, f"{_MARK[v.status]} {said}", v.status)
+            g.edge(sg, egress, f"{MARK[v.status]} {said}", v.status)
     for proxy in model.proxies:
         p = _target_node(g, proxy)
         for db in model.proxy_databases(proxy):

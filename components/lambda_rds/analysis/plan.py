@@ -70,7 +70,8 @@ class PlanReport:
             "version": REPORT_VERSION,
             "project": self.project,
             "stack": self.stack,
-            "region": self.model.region or None,
+            # None when assumed (no ARN named one): a later diff must not read a guess as a move.
+            "region": None if self.model.region_assumed else self.model.region,
             "source": self.source,
             "program": self.program,
             "production": self.production,
@@ -192,13 +193,13 @@ def analyze(
             base_resources,
             resources,
             inputs_known=base_inputs_known,
-            regions=(base_region, model.region or None),
+            regions=(base_region, None if model.region_assumed else model.region),
         )
     if change_set is not None:
         at_risk = changes_mod.data_at_risk(change_set, base_resources or (), resources)
         at_risk += changes_mod.upgrade_findings(change_set.upgrades)  # LR.MAJOR-UPGRADE
         findings = apply_waivers(at_risk, list(waivers)) + findings
-    region = model.region if model.region else "us-east-1"
+    region = model.region  # the stack's, or the assumed one the report names
     if prices is not None and prices.region != region:  # another region's figures would mislead: refuse
         origin = prices.origin or "given"
         raise PriceFileError(f"price book {origin} is for {prices.region}, the stack is in {region}")

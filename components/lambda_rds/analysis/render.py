@@ -14,7 +14,7 @@ from lambda_rds.analysis.plan import PlanReport
 
 COMMENT_MARKER = "<!-- lambda-rds-plan -->"
 _STATUS = {"pass": "PASS", "fail": "FAIL", "unknown": "????"}
-_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔"}
+_ICON = diagram.MARK
 
 
 def _money(value: float | None) -> str:

@@ -65,6 +65,7 @@ from lambda_rds.commands.deployer.documents import (
 )
 from lambda_rds.commands.deployer.statements import SCOPE_BY_SID
 from lambda_rds.commands.deployer.target import Target
+from lambda_rds.rules.regions import partition_of
 
 __all__ = [
     "ACTION_OPERATION",
@@ -93,15 +94,6 @@ def render(documents: Sequence[dict[str, Any]]) -> str:
 
 
 # ---- the stack's names -------------------------------------------------------------------------------
-def partition_of(region: str) -> str:
-    """The partition a region belongs to (``*``: the commercial one)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def target_from_stack(
     program: Path | None,
     stack: str,

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from lambda_rds.resources.database import Database
 from lambda_rds.resources.functions import DeployedFunction
 from lambda_rds.resources.network import Network
 from lambda_rds.resources.proxy import Proxy
@@ -24,6 +23,7 @@ from lambda_rds.resources.scope import Scope
 from lambda_rds.rules import alarms as alarm_rules
 from lambda_rds.rules import dashboard as dashboard_rules
 from lambda_rds.rules.alarms import AlarmSpec, Ref
+from lambda_rds.rules.regions import partition_of
 from lambda_rds.settings import Settings
 
 
@@ -31,7 +31,6 @@ from lambda_rds.settings import Settings
 class Monitoring:
     topic_arn: pulumi.Output[str] | None
     """Where the alarms notify (the component's topic or `monitoring.topic_arn`); None without alarms."""
-    alarm_names: list[pulumi.Output[str]] = field(default_factory=list)
     dashboard_url: pulumi.Output[str] | None = None
 
 
@@ -58,9 +57,7 @@ def _topic(scope: Scope, s: Settings) -> pulumi.Output[str]:
         description=f"lambda-rds {name}: encrypts the alarms topic (CloudWatch may use it to publish)",
         enable_key_rotation=True,
         deletion_window_in_days=7,
-        policy=json.dumps(
-            alarm_rules.topic_key_policy(scope.account_id, alarm_rules.partition_of(scope.region))
-        ),
+        policy=json.dumps(alarm_rules.topic_key_policy(scope.account_id, partition_of(scope.region))),
         tags=tags,
         opts=opts,
     )
@@ -132,17 +129,17 @@ def build_monitoring(
     scope: Scope,
     s: Settings,
     net: Network,
-    db: Database,
     proxy: Proxy | None,
     functions: Mapping[str, DeployedFunction],
 ) -> Monitoring:
     """The alarms (with their topic) and the dashboard `monitoring` asks for; an empty handle for neither."""
-    del db  # the database's identifiers are known from the settings (settings.for_component)
     m = s.monitoring
     refs = _refs(net, proxy, functions)
     specs = alarm_rules.alarm_specs(scope.name, s)
     topic_arn = _topic(scope, s) if specs else None
-    names = [_alarm(scope, spec, topic_arn, refs).name for spec in specs] if topic_arn is not None else []
+    if topic_arn is not None:
+        for spec in specs:
+            _alarm(scope, spec, topic_arn, refs)
     url = None
     if m.dashboard:
         dash_name = dashboard_rules.dashboard_name(pulumi.get_project(), pulumi.get_stack(), scope.name)
@@ -156,4 +153,4 @@ def build_monitoring(
             f"{scope.name}-dashboard", dashboard_name=dash_name, dashboard_body=body, opts=scope.opts
         )
         url = dash.dashboard_name.apply(lambda n: dashboard_rules.dashboard_url(scope.region, n))
-    return Monitoring(topic_arn=topic_arn, alarm_names=names, dashboard_url=url)
+    return Monitoring(topic_arn=topic_arn, dashboard_url=url)

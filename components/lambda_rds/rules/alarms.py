@@ -510,15 +510,6 @@ def alarm_specs(component: str, s: Settings) -> list[AlarmSpec]:
     ]
 
 
-def partition_of(region: str) -> str:
-    """The ARN partition of a Region (`aws`, `aws-cn`, `aws-us-gov`)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def topic_key_policy(account_id: str, partition: str = "aws") -> dict[str, object]:
     """The key policy of the alarms topic's customer managed key.
 

@@ -955,3 +955,6 @@ PULUMI_REPLACE_ON_CHANGES = "https://www.pulumi.com/docs/iac/concepts/resources/
 PULUMI_PROTECT_REPLACE_ENGINE = (
     "https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step_generator.go"
 )
+
+# FSBP controls for EC2 (EC2.3, EC2.8; NAT instances, issue 22).
+FSBP_EC2 = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html"

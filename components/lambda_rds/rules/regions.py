@@ -112,3 +112,12 @@ def rds_proxy_unsupported_zone_ids() -> frozenset[str]:
     for zones in all_regions().values():
         out |= zones.rds_proxy_unsupported_zone_ids
     return out
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a Region (`aws`, `aws-cn`, `aws-us-gov`)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"

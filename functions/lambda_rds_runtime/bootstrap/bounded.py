@@ -3,8 +3,8 @@
 The server-side limit (statement_timeout / max_statement_time, set by the caller) covers a live server
 that is slow, a lock wait for instance; it cannot help when the server (or a proxy on the way) is frozen:
 the TCP peer still acknowledges, and the driver waits for an answer that never comes (libpq has no read
-timeout). So a timer thread shuts the socket down under the driver at the bound (deadline.shutdown_socket,
-as the runtime's watchdog does): the blocked call returns at once with a lost connection, reported here
+timeout). So a timer thread shuts the socket down under the driver at the bound (deadline.HandshakeCutoff,
+the MySQL handshake's bound): the blocked call returns at once with a lost connection, reported here
 as StatementTimedOut. One timer per statement: only the rotation uses this, a handful of statements per
 step, so the cost of a thread does not matter there.
 """
@@ -29,29 +29,26 @@ class StatementTimedOut(Exception):
 
 def run_bounded(conn: Any, engine: str, sql: str, params: Any, seconds: float) -> list[tuple[Any, ...]]:
     """Execute one statement on `conn` (psycopg2 or PyMySQL) within `seconds`; its rows, if any."""
-    import threading
+    import socket
 
-    from ..deadline import shutdown_socket
+    from ..deadline import HandshakeCutoff
     from ..engines import load_engine
 
-    fd = load_engine(engine).fileno(conn)
-    fired = threading.Event()
-
-    def cut() -> None:
-        fired.set()
-        shutdown_socket(fd)
-
-    timer = threading.Timer(seconds, cut)
-    timer.daemon = True
+    # The cutoff works on its own duplicate of the descriptor and its stop() waits for a cut in progress:
+    # a late cut can never hit another socket that reused the number once the caller closed `conn`.
+    sock = socket.fromfd(load_engine(engine).fileno(conn), socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        cutoff = HandshakeCutoff(sock, seconds)
+    finally:
+        sock.close()
     started = time.monotonic()
-    timer.start()
     try:
         with conn.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall()) if cur.description is not None else []
     except Exception:
-        if fired.is_set():
+        if cutoff.fired:
             raise StatementTimedOut(seconds, time.monotonic() - started) from None
         raise
     finally:
-        timer.cancel()
+        cutoff.stop()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 
+from ..engines.postgres import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INERROR
 from . import pg_sql, sql_scan
 from .errors import BootstrapError, one_line, redact
 
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
     from .migrations import Migration
     from .request import BootstrapRequest
 
-# psycopg2.extensions.TRANSACTION_STATUS_* (libpq PGTransactionStatusType)
-TRANSACTION_STATUS_IDLE = 0
-TRANSACTION_STATUS_INTRANS = 2
-TRANSACTION_STATUS_INERROR = 3
 # SQLSTATE 25001 active_sql_transaction: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
 # but also "SET TRANSACTION ISOLATION LEVEL must be called before any query": the hint needs the text.
 ACTIVE_SQL_TRANSACTION = "25001"

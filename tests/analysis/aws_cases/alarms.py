@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambda_rds.analysis.checks.aws.alarms import T_METRIC_ALARM
+from lambda_rds.analysis.model.tokens import T_METRIC_ALARM
 
 from tests.analysis.aws_cases import RuleCase, res
 

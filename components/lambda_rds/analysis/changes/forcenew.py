@@ -108,7 +108,8 @@ def is_regional(type_token: str) -> bool:
     return any(e["key"] == "region" for e in entries)
 
 
-def _set(value: Any) -> bool:
+def is_set(value: Any) -> bool:
+    """A value the provider sees as set (SDKv2 reads None, "", [] and {} alike as unset)."""
     return value not in (None, "", [], {})
 
 
@@ -130,11 +131,11 @@ def condition_holds(
     resource's inputs ``before`` and ``after`` the change)."""
     for name, arg in when.items():
         if name == "both_set":
-            ok = _set(old) and _set(new)
+            ok = is_set(old) and is_set(new)
         elif name == "added_or_removed":
-            ok = _set(old) != _set(new)
+            ok = is_set(old) != is_set(new)
         elif name == "new_set":
-            ok = _set(new)
+            ok = is_set(new)
         elif name == "except_change":
             ok = [old, new] != list(arg)
         elif name == "input_not_prefix":
@@ -144,7 +145,7 @@ def condition_holds(
         elif name == "input_not_in":
             ok = all(after.get(k) not in vs for k, vs in arg.items())
         elif name == "input_unset":
-            ok = all(not _set(after.get(k)) or after.get(k) == 0 for k in arg)
+            ok = all(not is_set(after.get(k)) or after.get(k) == 0 for k in arg)
         elif name == "old_input_in":
             ok = all(before.get(k) in vs for k, vs in arg.items())
         else:

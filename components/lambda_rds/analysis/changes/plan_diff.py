@@ -29,6 +29,7 @@ from lambda_rds.analysis.changes.change_set import Change, ChangeSet, Consequenc
 from lambda_rds.analysis.changes.consequences import consequences
 from lambda_rds.analysis.changes.forcenew import (
     is_regional,
+    is_set,
     optional_computed,
     replacing_keys,
     unset_values,
@@ -174,8 +175,7 @@ def _replaces_on_change(key: str, old: Any, new: Any, on_changes: Sequence[str])
 def _kept_by_state(type_token: str, key: str, old: Any, new: Any) -> bool:
     """An Optional+Computed key whose value the program removed: the provider keeps the state's value (no
     diff, no replacement: ``kmsKeyId`` left out of a database keeps its key)."""
-    unset = new in (None, "", [], {})
-    return unset and old not in (None, "", [], {}) and key in optional_computed(type_token)
+    return not is_set(new) and is_set(old) and key in optional_computed(type_token)
 
 
 def _with_unset_values(

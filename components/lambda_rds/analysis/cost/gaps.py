@@ -4,7 +4,6 @@ from typing import Any
 
 from lambda_rds.analysis.cost.instances import bills_surplus_credits
 from lambda_rds.analysis.cost.model import NotIncluded
-from lambda_rds.analysis.cost.monitoring import T_SNS_SUBSCRIPTION, T_SNS_TOPIC
 from lambda_rds.analysis.cost.usage import Usage
 from lambda_rds.analysis.model.tokens import (
     T_CLUSTER,
@@ -13,6 +12,8 @@ from lambda_rds.analysis.model.tokens import (
     T_NAT,
     T_SECRET,
     T_SECRET_ROTATION,
+    T_SNS_SUBSCRIPTION,
+    T_SNS_TOPIC,
     T_VPCE,
 )
 from lambda_rds.analysis.model.values import as_bool, as_str

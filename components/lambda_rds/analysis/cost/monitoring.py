@@ -24,13 +24,9 @@ from typing import Any
 
 from lambda_rds.analysis.cost.builder import LineBuilder
 from lambda_rds.analysis.model.resources import Resource
+from lambda_rds.analysis.model.tokens import T_DASHBOARD, T_METRIC_ALARM
 from lambda_rds.analysis.model.values import as_float, as_list, as_mapping, as_str
 from lambda_rds.analysis.model.views import Model
-
-T_METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-T_DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
-T_SNS_TOPIC = "aws:sns/topic:Topic"
-T_SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 
 ALARM_STANDARD_KEY = "cloudwatch.alarm_standard_month"
 ALARM_HIGH_RES_KEY = "cloudwatch.alarm_high_resolution_month"

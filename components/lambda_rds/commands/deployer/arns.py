@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from lambda_rds.commands.deployer.groups import EC2_TAGGED_TYPES
 from lambda_rds.commands.deployer.target import Target, layer_prefix, log_group_prefix, replica_prefix
-from lambda_rds.rules.dashboard import dashboard_name
 from lambda_rds.rules.nat_instance import AL2023_SSM_PREFIX
 
 
@@ -158,6 +157,9 @@ def keys(t: Target) -> list[str]:
 def dashboards(t: Target) -> list[str]:
     """The stack's dashboard, by its name; dashboards are global: the ARN names no region
     (sources.SAR_CLOUDWATCH)."""
+    # Imported here: rules.dashboard pulls the alarm rules, which no other command needs at start-up.
+    from lambda_rds.rules.dashboard import dashboard_name
+
     return [t.arn("cloudwatch", f"dashboard/{dashboard_name(t.project, t.stack, t.name)}", region="")]
 
 

@@ -13,12 +13,11 @@ from typing import Any
 
 from lambda_rds.analysis.checks.registry import Registry, Violation
 from lambda_rds.analysis.model.resources import is_unknown
+from lambda_rds.analysis.model.tokens import T_METRIC_ALARM
 from lambda_rds.analysis.model.values import as_int, as_list, as_mapping, as_str
 from lambda_rds.analysis.model.views import Model
 from lambda_rds.rules import aws_sources as sources
 from lambda_rds.rules import metrics
-
-T_METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 REGISTRY = Registry()
 policy = REGISTRY.policy

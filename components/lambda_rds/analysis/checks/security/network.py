@@ -16,6 +16,7 @@ from lambda_rds.analysis.model.tokens import (
 )
 from lambda_rds.analysis.model.values import ANY_IPV4, as_bool, as_list, as_mapping, as_str, physical_id
 from lambda_rds.analysis.model.views import Model
+from lambda_rds.rules import aws_sources as sources
 
 REGISTRY = Registry()
 policy = REGISTRY.policy
@@ -196,7 +197,6 @@ def _sg_reference(m: Model) -> Iterator[Violation]:
 
 
 # ---- EC2 instances (NAT instances, resources/nat_instance.py; issue 22) ----------------------------------
-_FSBP_EC2 = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html"
 
 
 @policy(
@@ -204,7 +204,7 @@ _FSBP_EC2 = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-contro
     "EC2 instances use IMDSv2 (metadata options httpTokens required)",
     "high",
     mandatory=True,
-    source=_FSBP_EC2,
+    source=sources.FSBP_EC2,
     read_on="2026-12-06",
 )
 def _ec2_8(m: Model) -> Iterator[Violation]:
@@ -222,7 +222,7 @@ def _ec2_8(m: Model) -> Iterator[Violation]:
     "EC2 instances' root and attached EBS volumes are encrypted",
     "medium",
     mandatory=True,
-    source=_FSBP_EC2,
+    source=sources.FSBP_EC2,
     read_on="2026-12-06",
 )
 def _ec2_3(m: Model) -> Iterator[Violation]:
@@ -265,7 +265,7 @@ def _template_encrypts_root(template: Resource | None, root: object) -> bool:
     "Only NAT instances' fixed interfaces hold public IPv4 addresses",
     "high",
     mandatory=True,
-    source=_FSBP_EC2,
+    source=sources.FSBP_EC2,
     read_on="2026-12-06",
 )
 def _public_ip_nat_only(m: Model) -> Iterator[Violation]:
